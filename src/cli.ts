@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/** CLI entry: wires the process to the program. The only CLI code that touches `process`. */
+import { runCli } from './cli/program.js';
+
+const cleanups = new Set<() => Promise<void>>();
+
+async function interrupted(signal: NodeJS.Signals): Promise<void> {
+  process.stderr.write(`memory-ratchet: ${signal}: stopping\n`);
+  await Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: process.stderr.isTTY === true,
+  onInterrupt(cleanup) {
+    cleanups.add(cleanup);
+    return () => cleanups.delete(cleanup);
+  },
+});
+process.exitCode = code;

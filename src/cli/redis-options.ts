@@ -1,0 +1,41 @@
+/** Common Redis options of every command that runs the engine, and the session around one run. */
+import type { Command } from 'commander';
+import { acquireRedis, type RedisHandle } from '../redis/acquire.js';
+import type { CliIo } from './io.js';
+
+export interface RedisOptions {
+  readonly redisUrl?: string;
+  readonly embedded?: boolean;
+  readonly quiet?: boolean;
+}
+
+export function addRedisOptions(command: Command): Command {
+  return command
+    .option(
+      '--redis-url <url>',
+      'Redis to use (else REDIS_URL, else a private redis-server, else the embedded emulator)',
+    )
+    .option('--embedded', 'use the embedded in-process emulator instead of a real Redis')
+    .option('--quiet', 'print only results');
+}
+
+/** Acquires a Redis for the duration of `work`, releasing it on success, error and interrupt. */
+export async function withRedis<T>(
+  options: RedisOptions,
+  io: CliIo,
+  work: (handle: RedisHandle) => Promise<T>,
+): Promise<T> {
+  const handle = await acquireRedis({
+    url: options.redisUrl ?? io.env.REDIS_URL,
+    allowEmbedded: true,
+    preferEmbedded: options.embedded === true,
+    notice: (message) => io.stderr(`${message}\n`),
+  });
+  const unregister = io.onInterrupt(() => handle.close());
+  try {
+    return await work(handle);
+  } finally {
+    unregister();
+    await handle.close();
+  }
+}

@@ -1,0 +1,47 @@
+/** `memory-ratchet replay FILE [--set NAME=VALUE]... [--json]` */
+import type { Command } from 'commander';
+import { defaultConstants, parseAssignments, withOverrides } from '../constants/values.js';
+import { MemoryEngine } from '../engine/engine.js';
+import { replayJson, replayText } from '../report/replay-text.js';
+import { parseScenarioScript } from '../scenarios/load-script.js';
+import { replayScript } from '../scenarios/replay.js';
+import { readTextFile } from './files.js';
+import type { CliIo } from './io.js';
+import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
+
+interface ReplayOptions extends RedisOptions {
+  readonly set: string[];
+  readonly json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function replayCommand(program: Command, io: CliIo): void {
+  addRedisOptions(
+    program
+      .command('replay')
+      .description('run a scenario script and print each query’s ranking and metrics')
+      .argument('<file>', 'scenario script (JSON, see docs/scenario-format.md)')
+      .option(
+        '--set <NAME=VALUE>',
+        'override a constant (repeatable; Defaults name or sweep key)',
+        collect,
+        [],
+      )
+      .option('--json', 'print the result as JSON'),
+  ).action(async (file: string, options: ReplayOptions) => {
+    const overrides = parseAssignments(options.set);
+    const constants = withOverrides(defaultConstants(), overrides, '--set');
+    const script = parseScenarioScript(await readTextFile(file, io.cwd, 'scenario script'), file);
+    await withRedis(options, io, async (redis) => {
+      const engine = await MemoryEngine.open(redis.client, constants);
+      try {
+        const result = await replayScript(engine, script, file);
+        const report = { ...result, redis: redis.kind, constants };
+        io.stdout(options.json ? replayJson(report) : replayText(report, overrides));
+      } finally {
+        await engine.close();
+      }
+    });
+  });
+}

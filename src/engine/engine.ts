@@ -1,0 +1,271 @@
+/**
+ * The memory model: popoto's decay, confidence, observation, write-filter and co-occurrence primitives,
+ * scored by Lua inside Redis. One engine is one run: its constants are fixed when it opens, its clock
+ * is whatever `now` each call is given, and every key it writes lives under its namespace and is
+ * removed by `close()`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { type Constants, numberConstant } from '../constants/values.js';
+import { EngineError, errorMessage } from '../errors.js';
+import * as lua from './lua.js';
+
+/** A cycle of the cyclic decay score: period and phase in seconds, amplitude in score units. */
+export type Cycle = readonly [period: number, amplitude: number, phase: number];
+
+export interface RecordInput {
+  readonly id: string;
+  /** Both the decay base score and the write-filter score. */
+  readonly importance: number;
+  readonly cycles?: readonly Cycle[];
+  readonly pressureRate?: number;
+}
+
+export const OUTCOMES = ['acted', 'dismissed', 'deferred', 'contradicted', 'used'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export type ArmName = 'decay' | 'confidence' | 'priority';
+export const ARM_NAMES: readonly ArmName[] = ['decay', 'confidence', 'priority'];
+
+export interface RankedItem {
+  readonly id: string;
+  readonly score: number;
+}
+
+export interface CompositeQuery {
+  readonly now: number;
+  /** Arm weights, summed in the object's key order (as popoto's dict order). */
+  readonly weights: Readonly<Partial<Record<ArmName, number>>>;
+  readonly limit: number;
+  /** The co-occurrence boost arm, added with weight 1.0. */
+  readonly boost?: ReadonlyMap<string, number>;
+}
+
+export interface PropagateOptions {
+  readonly depth?: number;
+  readonly threshold?: number;
+}
+
+/** popoto's hard-coded numbers that shape ranking (not in `Defaults`). */
+export const FIXED = {
+  maxEdges: 500,
+  propagateDepth: 2,
+  propagateThreshold: 0.01,
+} as const;
+
+/** The subset of an ioredis client the engine uses; ioredis-mock provides it too. */
+export type RedisClient = Pick<Redis, 'defineCommand' | 'exists' | 'smembers' | 'del' | 'scard'>;
+
+type ScriptFn = (...args: string[]) => Promise<unknown>;
+
+const SCRIPTS = {
+  mrSave: lua.SAVE,
+  mrTouch: lua.TOUCH,
+  mrOutcome: lua.OUTCOME,
+  mrLink: lua.LINK,
+  mrStrengthen: lua.STRENGTHEN,
+  mrWeakenAll: lua.WEAKEN_ALL,
+  mrPropagate: lua.PROPAGATE,
+  mrComposite: lua.COMPOSITE,
+  mrTopByDecay: lua.TOP_BY_DECAY,
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+
+const registered = new WeakSet<object>();
+
+/** Registers the scripts once per client (EVALSHA, reloaded automatically after a SCRIPT FLUSH). */
+function registerScripts(redis: RedisClient): void {
+  if (registered.has(redis)) return;
+  for (const [name, source] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(name, { numberOfKeys: lua.KEY_NAMES.length, lua: source });
+  }
+  registered.add(redis);
+}
+
+/** Numbers cross into Lua as their shortest round-trip decimal text, so no precision is lost. */
+const num = (x: number): string => String(x);
+
+function parsePairs(reply: unknown): RankedItem[] {
+  if (!Array.isArray(reply)) throw new EngineError(`unexpected script reply: ${JSON.stringify(reply)}`);
+  const items: RankedItem[] = [];
+  for (let i = 0; i < reply.length; i += 2) items.push({ id: String(reply[i]), score: Number(reply[i + 1]) });
+  return items;
+}
+
+export function newNamespace(): string {
+  return `mr:{${randomBytes(8).toString('hex')}}`;
+}
+
+export class MemoryEngine {
+  private readonly keys: readonly string[];
+  private readonly coPrefix: string;
+  private closed = false;
+
+  private constructor(
+    private readonly redis: RedisClient,
+    readonly namespace: string,
+    readonly constants: Constants,
+  ) {
+    this.keys = lua.KEY_NAMES.map((name) => `${namespace}:${name}`);
+    this.coPrefix = `${namespace}:co:`;
+  }
+
+  /** Opens a run under a fresh namespace (or the given one, which must be unused). */
+  static async open(
+    redis: RedisClient,
+    constants: Constants,
+    namespace = newNamespace(),
+  ): Promise<MemoryEngine> {
+    registerScripts(redis);
+    const engine = new MemoryEngine(redis, namespace, constants);
+    if ((await redis.exists(...engine.keys)) > 0) {
+      throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
+    }
+    return engine;
+  }
+
+  private c(name: string): string {
+    return num(numberConstant(this.constants, name));
+  }
+
+  private async call(name: ScriptName, ...args: string[]): Promise<unknown> {
+    if (this.closed) throw new EngineError(`engine ${this.namespace} is closed`);
+    const fn = (this.redis as unknown as Record<ScriptName, ScriptFn>)[name];
+    try {
+      return await fn.call(this.redis, ...this.keys, this.coPrefix, ...args);
+    } catch (error) {
+      throw new EngineError(`${name} failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private decayArgs(now: number): string[] {
+    const strength = numberConstant(this.constants, 'DECAY_CONFIDENCE_MODULATION_STRENGTH');
+    const on = this.constants.DECAY_CONFIDENCE_MODULATION_ENABLED === true && strength !== 0;
+    return [num(now), this.c('DECAY_RATE'), on ? '1' : '0', num(strength), this.c('INITIAL_CONFIDENCE')];
+  }
+
+  /** Saves a record through the write filter; false when the filter rejected it. */
+  async save(record: RecordInput, now: number): Promise<boolean> {
+    const cycles = (record.cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
+    const reply = await this.call(
+      'mrSave',
+      record.id,
+      num(record.importance),
+      num(now),
+      this.c('WF_MIN_THRESHOLD'),
+      this.c('WF_PRIORITY_THRESHOLD'),
+      this.c('INITIAL_CONFIDENCE'),
+      cycles,
+      num(record.pressureRate ?? 0),
+    );
+    return reply === 'saved';
+  }
+
+  /** Re-stamps the decay clock; false for a record that was never saved. */
+  async touch(id: string, now: number): Promise<boolean> {
+    return (await this.call('mrTouch', id, num(now))) === 'touched';
+  }
+
+  /** Applies an observed outcome; false for a record that was never saved (popoto skips it). */
+  async outcome(id: string, outcome: Outcome, now: number): Promise<boolean> {
+    const reply = await this.call(
+      'mrOutcome',
+      id,
+      outcome,
+      num(now),
+      this.c('INITIAL_CONFIDENCE'),
+      this.c('CONFIDENCE_EVIDENCE_CAP'),
+      this.c('CONFIDENCE_EPSILON'),
+      this.c('ACTED_CONFIDENCE_SIGNAL'),
+      this.c('CONTRADICTED_CONFIDENCE_SIGNAL'),
+      this.c('ACTED_CYCLE_STRENGTHEN_FACTOR'),
+      this.c('DISMISSED_CYCLE_WEAKEN_FACTOR'),
+      this.c('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
+      this.c('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
+    );
+    return reply !== 'missing';
+  }
+
+  /** Creates a symmetric edge at `weight` (default CO_OCCURRENCE_INITIAL_WEIGHT); existing edges are kept. */
+  async link(a: string, b: string, weight?: number): Promise<void> {
+    const w = weight ?? numberConstant(this.constants, 'CO_OCCURRENCE_INITIAL_WEIGHT');
+    const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
+    if (a === b) throw new EngineError(`link: a record cannot be linked to itself ('${a}')`);
+    if (w > cap) throw new EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${cap}`);
+    await this.call('mrLink', a, b, num(w), num(FIXED.maxEdges));
+  }
+
+  /** Adds `delta` (default: the `delta` constant) to the edge both ways, capped; creates missing edges. */
+  async strengthen(a: string, b: string, delta?: number): Promise<void> {
+    const d = delta ?? numberConstant(this.constants, 'delta');
+    if (!(d > 0)) throw new EngineError(`strengthen: delta must be > 0, got ${d}`);
+    await this.call('mrStrengthen', a, b, num(d), this.c('CO_OCCURRENCE_WEIGHT_CAP'));
+  }
+
+  /** Maintenance: multiplies the out-edges of `id` by `factor` (default CO_OCCURRENCE_DECAY_FACTOR). */
+  async weakenAll(id: string, factor?: number): Promise<void> {
+    const f = factor ?? numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_FACTOR');
+    if (!(f >= 0 && f <= 1)) throw new EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
+    await this.call('mrWeakenAll', id, num(f));
+  }
+
+  /** Spreading activation from `seeds` with CO_OCCURRENCE_DECAY_PER_HOP; seeds get no score. */
+  async propagate(seeds: readonly string[], options: PropagateOptions = {}): Promise<Map<string, number>> {
+    const dph = numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_PER_HOP');
+    const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
+    if (cap * dph >= 1) {
+      throw new EngineError(
+        `propagate: CO_OCCURRENCE_WEIGHT_CAP × CO_OCCURRENCE_DECAY_PER_HOP = ${cap * dph} must be < 1`,
+      );
+    }
+    const reply = await this.call(
+      'mrPropagate',
+      num(options.depth ?? FIXED.propagateDepth),
+      num(dph),
+      num(options.threshold ?? FIXED.propagateThreshold),
+      num(cap),
+      num(FIXED.maxEdges),
+      ...seeds,
+    );
+    return new Map(parsePairs(reply).map((item) => [item.id, item.score]));
+  }
+
+  /** popoto's composite_score: Σ weight·arm + boost; ties by descending id; missing records dropped. */
+  async composite(query: CompositeQuery): Promise<RankedItem[]> {
+    const order = Object.keys(query.weights).filter((arm): arm is ArmName =>
+      ARM_NAMES.includes(arm as ArmName),
+    );
+    if (order.length === 0) throw new EngineError('composite: at least one arm weight is required');
+    const weight = (arm: ArmName): string => {
+      const w = query.weights[arm];
+      return w === undefined ? '' : num(w);
+    };
+    const boost = [...(query.boost ?? new Map<string, number>())].flatMap(([id, score]) => [id, num(score)]);
+    const reply = await this.call(
+      'mrComposite',
+      num(query.limit),
+      ...this.decayArgs(query.now),
+      weight('decay'),
+      weight('confidence'),
+      weight('priority'),
+      order.join(','),
+      ...boost,
+    );
+    return parsePairs(reply);
+  }
+
+  /** popoto's top_by_decay: the cyclic decay score, ties by ascending id. */
+  async topByDecay(limit: number, now: number): Promise<RankedItem[]> {
+    return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now)));
+  }
+
+  /** Removes exactly the keys this run created. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const registry = this.keys[0]!;
+    const created = await this.redis.smembers(registry);
+    for (let i = 0; i < created.length; i += 500) await this.redis.del(...created.slice(i, i + 500));
+    await this.redis.del(registry);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Typed errors. Each message names the input at fault and how to fix it; the CLI maps
+ * `InputError`s to exit code 2 (bad usage or input) and everything else to exit code 1.
+ */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** A bad constant name or value (from `--set`, a constants file or a config). */
+export class ConfigError extends InputError {
+  override name = 'ConfigError';
+}
+
+/** A scenario script that cannot be parsed or does not follow the format. */
+export class ScenarioError extends InputError {
+  override name = 'ScenarioError';
+}
+
+/** No Redis could be reached or started. */
+export class RedisUnavailableError extends InputError {
+  override name = 'RedisUnavailableError';
+}
+
+/** A failure inside the memory engine (a Lua error, a broken invariant). */
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,131 @@
+/**
+ * Getting a Redis: the URL given; else a private `redis-server` on a free loopback port with no
+ * persistence; else (when allowed) the embedded in-process emulator, announced through `notice`.
+ */
+import { Redis } from 'ioredis';
+import RedisMock from 'ioredis-mock';
+import { errorMessage, RedisUnavailableError } from '../errors.js';
+import { findRedisServer, startRedisServer } from './server.js';
+
+export type RedisKind = 'server' | 'embedded';
+
+export interface RedisHandle {
+  readonly client: Redis;
+  /** `server` for a real Redis (given or started), `embedded` for the in-process emulator. */
+  readonly kind: RedisKind;
+  /** Where it came from, for logs: a redacted URL, "redis-server on port N" or "embedded emulator". */
+  readonly description: string;
+  /** Disconnects, and stops the server if this handle started it. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface AcquireOptions {
+  readonly url?: string | undefined;
+  /** Fall back to the embedded emulator when no redis-server can be started (the CLI's default). */
+  readonly allowEmbedded?: boolean;
+  /** Skip starting redis-server, e.g. to force the embedded emulator. */
+  readonly preferEmbedded?: boolean;
+  readonly notice?: (message: string) => void;
+}
+
+export function embeddedNotice(asked: boolean): string {
+  const why = asked ? 'as asked' : 'no Redis URL given and no redis-server on PATH';
+  return (
+    `memory-ratchet: ${why}: using the embedded in-process emulator (results are marked "embedded"; ` +
+    'install redis-server or pass --redis-url for the real thing)'
+  );
+}
+
+/** The URL with any password replaced, safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+export async function connectToUrl(url: string): Promise<RedisHandle> {
+  const shown = redactUrl(url);
+  let client: Redis;
+  try {
+    client = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: 3000,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
+  } catch (error) {
+    throw new RedisUnavailableError(
+      `--redis-url / REDIS_URL '${shown}' is not a valid Redis URL (${errorMessage(error)}); use redis://host:port[/db]`,
+    );
+  }
+  client.on('error', () => {
+    // Connection errors surface through the failing command; without a listener ioredis would log them.
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    throw new RedisUnavailableError(
+      `cannot reach Redis at ${shown} (${errorMessage(error)}). Check that it is running and that --redis-url / ` +
+        'REDIS_URL is right, or leave both unset to start a private redis-server.',
+    );
+  }
+  let closed = false;
+  return {
+    client,
+    kind: 'server',
+    description: shown,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+function embedded(): RedisHandle {
+  const client = new RedisMock() as unknown as Redis;
+  return {
+    client,
+    kind: 'embedded',
+    description: 'embedded emulator',
+    async close() {
+      client.disconnect();
+    },
+  };
+}
+
+export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisHandle> {
+  if (options.url) return connectToUrl(options.url);
+  const serverPath = options.preferEmbedded ? undefined : await findRedisServer();
+  if (serverPath) {
+    const server = await startRedisServer(serverPath);
+    try {
+      const handle = await connectToUrl(server.url);
+      return {
+        client: handle.client,
+        kind: 'server',
+        description: `redis-server on port ${server.port}`,
+        async close() {
+          await handle.close();
+          await server.stop();
+        },
+      };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
+  if (options.allowEmbedded === false) {
+    throw new RedisUnavailableError(
+      'no Redis available: pass --redis-url (or set REDIS_URL), or install redis-server (Debian: apt-get install redis-server)',
+    );
+  }
+  options.notice?.(embeddedNotice(options.preferEmbedded === true));
+  return embedded();
+}

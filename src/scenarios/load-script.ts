@@ -1,0 +1,220 @@
+/**
+ * Turns the text of a scenario script into a validated `ScenarioScript`, or a `ScenarioError` that
+ * names the file, line and column, the JSON path, what is wrong and how to fix it. Pure.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import {
+  findNodeAtLocation,
+  getNodeValue,
+  type Node,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
+import { ScenarioError } from '../errors.js';
+import { SCENARIO_SCRIPT_SCHEMA, type ScenarioScript, STEP_OPS, type Step } from './script.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTuples: false });
+const validate = ajv.compile(SCENARIO_SCRIPT_SCHEMA);
+
+type PathSegment = string | number;
+
+/** `/steps/3/importance` style pointer → `steps[3].importance`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  return path
+    .map((segment, i) =>
+      typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z_$][\w$]*$/.test(segment)
+          ? `${i === 0 ? '' : '.'}${segment}`
+          : `[${JSON.stringify(segment)}]`,
+    )
+    .join('');
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+class Located {
+  constructor(
+    private readonly source: string,
+    private readonly text: string,
+    private readonly root: Node,
+  ) {}
+
+  error(path: readonly PathSegment[], message: string): ScenarioError {
+    // The deepest node that exists along the path gives the position.
+    let node: Node | undefined;
+    for (let n = path.length; n >= 0 && !node; n--)
+      node = findNodeAtLocation(this.root, [...path.slice(0, n)]);
+    const { line, column } = lineColumn(this.text, node?.offset ?? 0);
+    const where = path.length > 0 ? `${formatPath(path)}: ` : '';
+    return new ScenarioError(`${this.source}:${line}:${column}: ${where}${message}`);
+  }
+}
+
+function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function describeSchemaError(error: ErrorObject): { path: PathSegment[]; message: string } {
+  const path = pointerToPath(error.instancePath);
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'enum':
+      if (path.at(-1) === 'op') {
+        return { path, message: `unknown op; use one of ${STEP_OPS.join(', ')}` };
+      }
+      return {
+        path,
+        message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    case 'required':
+      return { path, message: `missing required property '${String(p.missingProperty)}'` };
+    case 'additionalProperties':
+      return {
+        path: [...path, String(p.additionalProperty)],
+        message: 'unknown property; remove it or check its spelling (see docs/scenario-format.md)',
+      };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path, message: `out of range: ${error.message ?? ''}` };
+    default:
+      return { path, message: error.message ?? error.keyword };
+  }
+}
+
+/** The most useful of Ajv's errors: skip if/then wrappers and prefer the deepest path. */
+function pickSchemaError(errors: readonly ErrorObject[]): ErrorObject {
+  const useful = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'const');
+  const pool = useful.length > 0 ? useful : errors;
+  return [...pool].sort(
+    (a, b) => pointerToPath(b.instancePath).length - pointerToPath(a.instancePath).length,
+  )[0]!;
+}
+
+function findNonFinite(value: unknown, path: PathSegment[] = []): PathSegment[] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNonFinite(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const found = findNonFinite(child, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function checkReferences(script: ScenarioScript, at: Located): void {
+  const declared = new Map<string, number>();
+  const labels = new Map<string, number>();
+  const requireId = (id: string, path: PathSegment[]) => {
+    if (!declared.has(id)) {
+      throw at.error(
+        path,
+        `unknown id '${id}': no earlier "save" step declares it; save it first or fix the id`,
+      );
+    }
+  };
+  script.steps.forEach((step: Step, i) => {
+    const here = (...rest: PathSegment[]): PathSegment[] => ['steps', i, ...rest];
+    switch (step.op) {
+      case 'save': {
+        const first = declared.get(step.id);
+        if (first !== undefined && !step.update) {
+          throw at.error(
+            here('id'),
+            `duplicate id '${step.id}' (first saved at steps[${first}]); use a new id, or add "update": true to re-save it`,
+          );
+        }
+        if (first === undefined && step.update) {
+          throw at.error(
+            here('update'),
+            `"update": true re-saves a record, but '${step.id}' was never saved before`,
+          );
+        }
+        if (first === undefined) declared.set(step.id, i);
+        break;
+      }
+      case 'touch':
+      case 'outcome':
+      case 'weakenAll':
+        requireId(step.id, here('id'));
+        break;
+      case 'link':
+      case 'strengthen':
+        requireId(step.a, here('a'));
+        requireId(step.b, here('b'));
+        if (step.a === step.b) throw at.error(here('b'), `a record cannot be linked to itself ('${step.a}')`);
+        break;
+      case 'query': {
+        const first = labels.get(step.label);
+        if (first !== undefined) {
+          throw at.error(
+            here('label'),
+            `duplicate query label '${step.label}' (first used at steps[${first}])`,
+          );
+        }
+        labels.set(step.label, i);
+        const method = step.method ?? 'composite';
+        if (method === 'composite' && !step.weights) {
+          throw at.error(here(), 'a composite query needs "weights", e.g. {"decay": 0.6, "confidence": 0.4}');
+        }
+        if (method === 'topByDecay' && (step.weights || step.boostFrom)) {
+          throw at.error(here('method'), 'a topByDecay query takes neither "weights" nor "boostFrom"');
+        }
+        step.boostFrom?.forEach((id, j) => {
+          requireId(id, here('boostFrom', j));
+        });
+        for (const id of Object.keys(step.relevance ?? {})) requireId(id, here('relevance', id));
+        break;
+      }
+      case 'advance':
+        break;
+    }
+  });
+}
+
+export function parseScenarioScript(text: string, source = 'scenario'): ScenarioScript {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length > 0 || !root) {
+    const first = errors[0];
+    const { line, column } = lineColumn(text, first?.offset ?? 0);
+    const what = first ? printParseErrorCode(first.error) : 'empty document';
+    throw new ScenarioError(
+      `${source}:${line}:${column}: invalid JSON (${what}); fix the syntax at that position`,
+    );
+  }
+  const at = new Located(source, text, root);
+  const value: unknown = getNodeValue(root);
+  const nonFinite = findNonFinite(value);
+  if (nonFinite) throw at.error(nonFinite, 'not a finite number; use a value within double range');
+  if (!validate(value)) {
+    const { path, message } = describeSchemaError(pickSchemaError(validate.errors ?? []));
+    throw at.error(path, message);
+  }
+  const script = value as unknown as ScenarioScript;
+  checkReferences(script, at);
+  return script;
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs a scenario script against the memory engine on the script's simulated clock and collects each
+ * query's ranking (and metrics, where the query grades relevance).
+ */
+import { numberConstant } from '../constants/values.js';
+import type { MemoryEngine, RankedItem } from '../engine/engine.js';
+import { ScenarioError } from '../errors.js';
+import { type RankingMetrics, rankingMetrics } from '../metrics/ranking.js';
+import type { ScenarioScript } from './script.js';
+
+export interface QueryResult {
+  readonly label: string;
+  /** Simulated epoch seconds when the query ran. */
+  readonly at: number;
+  readonly ranking: readonly RankedItem[];
+  readonly metrics?: RankingMetrics;
+}
+
+export interface ReplayResult {
+  readonly name: string;
+  /** Ids whose save the write filter rejected, in order of first rejection. */
+  readonly filtered: readonly string[];
+  readonly queries: readonly QueryResult[];
+}
+
+/** Checks what depends on the run's constants (the scripts' own shape was checked when loading). */
+export function checkScriptAgainstConstants(
+  script: ScenarioScript,
+  engine: MemoryEngine,
+  source: string,
+): void {
+  const cap = numberConstant(engine.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
+  script.steps.forEach((step, i) => {
+    if (step.op === 'link' && step.weight !== undefined && step.weight > cap) {
+      throw new ScenarioError(
+        `${source}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${cap}); use a weight ≤ the cap`,
+      );
+    }
+  });
+}
+
+export async function replayScript(
+  engine: MemoryEngine,
+  script: ScenarioScript,
+  source = script.name,
+): Promise<ReplayResult> {
+  checkScriptAgainstConstants(script, engine, source);
+  let now = script.clock;
+  const filtered: string[] = [];
+  const queries: QueryResult[] = [];
+  for (const step of script.steps) {
+    switch (step.op) {
+      case 'save': {
+        const saved = await engine.save(
+          {
+            id: step.id,
+            importance: step.importance,
+            cycles: (step.cycles ?? []).map(
+              ([period, amplitude, phase]) => [period, amplitude, phase ?? 0] as const,
+            ),
+            pressureRate: step.pressureRate ?? 0,
+          },
+          now,
+        );
+        if (!saved && !filtered.includes(step.id)) filtered.push(step.id);
+        break;
+      }
+      case 'advance':
+        now += step.seconds;
+        break;
+      case 'touch':
+        await engine.touch(step.id, now);
+        break;
+      case 'outcome':
+        await engine.outcome(step.id, step.outcome, now);
+        break;
+      case 'link':
+        await engine.link(step.a, step.b, step.weight);
+        break;
+      case 'strengthen':
+        await engine.strengthen(step.a, step.b, step.delta);
+        break;
+      case 'weakenAll':
+        await engine.weakenAll(step.id, step.factor);
+        break;
+      case 'query': {
+        const ranking =
+          step.method === 'topByDecay'
+            ? await engine.topByDecay(step.limit, now)
+            : await engine.composite({
+                now,
+                weights: step.weights ?? {},
+                limit: step.limit,
+                ...(step.boostFrom ? { boost: await engine.propagate(step.boostFrom) } : {}),
+              });
+        const metrics = step.relevance
+          ? rankingMetrics(
+              ranking.map((item) => item.id),
+              step.relevance,
+            )
+          : undefined;
+        queries.push({ label: step.label, at: now, ranking, ...(metrics ? { metrics } : {}) });
+        break;
+      }
+    }
+  }
+  return { name: script.name, filtered, queries };
+}

@@ -1,0 +1,175 @@
+/**
+ * Scenario scripts: a scenario declared as data (records, simulated time, outcomes, links and graded
+ * queries). The JSON Schema below is the contract; `docs/scenario-format.md` explains it.
+ */
+import type { ArmName, Outcome } from '../engine/engine.js';
+
+export interface SaveStep {
+  readonly op: 'save';
+  readonly id: string;
+  readonly importance: number;
+  /** `[period_s, amplitude, phase_s?]` cycles of the cyclic decay score. */
+  readonly cycles?: readonly (readonly [number, number] | readonly [number, number, number])[];
+  readonly pressureRate?: number;
+  /** A re-save of a record saved earlier (it resets the decay clock); without it a second save is an error. */
+  readonly update?: boolean;
+}
+export interface AdvanceStep {
+  readonly op: 'advance';
+  readonly seconds: number;
+}
+export interface TouchStep {
+  readonly op: 'touch';
+  readonly id: string;
+}
+export interface OutcomeStep {
+  readonly op: 'outcome';
+  readonly id: string;
+  readonly outcome: Outcome;
+}
+export interface LinkStep {
+  readonly op: 'link';
+  readonly a: string;
+  readonly b: string;
+  readonly weight?: number;
+}
+export interface StrengthenStep {
+  readonly op: 'strengthen';
+  readonly a: string;
+  readonly b: string;
+  readonly delta?: number;
+}
+export interface WeakenAllStep {
+  readonly op: 'weakenAll';
+  readonly id: string;
+  readonly factor?: number;
+}
+export interface QueryStep {
+  readonly op: 'query';
+  readonly label: string;
+  /** `composite` (default): Σ weight·arm + co-occurrence boost; `topByDecay`: the cyclic decay score alone. */
+  readonly method?: 'composite' | 'topByDecay';
+  readonly weights?: Readonly<Partial<Record<ArmName, number>>>;
+  readonly limit: number;
+  readonly boostFrom?: readonly string[];
+  readonly relevance?: Readonly<Record<string, number>>;
+}
+
+export type Step =
+  | SaveStep
+  | AdvanceStep
+  | TouchStep
+  | OutcomeStep
+  | LinkStep
+  | StrengthenStep
+  | WeakenAllStep
+  | QueryStep;
+
+export interface ScenarioScript {
+  readonly name: string;
+  readonly description?: string;
+  /** Simulated epoch seconds at the first step. */
+  readonly clock: number;
+  readonly steps: readonly Step[];
+}
+
+export const STEP_OPS = [
+  'save',
+  'advance',
+  'touch',
+  'outcome',
+  'link',
+  'strengthen',
+  'weakenAll',
+  'query',
+] as const;
+
+const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const finite = { type: 'number' } as const;
+
+function op(name: string, properties: Record<string, unknown>, required: readonly string[]) {
+  return {
+    if: { properties: { op: { const: name } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
+    then: {
+      properties: { op: { const: name }, ...properties },
+      required: ['op', ...required],
+      additionalProperties: false,
+    },
+  };
+}
+
+export const SCENARIO_SCRIPT_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://memory-ratchet.dev/schemas/scenario-script.schema.json',
+  title: 'memory-ratchet scenario script',
+  type: 'object',
+  required: ['name', 'clock', 'steps'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    clock: { ...finite, minimum: 0, description: 'simulated epoch seconds at the first step' },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['op'],
+        properties: { op: { enum: [...STEP_OPS] } },
+        allOf: [
+          op(
+            'save',
+            {
+              id,
+              importance: finite,
+              cycles: {
+                type: 'array',
+                items: {
+                  type: 'array',
+                  minItems: 2,
+                  maxItems: 3,
+                  items: [
+                    { ...finite, exclusiveMinimum: 0, description: 'period in seconds' },
+                    { ...finite, minimum: 0, description: 'amplitude' },
+                    { ...finite, description: 'phase in epoch seconds' },
+                  ],
+                },
+              },
+              pressureRate: { ...finite, minimum: 0 },
+              update: { type: 'boolean' },
+            },
+            ['id', 'importance'],
+          ),
+          op('advance', { seconds: { ...finite, minimum: 0 } }, ['seconds']),
+          op('touch', { id }, ['id']),
+          op(
+            'outcome',
+            { id, outcome: { enum: ['acted', 'dismissed', 'deferred', 'contradicted', 'used'] } },
+            ['id', 'outcome'],
+          ),
+          op('link', { a: id, b: id, weight: { ...finite, exclusiveMinimum: 0 } }, ['a', 'b']),
+          op('strengthen', { a: id, b: id, delta: { ...finite, exclusiveMinimum: 0 } }, ['a', 'b']),
+          op('weakenAll', { id, factor: { ...finite, minimum: 0, maximum: 1 } }, ['id']),
+          op(
+            'query',
+            {
+              label: { type: 'string', minLength: 1 },
+              method: { enum: ['composite', 'topByDecay'] },
+              weights: {
+                type: 'object',
+                minProperties: 1,
+                additionalProperties: false,
+                properties: { decay: finite, confidence: finite, priority: finite },
+              },
+              limit: { type: 'integer', minimum: 1, maximum: 10000 },
+              boostFrom: { type: 'array', items: id },
+              relevance: { type: 'object', additionalProperties: { ...finite, minimum: 0 } },
+            },
+            ['label', 'limit'],
+          ),
+        ],
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,2 @@
+/** The tool version, stated in every result. Kept equal to package.json's by a test. */
+export const VERSION = '0.1.0';
