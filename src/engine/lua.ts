@@ -57,7 +57,7 @@ local function read_cycles(id)
   local raw = redis.call('HGET', CYCLES, id)
   local list = {}
   if not raw then return list end
-  for p, a, ph in string.gmatch(raw, '(%S+) (%S+) (%S+)') do
+  for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
     list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
   end
   return list
@@ -161,7 +161,7 @@ redis.call('ZADD', DECAY, fmt(now), id); track(DECAY)        -- auto_now: every 
 if redis.call('HSETNX', CONF, id, fmt(c0) .. ' 0 0 0') == 1 then track(CONF) end
 -- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
 local declared = {}
-for p, a, ph in string.gmatch(declared_raw, '(%S+) (%S+) (%S+)') do
+for p, a, ph in string.gmatch(declared_raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
   declared[#declared + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
 end
 if #declared == 0 then

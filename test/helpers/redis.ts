@@ -1,0 +1,14 @@
+/**
+ * A real Redis for integration tests: REDIS_URL when set, else a private redis-server started here.
+ */
+import { connectToUrl, type RedisHandle, acquireRedis } from '../../src/redis/acquire.js';
+
+export async function testRedis(): Promise<RedisHandle> {
+  const url = process.env.REDIS_URL;
+  if (url) return connectToUrl(url);
+  return acquireRedis({ allowEmbedded: false });
+}
+
+export async function embeddedRedis(): Promise<RedisHandle> {
+  return acquireRedis({ preferEmbedded: true });
+}
