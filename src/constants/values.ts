@@ -38,7 +38,7 @@ export function requireConstant(name: string, source = 'constant'): ConstantSpec
     throw new ConfigError(
       `${source}: unknown constant '${name}'. Did you mean ${nearestNames(name)
         .map((n) => `'${n}'`)
-        .join(', ')}? (\`memory-ratchet constants --list\` prints every known name)`,
+        .join(', ')}? (docs/constants.md lists every known name)`,
     );
   }
   return spec;

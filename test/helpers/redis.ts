@@ -1,7 +1,7 @@
 /**
  * A real Redis for integration tests: REDIS_URL when set, else a private redis-server started here.
  */
-import { connectToUrl, type RedisHandle, acquireRedis } from '../../src/redis/acquire.js';
+import { acquireRedis, connectToUrl, type RedisHandle } from '../../src/redis/acquire.js';
 
 export async function testRedis(): Promise<RedisHandle> {
   const url = process.env.REDIS_URL;

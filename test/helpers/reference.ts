@@ -46,6 +46,8 @@ export function expectClose(actual: number | undefined, expected: number, relati
   if (actual === undefined) throw new Error(`expected ${expected}, got undefined`);
   const scale = Math.max(Math.abs(expected), 1e-300);
   if (Math.abs(actual - expected) / scale > relative) {
-    throw new Error(`expected ${expected}, got ${actual} (relative error ${Math.abs(actual - expected) / scale})`);
+    throw new Error(
+      `expected ${expected}, got ${actual} (relative error ${Math.abs(actual - expected) / scale})`,
+    );
   }
 }

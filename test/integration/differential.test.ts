@@ -27,7 +27,9 @@ describe('the embedded emulator agrees with real Redis on every fidelity script'
       server.queries.forEach((query, i) => {
         query.ranking.forEach((item, j) => {
           const other = emulated.queries[i]!.ranking[j]!.score;
-          expect(Math.abs(other - item.score)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(item.score), 1e-300));
+          expect(Math.abs(other - item.score)).toBeLessThanOrEqual(
+            1e-12 * Math.max(Math.abs(item.score), 1e-300),
+          );
         });
       });
       testCase.check(emulated);
