@@ -8,6 +8,8 @@ describe('generated docs are in step with the code (npm run docs regenerates the
     expect(readFileSync('docs/constants.md', 'utf8')).toBe(renderConstantsDoc());
   });
   it('docs/scenario-script.schema.json', () => {
-    expect(JSON.parse(readFileSync('docs/scenario-script.schema.json', 'utf8'))).toEqual(SCENARIO_SCRIPT_SCHEMA);
+    expect(JSON.parse(readFileSync('docs/scenario-script.schema.json', 'utf8'))).toEqual(
+      SCENARIO_SCRIPT_SCHEMA,
+    );
   });
 });
