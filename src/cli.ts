@@ -4,9 +4,10 @@ import { runCli } from './cli/program.js';
 
 const cleanups = new Set<() => Promise<void>>();
 
+/** Runs the registered cleanups newest first (a run's keys go before its Redis connection). */
 async function interrupted(signal: NodeJS.Signals): Promise<void> {
   process.stderr.write(`memory-ratchet: ${signal}: stopping\n`);
-  await Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+  for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => undefined);
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 process.once('SIGINT', interrupted);

@@ -1,5 +1,7 @@
 /** Common Redis options of every command that runs the engine, and the session around one run. */
 import type { Command } from 'commander';
+import type { Constants } from '../constants/values.js';
+import { MemoryEngine } from '../engine/engine.js';
 import { acquireRedis, type RedisHandle } from '../redis/acquire.js';
 import type { CliIo } from './io.js';
 
@@ -37,5 +39,22 @@ export async function withRedis<T>(
   } finally {
     unregister();
     await handle.close();
+  }
+}
+
+/** Opens an engine run for the duration of `work`; its keys are removed on success, error and interrupt. */
+export async function withEngine<T>(
+  handle: RedisHandle,
+  constants: Constants,
+  io: CliIo,
+  work: (engine: MemoryEngine) => Promise<T>,
+): Promise<T> {
+  const engine = await MemoryEngine.open(handle.client, constants);
+  const unregister = io.onInterrupt(() => engine.close());
+  try {
+    return await work(engine);
+  } finally {
+    unregister();
+    await engine.close();
   }
 }

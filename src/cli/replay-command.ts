@@ -1,13 +1,12 @@
 /** `memory-ratchet replay FILE [--set NAME=VALUE]... [--json]` */
 import type { Command } from 'commander';
 import { defaultConstants, parseAssignments, withOverrides } from '../constants/values.js';
-import { MemoryEngine } from '../engine/engine.js';
 import { replayJson, replayText } from '../report/replay-text.js';
 import { parseScenarioScript } from '../scenarios/load-script.js';
 import { replayScript } from '../scenarios/replay.js';
 import { readTextFile } from './files.js';
 import type { CliIo } from './io.js';
-import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
+import { addRedisOptions, type RedisOptions, withEngine, withRedis } from './redis-options.js';
 
 interface ReplayOptions extends RedisOptions {
   readonly set: string[];
@@ -33,15 +32,12 @@ export function replayCommand(program: Command, io: CliIo): void {
     const overrides = parseAssignments(options.set);
     const constants = withOverrides(defaultConstants(), overrides, '--set');
     const script = parseScenarioScript(await readTextFile(file, io.cwd, 'scenario script'), file);
-    await withRedis(options, io, async (redis) => {
-      const engine = await MemoryEngine.open(redis.client, constants);
-      try {
+    await withRedis(options, io, (redis) =>
+      withEngine(redis, constants, io, async (engine) => {
         const result = await replayScript(engine, script, file);
         const report = { ...result, redis: redis.kind, constants };
         io.stdout(options.json ? replayJson(report) : replayText(report, overrides));
-      } finally {
-        await engine.close();
-      }
-    });
+      }),
+    );
   });
 }

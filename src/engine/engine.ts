@@ -100,6 +100,7 @@ export class MemoryEngine {
   private readonly keys: readonly string[];
   private readonly coPrefix: string;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly redis: RedisClient,
@@ -259,9 +260,16 @@ export class MemoryEngine {
     return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now)));
   }
 
-  /** Removes exactly the keys this run created. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Removes exactly the keys this run created. Every caller gets the same promise, so a caller that goes
+   * on to disconnect waits until the keys are gone.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.removeKeys();
+    return this.closing;
+  }
+
+  private async removeKeys(): Promise<void> {
     this.closed = true;
     const registry = this.keys[0]!;
     const created = await this.redis.smembers(registry);

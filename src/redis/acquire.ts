@@ -75,15 +75,17 @@ export async function connectToUrl(url: string): Promise<RedisHandle> {
         'REDIS_URL is right, or leave both unset to start a private redis-server.',
     );
   }
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
     client,
     kind: 'server',
     description: shown,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.quit().catch(() => client.disconnect());
+    close: () => {
+      closing ??= client.quit().then(
+        () => undefined,
+        () => client.disconnect(),
+      );
+      return closing;
     },
   };
 }
@@ -107,13 +109,14 @@ export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisH
     const server = await startRedisServer(serverPath);
     try {
       const handle = await connectToUrl(server.url);
+      let closing: Promise<void> | undefined;
       return {
         client: handle.client,
         kind: 'server',
         description: `redis-server on port ${server.port}`,
-        async close() {
-          await handle.close();
-          await server.stop();
+        close: () => {
+          closing ??= handle.close().finally(() => server.stop());
+          return closing;
         },
       };
     } catch (error) {

@@ -103,16 +103,19 @@ export async function startRedisServer(executable: string, attempts = 3): Promis
       await waitForReady(child, 10_000);
       child.stdout?.resume();
       child.stderr?.resume();
-      let stopped = false;
+      let stopping: Promise<void> | undefined;
+      const stop = async () => {
+        child.kill('SIGTERM');
+        if (!(await waitForExit(child, 5000))) child.kill('SIGKILL');
+        await rm(dir, { recursive: true, force: true });
+      };
       return {
         port,
         url: `redis://127.0.0.1:${port}`,
-        async stop() {
-          if (stopped) return;
-          stopped = true;
-          child.kill('SIGTERM');
-          if (!(await waitForExit(child, 5000))) child.kill('SIGKILL');
-          await rm(dir, { recursive: true, force: true });
+        // Every caller waits for the same shutdown, so nobody returns before the server is gone.
+        stop: () => {
+          stopping ??= stop();
+          return stopping;
         },
       };
     } catch (error) {

@@ -1,0 +1,79 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { acquireRedis } from '../../src/redis/acquire.js';
+import { CLI } from '../helpers/cli.js';
+
+function childRedisServers(parentPid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(parentPid), 'redis-server'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function longScript(): string {
+  const steps = Array.from({ length: 40_000 }, (_, i) => ({ op: 'save', id: `r${i}`, importance: 0.5 }));
+  const path = join(mkdtempSync(join(tmpdir(), 'mr-int-')), 'long.json');
+  writeFileSync(path, JSON.stringify({ name: 'long', clock: 0, steps }));
+  return path;
+}
+
+describe('interrupting the CLI', () => {
+  it('removes its keys from a Redis it was given on SIGTERM', async () => {
+    const redis = await acquireRedis({ allowEmbedded: false });
+    try {
+      await redis.client.set('someone-else', 'kept');
+      const url = `redis://127.0.0.1:${(redis.description.match(/port (\d+)/) ?? [])[1]}`;
+      const child = spawn(process.execPath, [CLI, 'replay', longScript(), '--redis-url', url], {
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      for (let i = 0; i < 200 && (await redis.client.dbsize()) < 3; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(await redis.client.dbsize()).toBeGreaterThan(2);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(await redis.client.dbsize()).toBe(1);
+      expect(await redis.client.get('someone-else')).toBe('kept');
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('stops the private redis-server it started on SIGTERM and exits 143', async () => {
+    const child = spawn(process.execPath, [CLI, 'replay', longScript()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let servers: number[] = [];
+    for (let i = 0; i < 200 && servers.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      servers = childRedisServers(child.pid!);
+    }
+    expect(servers).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('SIGTERM: stopping');
+    expect(alive(servers[0]!)).toBe(false);
+  });
+});
