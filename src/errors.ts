@@ -29,3 +29,16 @@ export class EngineError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A constants file that cannot be read as one: names the file, line and column. */
+export class ConstantsParseError extends InputError {
+  override name = 'ConstantsParseError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    detail: string,
+  ) {
+    super(`${file}:${line}:${column}: ${detail}`);
+  }
+}

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { constantsCommand } from './constants-command.js';
 import type { CliIo } from './io.js';
 import { replayCommand } from './replay-command.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   replayCommand(program, io);
+  constantsCommand(program, io);
   return program;
 }
 

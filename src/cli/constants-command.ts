@@ -1,0 +1,29 @@
+/** `memory-ratchet constants --file FILE [--class Defaults] [--json]` */
+import type { Command } from 'commander';
+import { parseConstantsFile } from '../constants/parse-file.js';
+import { resolveConstants } from '../constants/resolve.js';
+import { constantsJson, constantsText } from '../report/constants-listing.js';
+import { readTextFile } from './files.js';
+import type { CliIo } from './io.js';
+
+interface ConstantsOptions {
+  readonly file: string;
+  readonly class: string;
+  readonly json?: boolean;
+}
+
+export function constantsCommand(program: Command, io: CliIo): void {
+  program
+    .command('constants')
+    .description('print the constants a file defines (parsed, never executed) and whether each is tunable')
+    .requiredOption('--file <file>', 'constants file: Python (.py), JSON (.json) or YAML (.yaml/.yml)')
+    .option('--class <name>', 'the Python class holding the constants', 'Defaults')
+    .option('--json', 'print JSON')
+    .action(async (options: ConstantsOptions) => {
+      const source = await readTextFile(options.file, io.cwd, 'constants file');
+      const parsed = parseConstantsFile(source, options.file, { className: options.class });
+      const { warnings } = resolveConstants(parsed);
+      const listing = { parsed, warnings };
+      io.stdout(options.json ? constantsJson(listing) : constantsText(listing));
+    });
+}
