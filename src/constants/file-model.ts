@@ -37,18 +37,6 @@ export function isTunableKind(kind: LiteralKind): boolean {
   return kind === 'int' || kind === 'float' || kind === 'bool';
 }
 
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /** Keeps the last assignment of each name, in the position of that last assignment, with a warning. */
 export function lastAssignmentWins(
   file: string,

@@ -2,11 +2,11 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import { ConstantsParseError } from '../errors.js';
+import { LineIndex } from '../util/line-index.js';
 import {
   type LiteralKind,
   type LiteralValue,
   lastAssignmentWins,
-  lineColumnAt,
   type ParsedConstant,
   type ParsedConstantsFile,
 } from './file-model.js';
@@ -26,7 +26,7 @@ const REASONS: Partial<Record<LiteralKind, string>> = {
 };
 
 function constant(
-  source: string,
+  lines: LineIndex,
   name: string,
   value: unknown,
   spelling: string,
@@ -34,7 +34,7 @@ function constant(
   to: number,
 ): ParsedConstant {
   const kind = kindOf(value, /^-?\d+$/.test(spelling.trim()));
-  const { line, column } = lineColumnAt(source, from);
+  const { line, column } = lines.position(from);
   const reason = REASONS[kind];
   return {
     name,
@@ -52,7 +52,7 @@ export function parseJsonConstants(source: string, file: string, className?: str
   const errors: ParseError[] = [];
   const root = parseTree(source, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
-    const { line, column } = lineColumnAt(source, errors[0]?.offset ?? 0);
+    const { line, column } = new LineIndex(source).position(errors[0]?.offset ?? 0);
     const what = errors[0] ? printParseErrorCode(errors[0].error) : 'empty document';
     throw new ConstantsParseError(
       file,
@@ -73,6 +73,7 @@ export function parseJsonConstants(source: string, file: string, className?: str
     );
   }
   const warnings: string[] = [];
+  const lines = new LineIndex(source);
   const assignments = (map.children ?? []).flatMap((property) => {
     const [key, valueNode] = property.children ?? [];
     if (!key || !valueNode) return [];
@@ -80,7 +81,7 @@ export function parseJsonConstants(source: string, file: string, className?: str
     const value = valueNode.type === 'array' || valueNode.type === 'object' ? undefined : valueNode.value;
     return [
       constant(
-        source,
+        lines,
         String(key.value),
         value,
         spelling,
@@ -118,6 +119,7 @@ export function parseYamlConstants(source: string, file: string, className?: str
     throw new ConstantsParseError(file, 1, 1, 'expected a YAML mapping of constants, e.g. "DECAY_RATE: 0.1"');
   }
   const warnings: string[] = [];
+  const lines = new LineIndex(source);
   const assignments = (map as YAMLMap).items.flatMap((pair) => {
     if (!isScalar(pair.key)) return [];
     const valueNode = pair.value as { range?: [number, number, number] } | null;
@@ -126,7 +128,7 @@ export function parseYamlConstants(source: string, file: string, className?: str
     const [from, to] = valueNode.range;
     const spelling = source.slice(from, to);
     const value = isScalar(valueNode) ? valueNode.value : undefined;
-    return [constant(source, name, value, spelling, from, to)];
+    return [constant(lines, name, value, spelling, from, to)];
   });
   return {
     file,

@@ -5,21 +5,14 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { ConstantsParseError } from '../errors.js';
+import { LineIndex } from '../util/line-index.js';
 import {
   type LiteralKind,
   type LiteralValue,
   lastAssignmentWins,
-  lineColumnAt,
   type ParsedConstant,
   type ParsedConstantsFile,
 } from './file-model.js';
-
-interface Literal {
-  readonly kind: LiteralKind;
-  readonly value: LiteralValue | undefined;
-  /** The node whose characters a rewrite replaces (inside any parentheses). */
-  readonly node: SyntaxNode;
-}
 
 /** Python number text (underscores, 0x/0o/0b, `.5`, `1.`, exponents) → int or float; undefined otherwise. */
 export function pythonNumber(text: string): { kind: 'int' | 'float'; value: number } | undefined {
@@ -57,9 +50,54 @@ function pythonString(text: string): string | undefined {
   return body.replace(/\\(.)/g, (whole, ch: string) => escapes[ch] ?? whole);
 }
 
+/** A literal's value, and the source range a rewrite replaces when it is not the node's own range. */
+interface Literal {
+  readonly kind: LiteralKind;
+  readonly value: LiteralValue | undefined;
+  readonly node: SyntaxNode;
+  readonly span?: { readonly from: number; readonly to: number };
+}
+
+function leaves(node: SyntaxNode, out: SyntaxNode[] = []): SyntaxNode[] {
+  if (!node.firstChild) out.push(node);
+  for (let child = node.firstChild; child; child = child.nextSibling) leaves(child, out);
+  return out;
+}
+
+/**
+ * @lezer/python reads a float with a trailing dot (`1.`, `1.e5`, `-2.e-3`) as an attribute access on an
+ * integer. Such a value is a float literal when its tokens (comments and the parser's empty error
+ * markers aside) are adjacent and spell a Python number.
+ */
+function trailingDotFloat(node: SyntaxNode, source: string): Literal | undefined {
+  const tokens = leaves(node).filter(
+    (leaf) => leaf.name !== 'Comment' && !(leaf.type.isError && leaf.from === leaf.to),
+  );
+  if (tokens.length < 2 || !tokens.some((t) => t.name === '.')) return undefined;
+  if (!tokens.every((t) => ['Number', '.', 'PropertyName', 'ArithOp'].includes(t.name))) return undefined;
+  for (let i = 1; i < tokens.length; i++) if (tokens[i]!.from !== tokens[i - 1]!.to) return undefined;
+  const from = tokens[0]!.from;
+  const to = tokens.at(-1)!.to;
+  const text = source.slice(from, to);
+  const sign = /^[+-]/.exec(text)?.[0] ?? '';
+  const number = pythonNumber(text.slice(sign.length));
+  if (number?.kind !== 'float') return undefined;
+  return { kind: 'float', value: sign === '-' ? -number.value : number.value, node, span: { from, to } };
+}
+
 function literalOf(node: SyntaxNode, source: string): Literal {
   const text = source.slice(node.from, node.to);
   const expression: Literal = { kind: 'expression', value: undefined, node };
+  switch (node.name) {
+    case 'MemberExpression':
+    case 'BinaryExpression':
+    case 'UnaryExpression': {
+      const float = trailingDotFloat(node, source);
+      if (float) return float;
+      if (node.name !== 'UnaryExpression') return expression;
+      break;
+    }
+  }
   switch (node.name) {
     case 'Number': {
       const number = pythonNumber(text);
@@ -69,7 +107,7 @@ function literalOf(node: SyntaxNode, source: string): Literal {
       const operator = node.firstChild;
       const operand = operator?.nextSibling;
       const sign = operator ? source.slice(operator.from, operator.to) : '';
-      if (!operand || operand.name !== 'Number' || (sign !== '-' && sign !== '+')) return expression;
+      if (operand?.name !== 'Number' || (sign !== '-' && sign !== '+')) return expression;
       // Comments between the sign and the number would make the span ambiguous.
       if (operand.nextSibling) return expression;
       const number = pythonNumber(source.slice(operand.from, operand.to));
@@ -106,13 +144,28 @@ function childrenOf(node: SyntaxNode): SyntaxNode[] {
   return children;
 }
 
-function firstError(node: SyntaxNode): SyntaxNode | undefined {
-  if (node.type.isError) return node;
-  for (let child = node.firstChild; child; child = child.nextSibling) {
-    const found = firstError(child);
-    if (found) return found;
+/** The offset of the first syntax error under `node`, outside values read as literals (a cursor walk). */
+function firstError(node: SyntaxNode, readAsLiterals: readonly SyntaxNode[] = []): number | undefined {
+  const key = (from: number, to: number, name: string) => `${from}:${to}:${name}`;
+  const skip = new Set(readAsLiterals.map((literal) => key(literal.from, literal.to, literal.name)));
+  const cursor = node.cursor();
+  let depth = 0;
+  for (;;) {
+    const skipped = skip.size > 0 && skip.has(key(cursor.from, cursor.to, cursor.name));
+    if (!skipped) {
+      if (cursor.type.isError) return cursor.from;
+      if (cursor.firstChild()) {
+        depth++;
+        continue;
+      }
+    }
+    for (;;) {
+      if (depth === 0) return undefined;
+      if (cursor.nextSibling()) break;
+      cursor.parent();
+      depth--;
+    }
   }
-  return undefined;
 }
 
 /** Top-level classes of the module, decorated ones included. */
@@ -137,7 +190,13 @@ const REASONS: Partial<Record<LiteralKind, string>> = {
   expression: 'not a literal: not tunable',
 };
 
-function assignment(statement: SyntaxNode, source: string): ParsedConstant | undefined {
+interface Assignment {
+  readonly constant: ParsedConstant;
+  /** The value node, when it holds a literal the grammar itself reads as an error (`1.`). */
+  readonly repaired?: SyntaxNode;
+}
+
+function assignment(statement: SyntaxNode, source: string, lines: LineIndex): Assignment | undefined {
   const parts = childrenOf(statement).filter((c) => c.name !== 'Comment');
   const target = parts[0];
   if (target?.name !== 'VariableName') return undefined; // attribute, subscript or tuple targets
@@ -153,19 +212,22 @@ function assignment(statement: SyntaxNode, source: string): ParsedConstant | und
   const literal = chained
     ? { kind: 'expression' as const, value: undefined, node: parts.at(-1)! }
     : literalOf(valueNode, source);
-  const { line, column } = lineColumnAt(source, literal.node.from);
+  const span =
+    'span' in literal && literal.span ? literal.span : { from: literal.node.from, to: literal.node.to };
+  const { line, column } = lines.position(span.from);
   const tunable = literal.kind === 'int' || literal.kind === 'float' || literal.kind === 'bool';
   const reason = chained ? 'a chained assignment: not tunable' : REASONS[literal.kind];
-  return {
+  const constant: ParsedConstant = {
     name,
     value: literal.value,
     kind: literal.kind,
     line,
     column,
-    span: { from: literal.node.from, to: literal.node.to },
+    span,
     tunable,
     ...(reason ? { reason } : {}),
   };
+  return 'span' in literal && literal.span ? { constant, repaired: literal.node } : { constant };
 }
 
 export function parsePythonConstants(
@@ -174,12 +236,13 @@ export function parsePythonConstants(
   classNameWanted = 'Defaults',
 ): ParsedConstantsFile {
   const tree = parser.parse(source);
+  const lines = new LineIndex(source);
   const classes = moduleClasses(tree.topNode).filter((c) => className(c, source) === classNameWanted);
   const target = classes.at(-1); // Python binds the name to the last definition
   if (!target) {
     const error = firstError(tree.topNode);
-    if (error) {
-      const { line, column } = lineColumnAt(source, error.from);
+    if (error !== undefined) {
+      const { line, column } = lines.position(error);
       throw new ConstantsParseError(
         file,
         line,
@@ -197,9 +260,15 @@ export function parsePythonConstants(
       `no class ${classNameWanted} at module level${found.length > 0 ? ` (classes found: ${found.join(', ')})` : ''}; pass --class NAME`,
     );
   }
-  const error = firstError(target);
-  if (error) {
-    const { line, column } = lineColumnAt(source, error.from);
+  const body = target.getChild('Body');
+  const assignments = (body ? childrenOf(body) : [])
+    .filter((statement) => statement.name === 'AssignStatement')
+    .map((statement) => assignment(statement, source, lines))
+    .filter((found): found is Assignment => found !== undefined);
+  const repaired = assignments.flatMap((a) => (a.repaired ? [a.repaired] : []));
+  const error = firstError(target, repaired);
+  if (error !== undefined) {
+    const { line, column } = lines.position(error);
     throw new ConstantsParseError(
       file,
       line,
@@ -213,16 +282,15 @@ export function parsePythonConstants(
       `${file}: class ${classNameWanted} is defined ${classes.length} times; the last definition is read`,
     );
   }
-  const body = target.getChild('Body');
-  const assignments = (body ? childrenOf(body) : [])
-    .filter((statement) => statement.name === 'AssignStatement')
-    .map((statement) => assignment(statement, source))
-    .filter((constant): constant is ParsedConstant => constant !== undefined);
   return {
     file,
     format: 'python',
     className: classNameWanted,
-    constants: lastAssignmentWins(file, assignments, warnings),
+    constants: lastAssignmentWins(
+      file,
+      assignments.map((a) => a.constant),
+      warnings,
+    ),
     warnings,
   };
 }

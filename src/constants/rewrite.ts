@@ -58,7 +58,7 @@ export function rewriteConstants(
         `${parsed.file}:${constant.line}: ${name} is ${constant.reason ?? 'not tunable'}`,
       );
     }
-    if (constant.value === value) continue;
+    if (Object.is(constant.value, value)) continue;
     const old = source.slice(constant.span.from, constant.span.to);
     const spelled = spellValue(value, constant, parsed.format);
     if (spelled === old) continue;

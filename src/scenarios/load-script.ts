@@ -12,6 +12,7 @@ import {
   printParseErrorCode,
 } from 'jsonc-parser';
 import { ScenarioError } from '../errors.js';
+import { lineColumnAt } from '../util/line-index.js';
 import { SCENARIO_SCRIPT_SCHEMA, type ScenarioScript, STEP_OPS, type Step } from './script.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTuples: false });
@@ -32,18 +33,6 @@ export function formatPath(path: readonly PathSegment[]): string {
     .join('');
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 class Located {
   constructor(
     private readonly source: string,
@@ -56,7 +45,7 @@ class Located {
     let node: Node | undefined;
     for (let n = path.length; n >= 0 && !node; n--)
       node = findNodeAtLocation(this.root, [...path.slice(0, n)]);
-    const { line, column } = lineColumn(this.text, node?.offset ?? 0);
+    const { line, column } = lineColumnAt(this.text, node?.offset ?? 0);
     const where = path.length > 0 ? `${formatPath(path)}: ` : '';
     return new ScenarioError(`${this.source}:${line}:${column}: ${where}${message}`);
   }
@@ -200,7 +189,7 @@ export function parseScenarioScript(text: string, source = 'scenario'): Scenario
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
     const first = errors[0];
-    const { line, column } = lineColumn(text, first?.offset ?? 0);
+    const { line, column } = lineColumnAt(text, first?.offset ?? 0);
     const what = first ? printParseErrorCode(first.error) : 'empty document';
     throw new ScenarioError(
       `${source}:${line}:${column}: invalid JSON (${what}); fix the syntax at that position`,
