@@ -1,7 +1,7 @@
 // Benchmark: parsing a 2,000-line popoto-style constants file (run `npm run build` first).
 // Prints the cold first parse and the median and p95 of warm parses, in milliseconds.
 import { performance } from 'node:perf_hooks';
-import { parseConstantsFile } from '../lib/constants/parse-file.js';
+import { parseConstantsFile } from '../lib/src/constants/parse-file.js';
 
 function constantsFile(lines) {
   const out = ['"""Generated constants module."""', 'import os', '', 'class Other:', '    X = 1', '', 'class Defaults:'];

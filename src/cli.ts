@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** CLI entry: wires the process to the program. The only CLI code that touches `process`. */
+import { performance } from 'node:perf_hooks';
 import { runCli } from './cli/program.js';
 
 const cleanups = new Set<() => Promise<void>>();
@@ -18,7 +19,9 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
-  isTTY: process.stderr.isTTY === true,
+  progressStream: process.stderr.isTTY ? process.stderr : undefined,
+  clock: () => performance.now(),
+  now: () => new Date(),
   onInterrupt(cleanup) {
     cleanups.add(cleanup);
     return () => cleanups.delete(cleanup);

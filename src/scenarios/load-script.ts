@@ -33,7 +33,20 @@ export function formatPath(path: readonly PathSegment[]): string {
     .join('');
 }
 
-class Located {
+interface Locator {
+  error(path: readonly PathSegment[], message: string): ScenarioError;
+}
+
+/** Places errors by JSON path alone, for scripts that come as values rather than text. */
+class PathOnly implements Locator {
+  constructor(private readonly source: string) {}
+
+  error(path: readonly PathSegment[], message: string): ScenarioError {
+    return new ScenarioError(`${this.source}: ${path.length > 0 ? `${formatPath(path)}: ` : ''}${message}`);
+  }
+}
+
+class Located implements Locator {
   constructor(
     private readonly source: string,
     private readonly text: string,
@@ -114,7 +127,7 @@ function findNonFinite(value: unknown, path: PathSegment[] = []): PathSegment[] 
   return undefined;
 }
 
-function checkReferences(script: ScenarioScript, at: Located): void {
+function checkReferences(script: ScenarioScript, at: Locator): void {
   const declared = new Map<string, number>();
   const labels = new Map<string, number>();
   const requireId = (id: string, path: PathSegment[]) => {
@@ -195,8 +208,15 @@ export function parseScenarioScript(text: string, source = 'scenario'): Scenario
       `${source}:${line}:${column}: invalid JSON (${what}); fix the syntax at that position`,
     );
   }
-  const at = new Located(source, text, root);
-  const value: unknown = getNodeValue(root);
+  return checkScript(getNodeValue(root), new Located(source, text, root));
+}
+
+/** Validates a script given as a value (already parsed JSON); errors carry the JSON path. */
+export function validateScenarioScript(value: unknown, source = 'scenario'): ScenarioScript {
+  return checkScript(value, new PathOnly(source));
+}
+
+function checkScript(value: unknown, at: Locator): ScenarioScript {
   const nonFinite = findNonFinite(value);
   if (nonFinite) throw at.error(nonFinite, 'not a finite number; use a value within double range');
   if (!validate(value)) {

@@ -46,14 +46,27 @@ export async function replayScript(
 ): Promise<ReplayResult> {
   checkScriptAgainstConstants(script, engine, source);
   let now = script.clock;
-  const filtered: string[] = [];
+  const rejected: string[] = [];
   const queries: QueryResult[] = [];
+  // Writes are sent without waiting for each reply: one connection keeps their order, and every query
+  // waits for all earlier writes first. A failed write fails the replay at the next barrier.
+  let pending: Promise<unknown>[] = [];
+  const send = (write: Promise<unknown>) => {
+    write.catch(() => undefined);
+    pending.push(write);
+  };
+  const barrier = async () => {
+    const writes = pending;
+    pending = [];
+    await Promise.all(writes);
+  };
   for (const step of script.steps) {
     switch (step.op) {
       case 'save': {
-        const saved = await engine.save(
+        const id = step.id;
+        const save = engine.save(
           {
-            id: step.id,
+            id,
             importance: step.importance,
             cycles: (step.cycles ?? []).map(
               ([period, amplitude, phase]) => [period, amplitude, phase ?? 0] as const,
@@ -62,28 +75,33 @@ export async function replayScript(
           },
           now,
         );
-        if (!saved && !filtered.includes(step.id)) filtered.push(step.id);
+        send(
+          save.then((saved) => {
+            if (!saved) rejected.push(id);
+          }),
+        );
         break;
       }
       case 'advance':
         now += step.seconds;
         break;
       case 'touch':
-        await engine.touch(step.id, now);
+        send(engine.touch(step.id, now));
         break;
       case 'outcome':
-        await engine.outcome(step.id, step.outcome, now);
+        send(engine.outcome(step.id, step.outcome, now));
         break;
       case 'link':
-        await engine.link(step.a, step.b, step.weight);
+        send(engine.link(step.a, step.b, step.weight));
         break;
       case 'strengthen':
-        await engine.strengthen(step.a, step.b, step.delta);
+        send(engine.strengthen(step.a, step.b, step.delta));
         break;
       case 'weakenAll':
-        await engine.weakenAll(step.id, step.factor);
+        send(engine.weakenAll(step.id, step.factor));
         break;
       case 'query': {
+        await barrier();
         const ranking =
           step.method === 'topByDecay'
             ? await engine.topByDecay(step.limit, now)
@@ -104,5 +122,7 @@ export async function replayScript(
       }
     }
   }
-  return { name: script.name, filtered, queries };
+  await barrier();
+  // Replies arrive in command order, so `rejected` is in step order; keep each id once.
+  return { name: script.name, filtered: [...new Set(rejected)], queries };
 }

@@ -7,7 +7,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export const CLI = resolve('lib/cli.js');
+export const CLI = resolve('lib/src/cli.js');
 
 /** Runs the built CLI in a child process, as a user would. */
 export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {

@@ -1,0 +1,40 @@
+/** The constants a command runs with: a constants file (parsed, never executed) or the registry, plus --set. */
+
+import type { ParsedConstantsFile } from '../constants/file-model.js';
+import { parseConstantsFile } from '../constants/parse-file.js';
+import { resolveConstants } from '../constants/resolve.js';
+import { type Constants, defaultConstants, parseAssignments, withOverrides } from '../constants/values.js';
+import { readTextFile } from './files.js';
+import type { CliIo } from './io.js';
+
+export interface ConstantsInput {
+  readonly constants: Constants;
+  readonly file: {
+    readonly path: string;
+    readonly source: string;
+    readonly parsed: ParsedConstantsFile;
+  } | null;
+  readonly warnings: readonly string[];
+}
+
+export async function loadConstants(
+  io: CliIo,
+  options: { readonly constants?: string; readonly class?: string; readonly set?: readonly string[] },
+): Promise<ConstantsInput> {
+  const overrides = parseAssignments(options.set ?? []);
+  if (!options.constants) {
+    return { constants: withOverrides(defaultConstants(), overrides, '--set'), file: null, warnings: [] };
+  }
+  const source = await readTextFile(options.constants, io.cwd, 'constants file');
+  const parsed = parseConstantsFile(
+    source,
+    options.constants,
+    options.class ? { className: options.class } : {},
+  );
+  const resolved = resolveConstants(parsed);
+  return {
+    constants: withOverrides(resolved.constants, overrides, '--set'),
+    file: { path: options.constants, source, parsed },
+    warnings: resolved.warnings,
+  };
+}

@@ -1,0 +1,56 @@
+/** Writing results: a timestamped file plus `latest` under the results directory, and --json copies. */
+import { constants as fsConstants } from 'node:fs';
+import { access, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { errorMessage, InputError } from '../errors.js';
+
+/** Fails before any work starts when `path` could not be written. */
+export async function assertWritable(path: string, cwd: string, option: string): Promise<void> {
+  const absolute = resolve(cwd, path);
+  try {
+    const info = await stat(absolute).catch(() => undefined);
+    if (info?.isDirectory()) throw new Error('it is a directory');
+    if (info) await access(absolute, fsConstants.W_OK);
+    else await access(dirname(absolute), fsConstants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its directory does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : errorMessage(error);
+    throw new InputError(`${option} '${path}' cannot be written (${why}); choose a writable path`);
+  }
+}
+
+export async function writeJson(path: string, cwd: string, document: unknown): Promise<string> {
+  const absolute = resolve(cwd, path);
+  await writeFile(absolute, `${JSON.stringify(document, null, 2)}\n`);
+  return absolute;
+}
+
+/** Writes `<dir>/<name>.json` (never overwriting: a suffix is added) and copies it to `<dir>/<latest>`. */
+export async function persistResults(
+  dir: string,
+  cwd: string,
+  name: string,
+  latest: string,
+  document: unknown,
+): Promise<string> {
+  const folder = resolve(cwd, dir);
+  await mkdir(folder, { recursive: true });
+  let path = join(folder, `${name}.json`);
+  for (
+    let n = 2;
+    await stat(path).then(
+      () => true,
+      () => false,
+    );
+    n++
+  )
+    path = join(folder, `${name}_${n}.json`);
+  await writeJson(path, cwd, document);
+  await copyFile(path, join(folder, latest));
+  return path;
+}

@@ -1,0 +1,115 @@
+/** `memory-ratchet sweep --tier 1|2|3|all [--interactions] [--only NAMES] [--json FILE] ...` */
+import type { Command } from 'commander';
+import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
+import { engineEvaluator } from '../scenarios/evaluate.js';
+import { handCraftedScenarios } from '../scenarios/hand-crafted.js';
+import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
+import { DEFAULT_BOOTSTRAP_SEED, DEFAULT_CLIFF_THRESHOLD } from '../sweep/aggregate.js';
+import { parseOnly, parseTiers, planSweep } from '../sweep/plan.js';
+import { buildSweepResults, timestampedName } from '../sweep/results.js';
+import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
+import { executeSweep } from '../sweep/sweep.js';
+import { loadConstants } from './constants-input.js';
+import type { CliIo } from './io.js';
+import { parseNumberOption, parsePositiveInteger } from './option-values.js';
+import { progressBar } from './progress.js';
+import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
+import { assertWritable, persistResults, writeJson } from './results-files.js';
+
+interface SweepOptions extends RedisOptions {
+  readonly tier: string;
+  readonly interactions?: boolean;
+  readonly only?: string;
+  readonly json?: string;
+  readonly resultsDir: string;
+  readonly constants?: string;
+  readonly class?: string;
+  readonly set: string[];
+  readonly cliffThreshold: string;
+  readonly concurrency: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function sweepCommand(program: Command, io: CliIo): void {
+  addRedisOptions(
+    program
+      .command('sweep')
+      .description('sweep each constant over its grid on the same scenarios and report the optimal values')
+      .option('--tier <tiers>', 'tiers to sweep: 1, 2, 3, a list such as 1,2, or all', 'all')
+      .option('--only <names>', 'sweep only these constants (comma-separated; either spelling)')
+      .option('--interactions', 'also run the 5×5 interaction sweeps')
+      .option('--json <file>', 'also write the results document to this file')
+      .option('--results-dir <dir>', 'where sweep_YYYYMMDD_HHMMSS.json and latest.json go', 'results')
+      .option('--constants <file>', 'read the current constants from this file (else the registry defaults)')
+      .option('--class <name>', 'the Python class holding the constants', 'Defaults')
+      .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+      .option(
+        '--cliff-threshold <x>',
+        'a change of mean nDCG@5 between adjacent values that counts as a cliff',
+        String(DEFAULT_CLIFF_THRESHOLD),
+      )
+      .option('--concurrency <n>', 'evaluations in flight at once', String(DEFAULT_CONCURRENCY)),
+  ).action(async (options: SweepOptions) => {
+    // Everything that can be wrong with the input fails here, before any work starts.
+    const tiers = parseTiers(options.tier);
+    const only = options.only !== undefined ? parseOnly(options.only) : undefined;
+    const cliffThreshold = parseNumberOption('--cliff-threshold', options.cliffThreshold, { min: 0 });
+    const concurrency = parsePositiveInteger('--concurrency', options.concurrency);
+    if (options.json) await assertWritable(options.json, io.cwd, '--json');
+    const input = await loadConstants(io, options);
+    for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
+    const plan = planSweep(
+      { tiers, ...(only ? { only } : {}), interactions: options.interactions === true },
+      input.constants,
+    );
+    const scenarios = handCraftedScenarios();
+
+    const startedAt = io.now();
+    const started = io.clock();
+    const progress = progressBar(io, 'sweep', options.quiet === true);
+    const { results, redisKind } = await withRedis(options, io, async (redis) => {
+      const evaluator = engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: io.clock });
+      try {
+        const execution = await executeSweep(evaluator, scenarios, input.constants, plan, {
+          cliffThreshold,
+          concurrency,
+          onProgress: (done, total) => progress.update(done, total),
+        });
+        return { results: execution, redisKind: redis.kind };
+      } finally {
+        progress.stop();
+      }
+    });
+    const document = buildSweepResults(
+      {
+        startedAt: startedAt.toISOString(),
+        finishedAt: io.now().toISOString(),
+        wallSeconds: (io.clock() - started) / 1000,
+        redis: redisKind,
+        scenarioSource: 'hand-crafted',
+        scenarios: scenarios.map((s) => s.name),
+        seeds: null,
+        tiers,
+        only: only ?? null,
+        interactions: options.interactions === true,
+        cliffThreshold,
+        bootstrap: { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_BOOTSTRAP_SEED },
+        constantsFile: input.file?.path ?? null,
+      },
+      input.constants,
+      plan,
+      results,
+    );
+    const path = await persistResults(
+      options.resultsDir,
+      io.cwd,
+      timestampedName('sweep', startedAt),
+      'latest.json',
+      document,
+    );
+    if (options.json) await writeJson(options.json, io.cwd, document);
+    io.stdout(sweepText(document));
+    if (!options.quiet) io.stderr(sweepSummaryLine(document, path));
+  });
+}

@@ -1,0 +1,24 @@
+/** Number formatting shared by the renderings. Pure. */
+import type { Interval } from '../stats/bootstrap.js';
+
+export const fixed = (x: number | null | undefined, digits = 4): string =>
+  x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits);
+
+export const signed = (x: number, digits = 3): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+
+export const interval = (i: Interval | null | undefined, digits = 3): string =>
+  i ? `[${i[0].toFixed(digits)}, ${i[1].toFixed(digits)}]` : '';
+
+export const signedInterval = (i: Interval | null | undefined, digits = 3): string =>
+  i ? `[${signed(i[0], digits)}, ${signed(i[1], digits)}]` : '';
+
+/** Left-aligned text columns (the last column is not padded). */
+export function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    (
+      indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')
+    ).trimEnd(),
+  );
+}
