@@ -15,7 +15,9 @@ export const signedInterval = (i: Interval | null | undefined, digits = 3): stri
 /** Left-aligned text columns (the last column is not padded). */
 export function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
   return rows.map((row) =>
     (
       indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')

@@ -256,12 +256,12 @@ export function aggregatePair(points: readonly PairPoint[], options: AggregateOp
   const valuesB = [...new Set(points.map((p) => Number(p.valueB)))].sort((a, b) => a - b);
   const cell = (a: number, b: number) => points.filter((p) => p.valueA === a && p.valueB === b);
   const cells = new Map<number, PointScore[]>();
-  valuesA.forEach((a, i) =>
-    valuesB.forEach((b, j) => {
+  for (const [i, a] of valuesA.entries()) {
+    for (const [j, b] of valuesB.entries()) {
       const ps = cell(a, b);
       if (!ps.every((p) => p.degenerateValue === true)) cells.set(i * valuesB.length + j, ps);
-    }),
-  );
+    }
+  }
   const { common, excluded } = commonScenarios(cells);
   const means = valuesA.map((_, i) =>
     valuesB.map((__, j) => {
@@ -271,13 +271,13 @@ export function aggregatePair(points: readonly PairPoint[], options: AggregateOp
     }),
   );
   let best: PairSummary['best'] = null;
-  means.forEach((row, i) =>
-    row.forEach((m, j) => {
+  for (const [i, row] of means.entries()) {
+    for (const [j, m] of row.entries()) {
       if (m !== null && (best === null || m > best.mean + TIE_TOLERANCE)) {
         best = { valueA: valuesA[i]!, valueB: valuesB[j]!, mean: m };
       }
-    }),
-  );
+    }
+  }
   const complete = means.every((row) => row.every((m) => m !== null));
   let interaction: number | null = null;
   if (complete && means.length > 0) {
