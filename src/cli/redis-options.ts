@@ -37,8 +37,9 @@ export async function withRedis<T>(
   try {
     return await work(handle);
   } finally {
-    unregister();
+    // Unregister only once closed: an interrupt meanwhile must still wait for the same close.
     await handle.close();
+    unregister();
   }
 }
 
@@ -54,7 +55,7 @@ export async function withEngine<T>(
   try {
     return await work(engine);
   } finally {
-    unregister();
     await engine.close();
+    unregister();
   }
 }

@@ -54,7 +54,7 @@ export const FIXED = {
 } as const;
 
 /** The subset of an ioredis client the engine uses; ioredis-mock provides it too. */
-export type RedisClient = Pick<Redis, 'defineCommand' | 'exists' | 'smembers' | 'del' | 'scard'>;
+export type RedisClient = Pick<Redis, 'defineCommand' | 'script' | 'exists' | 'smembers' | 'del'>;
 
 type ScriptFn = (...args: string[]) => Promise<unknown>;
 
@@ -71,15 +71,29 @@ const SCRIPTS = {
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
-const registered = new WeakSet<object>();
+const registered = new WeakMap<object, Promise<void>>();
 
-/** Registers the scripts once per client (EVALSHA, reloaded automatically after a SCRIPT FLUSH). */
-function registerScripts(redis: RedisClient): void {
-  if (registered.has(redis)) return;
-  for (const [name, source] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys: lua.KEY_NAMES.length, lua: source });
+/**
+ * Registers the scripts once per client (EVALSHA, reloaded automatically after a SCRIPT FLUSH) and loads
+ * them into the server before first use. Writes are pipelined, and a NOSCRIPT retry would be sent after
+ * commands queued behind it, reordering them; loading first keeps every command in the order sent.
+ */
+function registerScripts(redis: RedisClient): Promise<void> {
+  let ready = registered.get(redis);
+  if (!ready) {
+    for (const [name, source] of Object.entries(SCRIPTS)) {
+      redis.defineCommand(name, { numberOfKeys: lua.KEY_NAMES.length, lua: source });
+    }
+    ready = Promise.all(Object.values(SCRIPTS).map(async (source) => redis.script('LOAD', source))).then(
+      () => undefined,
+      (error: unknown) => {
+        // The embedded emulator has no SCRIPT command and no script cache to miss.
+        if (!/Unsupported command/.test(errorMessage(error))) throw error;
+      },
+    );
+    registered.set(redis, ready);
   }
-  registered.add(redis);
+  return ready;
 }
 
 /** Numbers cross into Lua as their shortest round-trip decimal text, so no precision is lost. */
@@ -117,7 +131,7 @@ export class MemoryEngine {
     constants: Constants,
     namespace = newNamespace(),
   ): Promise<MemoryEngine> {
-    registerScripts(redis);
+    await registerScripts(redis);
     const engine = new MemoryEngine(redis, namespace, constants);
     if ((await redis.exists(...engine.keys)) > 0) {
       throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);

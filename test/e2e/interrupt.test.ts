@@ -27,7 +27,12 @@ const alive = (pid: number): boolean => {
 };
 
 function longScript(): string {
-  const steps = Array.from({ length: 40_000 }, (_, i) => ({ op: 'save', id: `r${i}`, importance: 0.5 }));
+  // Saves are pipelined; the queries in between are barriers that keep the run busy for seconds.
+  const steps = Array.from({ length: 30_000 }, (_, i) =>
+    i % 1000 === 999
+      ? { op: 'query', label: `q${i}`, weights: { decay: 1 }, limit: 5 }
+      : { op: 'save', id: `r${i}`, importance: 0.5 },
+  );
   const path = join(mkdtempSync(join(tmpdir(), 'mr-int-')), 'long.json');
   writeFileSync(path, JSON.stringify({ name: 'long', clock: 0, steps }));
   return path;
