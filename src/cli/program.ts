@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { constantsCommand } from './constants-command.js';
 import type { CliIo } from './io.js';
 import { replayCommand } from './replay-command.js';
+import { seedsCommands } from './seeds-command.js';
 import { sweepCommand } from './sweep-command.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
   replayCommand(program, io);
   constantsCommand(program, io);
   sweepCommand(program, io);
+  seedsCommands(program, io);
   return program;
 }
 

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
 import { engineEvaluator } from '../scenarios/evaluate.js';
+import { createScenario } from '../scenarios/factory/factory.js';
+import { DEFAULT_SEED_COUNT, defaultSeeds } from '../scenarios/factory/seed-bank.js';
 import { handCraftedScenarios } from '../scenarios/hand-crafted.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED, DEFAULT_CLIFF_THRESHOLD } from '../sweep/aggregate.js';
@@ -27,6 +29,8 @@ interface SweepOptions extends RedisOptions {
   readonly set: string[];
   readonly cliffThreshold: string;
   readonly concurrency: string;
+  readonly parametric?: boolean;
+  readonly seeds: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -39,6 +43,11 @@ export function sweepCommand(program: Command, io: CliIo): void {
       .option('--tier <tiers>', 'tiers to sweep: 1, 2, 3, a list such as 1,2, or all', 'all')
       .option('--only <names>', 'sweep only these constants (comma-separated; either spelling)')
       .option('--interactions', 'also run the 5×5 interaction sweeps')
+      .option(
+        '--parametric',
+        'sweep over generated scenarios (the seed bank) instead of the hand-crafted ones',
+      )
+      .option('--seeds <n>', 'with --parametric: how many seeds of the bank', String(DEFAULT_SEED_COUNT))
       .option('--json <file>', 'also write the results document to this file')
       .option('--results-dir <dir>', 'where sweep_YYYYMMDD_HHMMSS.json and latest.json go', 'results')
       .option('--constants <file>', 'read the current constants from this file (else the registry defaults)')
@@ -56,6 +65,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const only = options.only !== undefined ? parseOnly(options.only) : undefined;
     const cliffThreshold = parseNumberOption('--cliff-threshold', options.cliffThreshold, { min: 0 });
     const concurrency = parsePositiveInteger('--concurrency', options.concurrency);
+    const seedCount = parsePositiveInteger('--seeds', options.seeds);
     if (options.json) await assertWritable(options.json, io.cwd, '--json');
     const input = await loadConstants(io, options);
     for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
@@ -63,7 +73,8 @@ export function sweepCommand(program: Command, io: CliIo): void {
       { tiers, ...(only ? { only } : {}), interactions: options.interactions === true },
       input.constants,
     );
-    const scenarios = handCraftedScenarios();
+    const seeds = options.parametric ? defaultSeeds(seedCount) : null;
+    const scenarios = seeds ? seeds.map(createScenario) : handCraftedScenarios();
 
     const startedAt = io.now();
     const started = io.clock();
@@ -87,9 +98,9 @@ export function sweepCommand(program: Command, io: CliIo): void {
         finishedAt: io.now().toISOString(),
         wallSeconds: (io.clock() - started) / 1000,
         redis: redisKind,
-        scenarioSource: 'hand-crafted',
+        scenarioSource: seeds ? 'generated' : 'hand-crafted',
         scenarios: scenarios.map((s) => s.name),
-        seeds: null,
+        seeds: seeds ? seeds.map((s) => s.seedId) : null,
         tiers,
         only: only ?? null,
         interactions: options.interactions === true,

@@ -41,6 +41,10 @@ export function sweepText(results: SweepResults): string {
       ? `${run.scenarios.length} generated scenarios`
       : `${run.scenarios.length} hand-crafted scenarios`;
   lines.push(`OPTIMAL VALUES (mean nDCG@5 over ${source}; 95% bootstrap intervals; redis: ${run.redis})`);
+  const degenerate = summaries[0]?.scenarios.degenerate ?? [];
+  if (degenerate.length > 0) {
+    lines.push(`  ${degenerate.length} degenerate scenarios skipped (not scored): ${degenerate.join(', ')}`);
+  }
   if (summaries.length > 0) {
     lines.push(
       ...table([

@@ -185,6 +185,9 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
         if (method === 'topByDecay' && (step.weights || step.boostFrom)) {
           throw at.error(here('method'), 'a topByDecay query takes neither "weights" nor "boostFrom"');
         }
+        step.exclude?.forEach((id, j) => {
+          requireId(id, here('exclude', j));
+        });
         step.boostFrom?.forEach((id, j) => {
           requireId(id, here('boostFrom', j));
         });

@@ -102,15 +102,20 @@ export async function replayScript(
         break;
       case 'query': {
         await barrier();
-        const ranking =
+        // Excluded ids (records already in the caller's context) are dropped after a limit raised by
+        // their number, as the context assembler's exclusion headroom does.
+        const exclude = new Set(step.exclude ?? []);
+        const limit = step.limit + exclude.size;
+        const ranked =
           step.method === 'topByDecay'
-            ? await engine.topByDecay(step.limit, now)
+            ? await engine.topByDecay(limit, now)
             : await engine.composite({
                 now,
                 weights: step.weights ?? {},
-                limit: step.limit,
+                limit,
                 ...(step.boostFrom ? { boost: await engine.propagate(step.boostFrom) } : {}),
               });
+        const ranking = ranked.filter((item) => !exclude.has(item.id)).slice(0, step.limit);
         const metrics = step.relevance
           ? rankingMetrics(
               ranking.map((item) => item.id),

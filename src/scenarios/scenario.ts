@@ -54,8 +54,11 @@ export function degenerateReason(scenario: Scenario): string | undefined {
   const relevant = Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
   if (relevant < 3)
     return `only ${relevant} relevant record${relevant === 1 ? '' : 's'} (at least 3 are needed)`;
-  const saved = new Set(scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : [])));
-  if (saved.size < 2) return `only ${saved.size} record to rank (at least 2 are needed)`;
+  const excluded = new Set(query.exclude ?? []);
+  const retrievable = new Set(
+    scenario.script.steps.flatMap((step) => (step.op === 'save' && !excluded.has(step.id) ? [step.id] : [])),
+  );
+  if (retrievable.size < 2) return `only ${retrievable.size} record to retrieve (at least 2 are needed)`;
   return undefined;
 }
 

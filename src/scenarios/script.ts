@@ -52,6 +52,8 @@ export interface QueryStep {
   readonly weights?: Readonly<Partial<Record<ArmName, number>>>;
   readonly limit: number;
   readonly boostFrom?: readonly string[];
+  /** Ids left out of the ranking (already in the caller's context), e.g. the `boostFrom` records. */
+  readonly exclude?: readonly string[];
   readonly relevance?: Readonly<Record<string, number>>;
 }
 
@@ -164,6 +166,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
               },
               limit: { type: 'integer', minimum: 1, maximum: 10000 },
               boostFrom: { type: 'array', items: id },
+              exclude: { type: 'array', items: id },
               relevance: { type: 'object', additionalProperties: { ...finite, minimum: 0 } },
             },
             ['label', 'limit'],

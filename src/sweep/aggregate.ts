@@ -52,7 +52,7 @@ export interface ConstantSummary {
   readonly current: ConstantValue;
   readonly metric: MetricName;
   readonly values: readonly ValueSummary[];
-  readonly scenarios: { readonly common: readonly string[]; readonly excluded: readonly string[] };
+  readonly scenarios: ScenarioSet;
   readonly best: { readonly value: number; readonly mean: number } | null;
   readonly worst: { readonly value: number; readonly mean: number } | null;
   readonly currentMean: number | null;
@@ -76,16 +76,30 @@ export interface ConstantSummary {
 const metricOf = (point: PointScore, metric: MetricName): number | null =>
   point.status === 'ok' && point.metrics ? point.metrics[metric] : null;
 
-/** Scenarios ok at every run value (in first-seen order), and the others. */
-function commonScenarios(groups: ReadonlyMap<number, readonly PointScore[]>): {
-  common: string[];
-  excluded: string[];
-} {
-  const names = [...new Set([...groups.values()].flat().map((p) => p.scenario))];
+export interface ScenarioSet {
+  /** Ok at every run value: every statistic uses exactly these. */
+  readonly common: readonly string[];
+  /** Skipped as degenerate at every value (the scenario itself cannot be scored). */
+  readonly degenerate: readonly string[];
+  /** Left out because of an error (or a skip) at some value. */
+  readonly excluded: readonly string[];
+}
+
+/** Scenarios ok at every run value (in first-seen order), the degenerate ones, and the others. */
+function commonScenarios(groups: ReadonlyMap<number, readonly PointScore[]>): ScenarioSet {
+  const all = [...groups.values()].flat();
+  const names = [...new Set(all.map((p) => p.scenario))];
   const common = names.filter((name) =>
     [...groups.values()].every((points) => points.some((p) => p.scenario === name && p.status === 'ok')),
   );
-  return { common, excluded: names.filter((name) => !common.includes(name)) };
+  const degenerate = names.filter((name) =>
+    all.filter((p) => p.scenario === name).every((p) => p.status === 'skipped-degenerate'),
+  );
+  return {
+    common,
+    degenerate,
+    excluded: names.filter((n) => !common.includes(n) && !degenerate.includes(n)),
+  };
 }
 
 /** Compares distances, treating those within the tie tolerance as equal (0.4 − 0.3 vs 0.5 − 0.4). */
@@ -138,7 +152,8 @@ export function aggregateSweep(
   const isDegenerate = (ps: readonly SweepPoint[]) =>
     ps.length > 0 && ps.every((p) => p.degenerateValue === true);
   const ran = new Map([...all].filter(([, ps]) => !isDegenerate(ps)).sort(([a], [b]) => a - b));
-  const { common, excluded } = commonScenarios(ran);
+  const scenarioSet = commonScenarios(ran);
+  const { common } = scenarioSet;
 
   // scores[v][s]: the metric of run value v on common scenario s
   const runValues = [...ran.keys()];
@@ -215,7 +230,7 @@ export function aggregateSweep(
     current,
     metric,
     values,
-    scenarios: { common, excluded },
+    scenarios: scenarioSet,
     best,
     worst,
     currentMean: means.find((m) => m.value === Number(current))?.mean ?? null,
@@ -241,7 +256,7 @@ export interface PairSummary {
   readonly valuesB: readonly number[];
   /** means[i][j]: mean metric at valuesA[i], valuesB[j] over the common scenarios; null if not run. */
   readonly means: readonly (readonly (number | null)[])[];
-  readonly scenarios: { readonly common: readonly string[]; readonly excluded: readonly string[] };
+  readonly scenarios: ScenarioSet;
   readonly best: { readonly valueA: number; readonly valueB: number; readonly mean: number } | null;
   /** Largest |residual| of an additive fit (row + column effects): 0 when the constants do not interact. */
   readonly interaction: number | null;
@@ -262,7 +277,8 @@ export function aggregatePair(points: readonly PairPoint[], options: AggregateOp
       if (!ps.every((p) => p.degenerateValue === true)) cells.set(i * valuesB.length + j, ps);
     }
   }
-  const { common, excluded } = commonScenarios(cells);
+  const scenarioSet = commonScenarios(cells);
+  const { common } = scenarioSet;
   const means = valuesA.map((_, i) =>
     valuesB.map((__, j) => {
       const ps = cells.get(i * valuesB.length + j);
@@ -295,7 +311,7 @@ export function aggregatePair(points: readonly PairPoint[], options: AggregateOp
     valuesA,
     valuesB,
     means,
-    scenarios: { common, excluded },
+    scenarios: scenarioSet,
     best,
     interaction,
     errors: points.filter((p) => p.status === 'error').length,

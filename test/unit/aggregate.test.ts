@@ -107,7 +107,7 @@ describe('ResultsAggregator: single sweeps', () => {
     // s1 fails at 0.2: it is left out of every value's mean, so all values compare s0 and s2 only
     const summary = aggregateSweep('X', 0.1, sweep({ 0.1: [0.5, 1.0, 0.7], 0.2: [0.6, 'error', 0.8] }));
     expect(summary.errors).toBe(1);
-    expect(summary.scenarios).toEqual({ common: ['s0', 's2'], excluded: ['s1'] });
+    expect(summary.scenarios).toEqual({ common: ['s0', 's2'], degenerate: [], excluded: ['s1'] });
     expect(summary.values.map((v) => [v.value, v.mean, v.ok, v.errors])).toEqual([
       [0.1, 0.6, 3, 0],
       [0.2, 0.7, 2, 1],

@@ -1,0 +1,96 @@
+/** Renderings of the seed bank and of one generated scenario. Pure. */
+import type { RankingMetrics } from '../metrics/ranking.js';
+import type { GeneratedScenario } from '../scenarios/factory/factory.js';
+import type { ScenarioSeed } from '../scenarios/factory/seed.js';
+import { splitOf } from '../scenarios/factory/seed-bank.js';
+import { fixed, table } from './format.js';
+
+export function seedsJson(seeds: readonly ScenarioSeed[], n: number, fraction: number): string {
+  return `${JSON.stringify({ seeds: seeds.map((seed) => ({ ...seed, split: splitOf(seed.seedId, n, fraction) })) }, null, 2)}\n`;
+}
+
+export function seedsText(scenarios: readonly GeneratedScenario[], n: number, fraction: number): string {
+  const train = Math.floor(fraction * n);
+  const rows = scenarios.map(({ seed, degenerate, metadata }) => [
+    String(seed.seedId),
+    splitOf(seed.seedId, n, fraction),
+    String(seed.recordCount),
+    seed.importanceShape,
+    seed.accessPattern,
+    seed.outcomeFrequency.toFixed(2),
+    seed.noiseRatio.toFixed(2),
+    seed.linkDensity.toFixed(2),
+    String(seed.ageSpreadDays),
+    degenerate ? `degenerate: ${degenerate}` : `${String(metadata.relevant)} relevant`,
+  ]);
+  return `${[
+    `seed bank: ${n} seeds, ${train} train (ids 0–${train - 1}), ${n - train} validation`,
+    ...table([
+      [
+        'seed',
+        'split',
+        'records',
+        'importance',
+        'access',
+        'outcomes',
+        'noise',
+        'links',
+        'age days',
+        'scenario',
+      ],
+      ...rows,
+    ]),
+  ].join('\n')}\n`;
+}
+
+export interface ScenarioReport {
+  readonly scenario: GeneratedScenario;
+  readonly ranking: readonly { readonly id: string; readonly score: number }[];
+  readonly metrics: RankingMetrics | null;
+}
+
+export function scenarioJson({ scenario, ranking, metrics }: ScenarioReport): string {
+  return `${JSON.stringify(
+    {
+      seed: scenario.seed,
+      script: scenario.script,
+      groundTruth: scenario.groundTruth,
+      ranking,
+      metrics,
+      ...(scenario.degenerate ? { degenerate: scenario.degenerate } : {}),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function scenarioText({ scenario, ranking, metrics }: ScenarioReport): string {
+  const { seed, world } = scenario;
+  const lines = [
+    `seed ${seed.seedId}: ${seed.recordCount} records, ${seed.importanceShape} importance, ${seed.accessPattern}, outcomes ${seed.outcomeFrequency}, noise ${seed.noiseRatio}, links ${seed.linkDensity}, ${seed.ageSpreadDays} days`,
+    `hidden world: ${world.records.filter((r) => r.onTopic).length} on-topic records (${world.records.filter((r) => r.onTopic && !r.valid).length} later shown wrong), ${world.records.filter((r) => r.noise).length} noise; episodic half-life ${world.halfLifeDays.toFixed(1)} days; reliabilities importance ${world.reliabilities.importance.toFixed(2)}, recency ${world.reliabilities.recency.toFixed(2)}, outcomes ${world.reliabilities.outcome.toFixed(2)}, links ${world.reliabilities.links.toFixed(2)}`,
+    `script: ${scenario.script.steps.length} steps; query context: ${scenario.context.join(', ') || '(none)'}`,
+    `ground truth: ${Object.keys(scenario.groundTruth).length} relevant records`,
+  ];
+  if (scenario.degenerate) {
+    lines.push(`degenerate: ${scenario.degenerate}; not run`);
+  } else {
+    lines.push('', 'ranking:');
+    lines.push(
+      ...table(
+        ranking.map((item, i) => [
+          `${i + 1}.`,
+          item.id,
+          item.score.toPrecision(8),
+          `grade ${scenario.groundTruth[item.id] ?? 0}`,
+        ]),
+      ),
+    );
+    if (metrics) {
+      lines.push(
+        `  nDCG@5 ${fixed(metrics['ndcg@5'])}  nDCG@10 ${fixed(metrics['ndcg@10'])}  P@5 ${fixed(metrics['p@5'], 2)}  P@10 ${fixed(metrics['p@10'], 2)}  MRR ${fixed(metrics.mrr)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,249 @@
+/**
+ * ScenarioFactory: turns a seed into a scenario script and graded ground truth. The hidden world
+ * (world.ts) fixes the truth; this module draws the evidence the memory sees from it, axis by axis, and
+ * writes it as timed steps: saves and touches into the decay index the query reads, outcomes through the
+ * observation protocol, co-occurrence links (true and spurious, strengthened and weakened) whose
+ * propagation from the query's context feeds the query, and noise records that meet the write filter.
+ * Pure: one seed, one script.
+ */
+
+import type { ArmName, Outcome } from '../../engine/engine.js';
+import type { Grades } from '../../metrics/ranking.js';
+import { degenerateReason, type Scenario } from '../scenario.js';
+import type { ScenarioScript, Step } from '../script.js';
+import { clamp01, Stream } from './random.js';
+import { type ScenarioSeed, validateSeed } from './seed.js';
+import { buildWorld, grade, HISTORY_START, type HiddenRecord, WEEK_SECONDS, type World } from './world.js';
+
+export interface GeneratedScenario extends Scenario {
+  readonly seed: ScenarioSeed;
+  readonly world: World;
+  readonly groundTruth: Grades;
+  /** The query's context: recently used on-topic records that seed propagation (excluded from the ranking). */
+  readonly context: readonly string[];
+  /** Why the scenario cannot be scored meaningfully, if so. */
+  readonly degenerate?: string;
+}
+
+/** Event order within one second: writes before touches before links before outcomes before maintenance. */
+const ORDER = { save: 0, touch: 1, link: 2, strengthen: 3, outcome: 4, weakenAll: 5 } as const;
+
+interface TimedStep {
+  readonly at: number;
+  readonly order: number;
+  readonly seq: number;
+  readonly step: Step;
+}
+
+const QUERY_WEIGHTS: readonly Readonly<Partial<Record<ArmName, number>>>[] = [
+  { decay: 0.6, confidence: 0.4 },
+  { decay: 0.5, confidence: 0.3, priority: 0.2 },
+  { decay: 0.7, confidence: 0.2, priority: 0.1 },
+];
+export const INITIAL_CYCLE_AMPLITUDE = 0.3;
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const secondsAgo = (world: World, days: number) => world.now - Math.round(days * 86400);
+
+/** Importance: a noisy, query-independent reading of intrinsic value, shaped by the seed's axis. */
+function importanceOf(record: HiddenRecord, world: World): number {
+  const s = new Stream(`${world.seed.seedId}:record:${record.index}:importance`);
+  const r = world.reliabilities.importance;
+  const reading = record.noise
+    ? s.chance(0.2)
+      ? s.uniform(0.3, 0.6)
+      : s.uniform(0, 0.35)
+    : clamp01(r * record.value + (1 - r) * s.uniform());
+  const jitter = s.normal();
+  let shaped: number;
+  switch (world.seed.importanceShape) {
+    case 'uniform':
+      shaped = reading + 0.05 * jitter;
+      break;
+    case 'clustered':
+      shaped = (reading < 1 / 3 ? 0.3 : reading < 2 / 3 ? 0.55 : 0.8) + 0.015 * jitter;
+      break;
+    case 'bimodal':
+      shaped = (reading >= 0.5 ? 0.75 : 0.2) + 0.04 * jitter;
+      break;
+    case 'exponential':
+      shaped = 0.02 + 0.98 * reading ** 2.5;
+      break;
+    case 'flat':
+      shaped = 0.45 + 0.03 * jitter;
+      break;
+  }
+  return round3(Math.min(1, Math.max(0.01, shaped)));
+}
+
+function outcomeFor(record: HiddenRecord, reliability: number, s: Stream): Outcome {
+  if (record.noise || !record.onTopic) {
+    // Mostly dismissed; unreliable feedback sometimes reports acting on it.
+    return s.chance((1 - reliability) * 0.6) ? 'acted' : s.chance(0.7) ? 'dismissed' : 'deferred';
+  }
+  if (!record.valid)
+    return s.chance(reliability * 0.8) ? 'contradicted' : s.chance(0.5) ? 'acted' : 'dismissed';
+  if (s.chance(reliability * (0.3 + 0.7 * record.value) + (1 - reliability) * 0.4)) return 'acted';
+  // A share of contradictions of good records are mistaken.
+  return s.chance((1 - reliability) * 0.6) ? 'contradicted' : s.chance(0.6) ? 'dismissed' : 'deferred';
+}
+
+export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
+  const seed = validateSeed(candidate);
+  const world = buildWorld(seed);
+  const timeline: TimedStep[] = [];
+  let seq = 0;
+  const at = (time: number, step: Step) =>
+    timeline.push({ at: time, order: ORDER[step.op as keyof typeof ORDER], seq: seq++, step });
+
+  // Records: written at creation (importance meets the write filter), touched at their last use.
+  const cycleStream = new Stream(`${seed.seedId}:cycles`);
+  for (const record of world.records) {
+    const created = secondsAgo(world, record.createdDaysAgo);
+    const used = secondsAgo(world, record.lastUseDaysAgo);
+    // Periodic records declare their weekly cycle; some others get a spurious one (an application's guess).
+    const spuriousCycle = !record.noise && record.kind !== 'periodic' && cycleStream.chance(0.15);
+    const cyclePhase = spuriousCycle
+      ? HISTORY_START + Math.floor(cycleStream.uniform() * WEEK_SECONDS)
+      : record.phase;
+    at(created, {
+      op: 'save',
+      id: record.id,
+      importance: importanceOf(record, world),
+      ...(record.kind === 'periodic' || spuriousCycle
+        ? { cycles: [[WEEK_SECONDS, INITIAL_CYCLE_AMPLITUDE, cyclePhase] as const] }
+        : {}),
+    });
+    if (used > created) at(used, { op: 'touch', id: record.id });
+  }
+
+  // Outcomes: a share of records carries a history, between creation and last use.
+  for (const record of world.records) {
+    const s = new Stream(`${seed.seedId}:record:${record.index}:outcomes`);
+    if (!s.chance(seed.outcomeFrequency)) continue;
+    const events = s.integer(1, 3);
+    for (let e = 0; e < events; e++) {
+      const daysAgo = s.uniform(record.lastUseDaysAgo, record.createdDaysAgo);
+      let time = secondsAgo(world, daysAgo);
+      if (record.kind === 'periodic' && record.valid && !record.noise) {
+        // Periodic needs are acted on near their peak: snap to the nearest peak before `time`.
+        time -= (((time - record.phase) % WEEK_SECONDS) + WEEK_SECONDS) % WEEK_SECONDS;
+        if (time < secondsAgo(world, record.createdDaysAgo)) continue;
+      }
+      at(time, { op: 'outcome', id: record.id, outcome: outcomeFor(record, world.reliabilities.outcome, s) });
+    }
+  }
+
+  // Links: true associations among on-topic records, spurious ones anywhere; maintenance decays all.
+  const links = new Stream(`${seed.seedId}:links`);
+  const topical = world.records.filter((r) => r.onTopic && r.valid);
+  const created = new Map(world.records.map((r) => [r.id, secondsAgo(world, r.createdDaysAgo)]));
+  const bornTogether = (a: HiddenRecord, b: HiddenRecord) =>
+    Math.max(created.get(a.id)!, created.get(b.id)!) + 60;
+  const linked = new Set<string>();
+  const link = (a: HiddenRecord, b: HiddenRecord, truth: boolean) => {
+    const key = a.index < b.index ? `${a.id}|${b.id}` : `${b.id}|${a.id}`;
+    if (a === b || linked.has(key)) return;
+    linked.add(key);
+    const start = bornTogether(a, b);
+    at(start, { op: 'link', a: a.id, b: b.id });
+    // True associations are co-used again (how often depends on the seed); spurious ones only by chance.
+    const strengthenings = truth
+      ? links.integer(0, Math.round(4 * world.reliabilities.links))
+      : links.chance(0.35)
+        ? links.integer(1, 2)
+        : 0;
+    for (let k = 0; k < strengthenings; k++) {
+      const span = Math.max(0, world.now - 3600 - start);
+      at(start + Math.round(links.uniform() * span), { op: 'strengthen', a: a.id, b: b.id });
+    }
+  };
+  // Records on the topic are co-used, wrong ones included: their links are real associations, yet
+  // boosting them also promotes records that were later shown wrong.
+  const onTopic = world.records.filter((r) => r.onTopic);
+  for (let i = 0; i < onTopic.length; i++) {
+    for (let j = i + 1; j < onTopic.length; j++) {
+      if (links.chance(seed.linkDensity * 0.3)) link(onTopic[i]!, onTopic[j]!, true);
+    }
+  }
+  const spurious = Math.round(seed.linkDensity * seed.recordCount * 0.8);
+  for (let k = 0; k < spurious; k++) link(links.pick(world.records), links.pick(world.records), false);
+  // The query's context: the most recently used on-topic valid records.
+  const contextCount = new Stream(`${seed.seedId}:context`).integer(1, 3);
+  const context = [...topical]
+    .sort((a, b) => a.lastUseDaysAgo - b.lastUseDaysAgo || a.index - b.index)
+    .slice(0, contextCount)
+    .map((r) => r.id);
+  // Session co-use: the context was used alongside whatever else was used recently (chatter, other
+  // topics), which links them too: spurious associations right where the query's propagation starts.
+  const session = new Stream(`${seed.seedId}:session`);
+  const recentOthers = world.records
+    .filter((r) => !(r.onTopic && r.valid) && r.lastUseDaysAgo < 1.5)
+    .sort((a, b) => a.lastUseDaysAgo - b.lastUseDaysAgo || a.index - b.index);
+  for (const id of context) {
+    const record = world.records.find((r) => r.id === id)!;
+    for (const other of recentOthers.slice(0, Math.round(seed.linkDensity * 4))) {
+      if (session.chance(0.7)) link(record, other, false);
+    }
+  }
+  const linkedIds = [...new Set([...linked].flatMap((key) => key.split('|')))].sort();
+  const ticks = 1 + Math.min(3, Math.floor(seed.ageSpreadDays / 60));
+  for (let t = 1; t <= ticks; t++) {
+    const time = world.now - Math.round(((ticks - t + 0.5) / ticks) * seed.ageSpreadDays * 86400 * 0.5);
+    for (const id of linkedIds) at(time, { op: 'weakenAll', id });
+  }
+
+  const groundTruth: Record<string, number> = {};
+  for (const record of world.records) {
+    const g = grade(record.usefulness);
+    if (g > 0 && !context.includes(record.id)) groundTruth[record.id] = g;
+  }
+
+  timeline.sort((x, y) => x.at - y.at || x.order - y.order || x.seq - y.seq);
+  const steps: Step[] = [];
+  let clock = HISTORY_START;
+  const first = Math.min(HISTORY_START, ...timeline.map((t) => t.at));
+  clock = first;
+  for (const event of timeline) {
+    if (event.at > clock) {
+      steps.push({ op: 'advance', seconds: event.at - clock });
+      clock = event.at;
+    }
+    steps.push(event.step);
+  }
+  if (world.now > clock) steps.push({ op: 'advance', seconds: world.now - clock });
+  steps.push({
+    op: 'query',
+    label: 'query',
+    weights: new Stream(`${seed.seedId}:query`).pick(QUERY_WEIGHTS),
+    limit: 10,
+    ...(context.length > 0 ? { boostFrom: context, exclude: context } : {}),
+    relevance: groundTruth,
+  });
+  const script: ScenarioScript = {
+    name: `seed-${seed.seedId}`,
+    description: `generated from seed ${seed.seedId}`,
+    clock: first,
+    steps,
+  };
+  const scenario = {
+    name: script.name,
+    kind: 'generated' as const,
+    script,
+    seedId: seed.seedId,
+    seed,
+    world,
+    groundTruth,
+    context,
+    metadata: {
+      seedId: seed.seedId,
+      relevant: Object.keys(groundTruth).length,
+      noise: world.records.filter((r) => r.noise).length,
+      onTopic: world.records.filter((r) => r.onTopic).length,
+      links: linked.size,
+      context,
+    },
+  };
+  const degenerate = degenerateReason(scenario);
+  return degenerate ? { ...scenario, degenerate } : scenario;
+}
