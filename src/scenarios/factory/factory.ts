@@ -190,7 +190,8 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   const ticks = 1 + Math.min(3, Math.floor(seed.ageSpreadDays / 60));
   for (let t = 1; t <= ticks; t++) {
     const time = world.now - Math.round(((ticks - t + 0.5) / ticks) * seed.ageSpreadDays * 86400 * 0.5);
-    for (const id of linkedIds) at(time, { op: 'weakenAll', id });
+    // Maintenance reaches only records that exist by then.
+    for (const id of linkedIds) if (created.get(id)! <= time) at(time, { op: 'weakenAll', id });
   }
 
   const groundTruth: Record<string, number> = {};

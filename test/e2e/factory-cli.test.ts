@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SweepResults } from '../../src/sweep/results.js';
+import { runBuiltCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mr-factory-'));
+
+describe('memory-ratchet seeds and scenario', () => {
+  it('prints the seed bank with splits as JSON', async () => {
+    const run = await runBuiltCli(['seeds', '--json']);
+    expect(run.code).toBe(0);
+    const { seeds } = JSON.parse(run.stdout);
+    expect(seeds).toHaveLength(50);
+    expect(Object.keys(seeds[0])).toEqual([
+      'seedId',
+      'recordCount',
+      'importanceShape',
+      'accessPattern',
+      'outcomeFrequency',
+      'noiseRatio',
+      'linkDensity',
+      'ageSpreadDays',
+      'split',
+    ]);
+    expect(seeds.filter((s: { split: string }) => s.split === 'train')).toHaveLength(35);
+    expect(seeds[35].split).toBe('validation');
+    const text = await runBuiltCli(['seeds', '--n', '10']);
+    expect(text.stdout).toMatch(/^seed bank: 10 seeds, 7 train \(ids 0–6\), 3 validation\n/);
+  });
+
+  it('gives byte-identical scenario --json across three runs in separate processes', async () => {
+    const args = ['scenario', '--seed', '3', '--json', '--set', 'DECAY_RATE=0.3'];
+    const runs = await Promise.all([runBuiltCli(args), runBuiltCli(args), runBuiltCli(args)]);
+    for (const run of runs) expect(run.code).toBe(0);
+    expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+    const json = JSON.parse(runs[0]!.stdout);
+    expect(Object.keys(json)).toEqual(['seed', 'script', 'groundTruth', 'ranking', 'metrics']);
+    expect(json.seed.seedId).toBe(3);
+    expect(json.ranking).toHaveLength(10);
+    expect(json.metrics['ndcg@5']).toBeGreaterThan(0);
+  });
+
+  it('reports a degenerate seed with its reason instead of running it', async () => {
+    const run = await runBuiltCli(['scenario', '--seed', '4', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.degenerate).toMatch(/relevant record/);
+    expect(json.ranking).toEqual([]);
+    expect(json.metrics).toBeNull();
+  });
+
+  it('rejects a seed id outside the bank', async () => {
+    const run = await runBuiltCli(['scenario', '--seed', '50']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--seed '50': expected a seed id from 0 to 49/);
+  });
+});
+
+describe('memory-ratchet sweep --parametric --seeds 50', () => {
+  it('shows at least five modelled Tier 1–3 constants with range > 0.05 and a paired interval excluding zero', async () => {
+    const out = join(dir, 'parametric.json');
+    const run = await runBuiltCli([
+      'sweep',
+      '--parametric',
+      '--seeds',
+      '50',
+      '--json',
+      out,
+      '--results-dir',
+      join(dir, 'r'),
+    ]);
+    expect(run.code).toBe(0);
+    const results: SweepResults = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results.run.scenarioSource).toBe('generated');
+    expect(results.run.seeds).toHaveLength(50);
+    const sensitive = results.summaries.filter(
+      (s) =>
+        s.range !== null && s.range.value > 0.05 && s.range.interval[0] > 0 && s.bestVsWorst?.excludesZero,
+    );
+    expect(sensitive.length).toBeGreaterThanOrEqual(5);
+  }, 180_000);
+});
