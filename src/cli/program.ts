@@ -4,6 +4,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { constantsCommand } from './constants-command.js';
 import type { CliIo } from './io.js';
+import { ratchetCommand } from './ratchet-command.js';
 import { replayCommand } from './replay-command.js';
 import { seedsCommands } from './seeds-command.js';
 import { sweepCommand } from './sweep-command.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   constantsCommand(program, io);
   sweepCommand(program, io);
   seedsCommands(program, io);
+  ratchetCommand(program, io);
   return program;
 }
 

@@ -16,6 +16,7 @@ import { type ScenarioSeed, validateSeed } from './seed.js';
 import { buildWorld, grade, HISTORY_START, type HiddenRecord, WEEK_SECONDS, type World } from './world.js';
 
 export interface GeneratedScenario extends Scenario {
+  readonly seedId: number;
   readonly seed: ScenarioSeed;
   readonly world: World;
   readonly groundTruth: Grades;

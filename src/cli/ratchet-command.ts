@@ -1,0 +1,247 @@
+/**
+ * `memory-ratchet ratchet [--constants FILE] [--seeds 50] [--train-fraction 0.7] [--threshold 0.01]
+ * [--cliff-margin 0.1] [--alpha 0.05] [--only NAMES] [--tier 1,2,3] [--json FILE] [--diff FILE]
+ * [--markdown FILE]`, also run by `sweep --parametric --ratchet`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
+import { ConfigError } from '../errors.js';
+import { proposedDiff } from '../ratchet/proposal-diff.js';
+import { RATCHET_DEFAULTS, runRatchet } from '../ratchet/ratchet.js';
+import { splitEvaluator, splitScenarios } from '../ratchet/split.js';
+import { ratchetMarkdown } from '../report/ratchet-markdown.js';
+import { buildRatchetReport, type RatchetReport } from '../report/ratchet-report.js';
+import { ratchetText } from '../report/ratchet-text.js';
+import { engineEvaluator } from '../scenarios/evaluate.js';
+import { createScenario } from '../scenarios/factory/factory.js';
+import { DEFAULT_SEED_COUNT, DEFAULT_TRAIN_FRACTION, defaultSeeds } from '../scenarios/factory/seed-bank.js';
+import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
+import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
+import { parseOnly, parseTiers } from '../sweep/plan.js';
+import { timestampedName } from '../sweep/results.js';
+import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
+import { loadConstants } from './constants-input.js';
+import { repoRelativePath } from './files.js';
+import type { CliIo } from './io.js';
+import { parseNumberOption, parsePositiveInteger } from './option-values.js';
+import { progressBar } from './progress.js';
+import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
+import { assertWritable, persistResults, writeJson } from './results-files.js';
+
+export interface RatchetCliOptions extends RedisOptions {
+  readonly constants?: string;
+  readonly class: string;
+  readonly set: string[];
+  readonly seeds: string;
+  readonly trainFraction: string;
+  readonly threshold: string;
+  readonly cliffMargin: string;
+  readonly cliffThreshold: string;
+  readonly alpha: string;
+  readonly only?: string;
+  readonly tier: string;
+  readonly json?: string;
+  readonly diff?: string;
+  readonly markdown?: string;
+  readonly resultsDir: string;
+  readonly concurrency: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The ratchet's options, shared with `sweep --ratchet`. */
+export function addRatchetOptions(command: Command, { withSeeds = true } = {}): Command {
+  if (withSeeds) command.option('--seeds <n>', 'how many seeds of the bank', String(DEFAULT_SEED_COUNT));
+  return command
+    .option(
+      '--train-fraction <x>',
+      'seed ids below ⌊fraction·n⌋ train, the rest validate',
+      String(DEFAULT_TRAIN_FRACTION),
+    )
+    .option(
+      '--threshold <x>',
+      'minimum validation improvement of mean nDCG@5',
+      String(RATCHET_DEFAULTS.threshold),
+    )
+    .option(
+      '--cliff-margin <x>',
+      'share of the swept range a proposal keeps from a cliff',
+      String(RATCHET_DEFAULTS.cliffMargin),
+    )
+    .option('--alpha <x>', 'family-wise error rate of the Holm correction', String(RATCHET_DEFAULTS.alpha))
+    .option('--diff <file>', 'write the proposed-defaults diff (needs --constants)')
+    .option('--markdown <file>', 'write the markdown report');
+}
+
+/** Validates every option before any work starts; throws InputErrors naming the option. */
+async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
+  const parsed = {
+    seeds: parsePositiveInteger('--seeds', options.seeds),
+    trainFraction: parseNumberOption('--train-fraction', options.trainFraction, {
+      min: 0,
+      max: 1,
+      minOpen: true,
+      maxOpen: true,
+    }),
+    threshold: parseNumberOption('--threshold', options.threshold, { min: 0 }),
+    cliffMargin: parseNumberOption('--cliff-margin', options.cliffMargin, { min: 0, max: 1 }),
+    cliffThreshold: parseNumberOption('--cliff-threshold', options.cliffThreshold, { min: 0 }),
+    alpha: parseNumberOption('--alpha', options.alpha, { min: 0, max: 1, minOpen: true, maxOpen: true }),
+    tiers: parseTiers(options.tier),
+    only: options.only !== undefined ? parseOnly(options.only) : null,
+    concurrency: parsePositiveInteger('--concurrency', options.concurrency),
+  };
+  if (parsed.seeds < 2) throw new ConfigError('--seeds: at least 2 seeds are needed to split');
+  for (const [option, path] of [
+    ['--json', options.json],
+    ['--diff', options.diff],
+    ['--markdown', options.markdown],
+  ] as const) {
+    if (path) await assertWritable(path, io.cwd, option);
+  }
+  return parsed;
+}
+
+function reproduceCommand(
+  options: RatchetCliOptions,
+  parsed: Awaited<ReturnType<typeof parseRatchetOptions>>,
+): string {
+  const parts = ['npx memory-ratchet ratchet'];
+  if (options.constants) parts.push(`--constants ${options.constants}`);
+  if (options.constants && options.class !== 'Defaults') parts.push(`--class ${options.class}`);
+  for (const assignment of options.set) parts.push(`--set ${assignment}`);
+  parts.push(
+    `--seeds ${parsed.seeds}`,
+    `--train-fraction ${parsed.trainFraction}`,
+    `--threshold ${parsed.threshold}`,
+  );
+  parts.push(`--cliff-margin ${parsed.cliffMargin}`, `--alpha ${parsed.alpha}`);
+  if (parsed.only) parts.push(`--only ${parsed.only.join(',')}`);
+  else parts.push(`--tier ${parsed.tiers.join(',')}`);
+  return parts.join(' ');
+}
+
+export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport> {
+  const parsed = await parseRatchetOptions(options, io);
+  if (options.diff && !options.constants) {
+    throw new ConfigError('--diff needs --constants FILE: the diff is made against that file');
+  }
+  const input = await loadConstants(io, options);
+  for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
+  const scope = parsed.only
+    ? parsed.only.map((name) => findConstant(name)!)
+    : CONSTANTS.filter((spec) => parsed.tiers.includes(spec.tier as Tier));
+  const seeds = defaultSeeds(parsed.seeds, parsed.trainFraction);
+  const scenarios = seeds.map(createScenario);
+  const split = splitScenarios(scenarios, parsed.trainFraction);
+
+  const startedAt = io.now();
+  const started = io.clock();
+  const progress = progressBar(io, 'ratchet', options.quiet === true);
+  const modelled = scope.filter((s) => s.engine.status === 'read' && s.grid.length > 0);
+  const expected =
+    modelled.reduce((n, s) => n + (s.grid.length + 1) * split.train.length, 0) +
+    (modelled.length + 1) * split.validation.length;
+  const { outcome, redisKind } = await withRedis(options, io, async (redis) => {
+    const evaluator = splitEvaluator(
+      engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: io.clock }),
+      split,
+      input.constants,
+      {
+        concurrency: parsed.concurrency,
+        onEvaluated: (done) => progress.update(Math.min(done, expected), expected),
+      },
+    );
+    try {
+      const result = await runRatchet(evaluator, scope, input.constants, {
+        threshold: parsed.threshold,
+        cliffMargin: parsed.cliffMargin,
+        cliffThreshold: parsed.cliffThreshold,
+        alpha: parsed.alpha,
+      });
+      return { outcome: result, redisKind: redis.kind };
+    } finally {
+      progress.stop();
+    }
+  });
+  const diff =
+    input.file === null
+      ? null
+      : proposedDiff(outcome.decisions, { ...input.file, path: repoRelativePath(input.file.path, io.cwd) });
+  const report = buildRatchetReport(
+    {
+      startedAt: startedAt.toISOString(),
+      finishedAt: io.now().toISOString(),
+      redis: redisKind,
+      seeds: parsed.seeds,
+      trainFraction: parsed.trainFraction,
+      trainSeeds: split.train.map((s) => s.seedId ?? 0),
+      validationSeeds: split.validation.map((s) => s.seedId ?? 0),
+      degenerateSeeds: scenarios.filter((s) => s.degenerate).map((s) => s.seedId),
+      threshold: parsed.threshold,
+      cliffMargin: parsed.cliffMargin,
+      cliffThreshold: parsed.cliffThreshold,
+      alpha: parsed.alpha,
+      tiers: parsed.tiers,
+      only: parsed.only,
+      constantsFile: input.file?.path ?? null,
+      constantsClass: input.file ? options.class : null,
+      bootstrap: { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_BOOTSTRAP_SEED },
+      command: reproduceCommand(options, parsed),
+    },
+    (io.clock() - started) / 1000,
+    input.constants,
+    outcome,
+    diff,
+  );
+  const path = await persistResults(
+    options.resultsDir,
+    io.cwd,
+    timestampedName('ratchet', startedAt),
+    'ratchet_latest.json',
+    report,
+  );
+  if (options.json) await writeJson(options.json, io.cwd, report);
+  if (options.diff) await writeFile(resolve(io.cwd, options.diff), diff?.text ?? '');
+  if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), ratchetMarkdown(report));
+  io.stdout(ratchetText(report));
+  if (!options.quiet) {
+    io.stderr(
+      `ratchet: ${report.accepted.length} accepted, ${report.rejected.length} rejected, ${report.noSensitivity.length} insensitive, ${report.notModelled.length + report.notRead.length} not modelled or not read; ${report.evaluations.total} evaluations in ${report.durationSeconds.toFixed(1)} s; results in ${path}\n`,
+    );
+  }
+  return report;
+}
+
+export function ratchetCommand(program: Command, io: CliIo): void {
+  addRedisOptions(
+    addRatchetOptions(
+      program
+        .command('ratchet')
+        .description(
+          'sweep each constant on training scenarios and keep a change only when it holds on held-out ones',
+        )
+        .option('--constants <file>', 'the constants file to start from (else the registry defaults)')
+        .option('--class <name>', 'the Python class holding the constants', 'Defaults')
+        .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+        .option('--only <names>', 'only these constants (comma-separated; either spelling)')
+        .option('--tier <tiers>', 'tiers in scope: 1, 2, 3, a list such as 1,2, or all', '1,2,3')
+        .option('--json <file>', 'write the full report (every per-scenario point) as JSON')
+        .option(
+          '--results-dir <dir>',
+          'where ratchet_YYYYMMDD_HHMMSS.json and ratchet_latest.json go',
+          'results',
+        )
+        .option(
+          '--cliff-threshold <x>',
+          'a change of mean nDCG@5 between adjacent values that counts as a cliff',
+          String(RATCHET_DEFAULTS.cliffThreshold),
+        )
+        .option('--concurrency <n>', 'evaluations in flight at once', String(DEFAULT_CONCURRENCY)),
+    ),
+  ).action(async (options: RatchetCliOptions) => {
+    await executeRatchet(options, io);
+  });
+}

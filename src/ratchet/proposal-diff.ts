@@ -1,0 +1,46 @@
+/** The proposed-defaults diff: accepted changes rewritten into the constants file, as a unified diff. Pure. */
+import { unifiedDiff } from '../constants/diff.js';
+import type { ParsedConstantsFile } from '../constants/file-model.js';
+import { findConstant } from '../constants/registry.js';
+import { rewriteConstants } from '../constants/rewrite.js';
+import type { ProposedDiff } from '../report/ratchet-report.js';
+import type { RatchetDecision } from './ratchet.js';
+
+export function proposedDiff(
+  decisions: readonly RatchetDecision[],
+  file: { readonly path: string; readonly source: string; readonly parsed: ParsedConstantsFile },
+): ProposedDiff {
+  const inFile = new Map(file.parsed.constants.map((c) => [findConstant(c.name)?.name ?? c.name, c]));
+  const changes: Record<string, number> = {};
+  const notApplicable: { constant: string; reason: string }[] = [];
+  for (const d of decisions) {
+    if (d.action !== 'ACCEPT' || d.proposed === null) continue;
+    const spec = findConstant(d.constant);
+    const assigned = inFile.get(d.constant);
+    if (!spec?.isAttribute) {
+      notApplicable.push({
+        constant: d.constant,
+        reason: 'not a Defaults attribute: change its default in the code',
+      });
+    } else if (!assigned) {
+      notApplicable.push({
+        constant: d.constant,
+        reason: `not assigned in ${file.path}: add it to the class`,
+      });
+    } else if (!assigned.tunable) {
+      notApplicable.push({
+        constant: d.constant,
+        reason: `${assigned.reason ?? 'not tunable'} in ${file.path}`,
+      });
+    } else {
+      changes[assigned.name] = d.proposed;
+    }
+  }
+  const rewrite = rewriteConstants(file.source, file.parsed, changes);
+  return {
+    path: file.path,
+    text: unifiedDiff(file.path, file.source, rewrite.text),
+    edits: rewrite.edits,
+    notApplicable,
+  };
+}

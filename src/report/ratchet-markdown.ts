@@ -1,0 +1,147 @@
+/**
+ * The markdown rendering of a ratchet run (PR comment, check-run summary, job summary): the verdict, a
+ * table of proposals, the proposed-defaults diff, then details (every constant's decision and reason) and
+ * Mermaid sensitivity charts, and a footer that says how to reproduce it. It fits a character budget by
+ * dropping charts, then detail rows, never the verdict, the table or the diff. Pure.
+ */
+import type { RatchetDecision } from '../ratchet/ratchet.js';
+import { signed } from './format.js';
+import type { RatchetReport } from './ratchet-report.js';
+
+/** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
+export const MARKDOWN_BUDGET = 65_000;
+
+export interface MarkdownOptions {
+  readonly budget?: number;
+  /** Text put first (a title, a PR-delta section), kept whole. */
+  readonly header?: string;
+  /** Text put last (a hidden marker), kept whole. */
+  readonly footer?: string;
+}
+
+const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+function interval(d: RatchetDecision): string {
+  if (!d.validationInterval || d.holmAlpha === null) return '';
+  return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}]`;
+}
+
+function outcome(d: RatchetDecision): string {
+  if (d.action === 'ACCEPT')
+    return d.cliff?.shiftedFrom !== undefined
+      ? `✅ ACCEPT (moved from ${d.cliff.shiftedFrom}, off a cliff)`
+      : '✅ ACCEPT';
+  return `❌ REJECT: ${d.reason}`;
+}
+
+function proposalsTable(decisions: readonly RatchetDecision[]): string {
+  const proposals = decisions.filter(
+    (d) => d.proposed !== null && (d.action === 'ACCEPT' || d.action === 'REJECT'),
+  );
+  if (proposals.length === 0) return '_No constant has a better value on the training scenarios._';
+  const rows = proposals.map(
+    (d) =>
+      `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ' ⚠️ edge of grid' : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${escapeCell(outcome(d))} |`,
+  );
+  return [
+    '| constant | current → proposed | train Δ nDCG@5 | validation Δ [Holm-corrected CI] | decision |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function detailRows(decisions: readonly RatchetDecision[]): string[] {
+  return decisions.map(
+    (d) =>
+      `| \`${d.constant}\` | ${d.current} | ${d.proposed ?? ''} | ${d.action} | ${escapeCell(d.reason)} | ${d.train?.range ? d.train.range.value.toFixed(3) : ''} |`,
+  );
+}
+
+/** A Mermaid xychart of the training curve, with the current and proposed values marked on the axis. */
+export function sensitivityChart(d: RatchetDecision): string | null {
+  const values = d.train?.values.filter((v) => v.mean !== null) ?? [];
+  if (values.length < 2) return null;
+  const label = (v: number) => {
+    const tags = [v === Number(d.current) ? 'current' : '', v === d.proposed ? 'proposed' : ''].filter(
+      Boolean,
+    );
+    return JSON.stringify(tags.length > 0 ? `${v} (${tags.join(', ')})` : String(v));
+  };
+  const means = values.map((v) => v.mean!);
+  const lo = Math.max(0, Math.floor((Math.min(...means) - 0.02) * 100) / 100);
+  const hi = Math.min(1, Math.ceil((Math.max(...means) + 0.02) * 100) / 100);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${d.constant}: mean nDCG@5 on train"`,
+    `  x-axis [${values.map((v) => label(v.value)).join(', ')}]`,
+    `  y-axis "nDCG@5" ${lo} --> ${hi}`,
+    `  line [${means.map((m) => m.toFixed(4)).join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
+function footerText(report: RatchetReport): string {
+  const { run } = report;
+  return [
+    `<sub>memory-ratchet ${report.tool.version} · ${run.seeds} seeds: ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (split ${run.trainFraction})${run.degenerateSeeds.length ? `, ${run.degenerateSeeds.length} degenerate skipped` : ''} · threshold ${run.threshold}, Holm α ${run.alpha}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
+    '',
+    `<sub>Reproduce: \`${run.command}\`</sub>`,
+  ].join('\n');
+}
+
+export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions = {}): string {
+  const budget = options.budget ?? MARKDOWN_BUDGET;
+  const fixed: string[] = [];
+  if (options.header) fixed.push(options.header);
+  fixed.push(`**${report.verdict}**`, proposalsTable(report.decisions));
+  if (report.diff?.text) {
+    fixed.push(
+      `Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n\`\`\`diff\n${report.diff.text}\`\`\``,
+    );
+  }
+  if (report.diff?.notApplicable.length) {
+    fixed.push(
+      report.diff.notApplicable.map((n) => `- \`${n.constant}\` is not in the diff: ${n.reason}`).join('\n'),
+    );
+  }
+  const footer = [footerText(report), ...(options.footer ? [options.footer] : [])].join('\n\n');
+  const charts = report.decisions
+    .filter((d) => d.proposed !== null || (d.train?.range?.value ?? 0) > 0)
+    .map(sensitivityChart)
+    .filter((c): c is string => c !== null);
+  const rows = detailRows(report.decisions);
+
+  const assemble = (chartCount: number, rowCount: number): string => {
+    const details: string[] = [];
+    const dropped: string[] = [];
+    if (rowCount < rows.length) dropped.push(`${rows.length - rowCount} decision rows`);
+    if (chartCount < charts.length) dropped.push(`${charts.length - chartCount} charts`);
+    details.push(
+      '<details><summary>Every constant’s decision</summary>\n',
+      '| constant | current | proposed | decision | reason | train range |',
+      '|---|---|---|---|---|---|',
+      ...rows.slice(0, rowCount),
+      '\n</details>',
+    );
+    if (chartCount > 0) {
+      details.push(
+        '<details><summary>Sensitivity curves (training scenarios)</summary>\n',
+        ...charts.slice(0, chartCount),
+        '\n</details>',
+      );
+    }
+    if (dropped.length > 0)
+      details.push(
+        `_Truncated to fit GitHub's limit: ${dropped.join(' and ')} omitted; the JSON report has everything._`,
+      );
+    return [...fixed, details.join('\n'), footer].join('\n\n');
+  };
+
+  let chartCount = charts.length;
+  let rowCount = rows.length;
+  let text = assemble(chartCount, rowCount);
+  while (text.length > budget && chartCount > 0) text = assemble(--chartCount, rowCount);
+  while (text.length > budget && rowCount > 0) text = assemble(chartCount, --rowCount);
+  return text;
+}

@@ -1,0 +1,122 @@
+/**
+ * The one report model of a ratchet run, from which the terminal text, the markdown (PR comment, check
+ * run, job summary) and the JSON document are all rendered. Pure.
+ */
+import type { Tier } from '../constants/registry.js';
+import type { ConstantEdit } from '../constants/rewrite.js';
+import type { Constants } from '../constants/values.js';
+import { NDCG_DEFINITION } from '../metrics/ranking.js';
+import type { RatchetAction, RatchetDecision, RatchetOutcome, ValidationPoint } from '../ratchet/ratchet.js';
+import type { RedisKind } from '../redis/acquire.js';
+import { type DurationStats, durationStats } from '../stats/durations.js';
+import type { SweepPoint } from '../sweep/runner.js';
+import { VERSION } from '../version.js';
+
+export const RATCHET_SCHEMA = 'memory-ratchet/ratchet@1';
+
+export interface RatchetRunMeta {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly redis: RedisKind;
+  readonly seeds: number;
+  readonly trainFraction: number;
+  readonly trainSeeds: readonly number[];
+  readonly validationSeeds: readonly number[];
+  readonly degenerateSeeds: readonly number[];
+  readonly threshold: number;
+  readonly cliffMargin: number;
+  readonly cliffThreshold: number;
+  readonly alpha: number;
+  readonly tiers: readonly Tier[];
+  readonly only: readonly string[] | null;
+  readonly constantsFile: string | null;
+  readonly constantsClass: string | null;
+  readonly bootstrap: { readonly resamples: number; readonly seed: string };
+  /** The command line that reproduces the run. */
+  readonly command: string;
+}
+
+export interface ProposedDiff {
+  /** Path relative to the repository root, as in the diff's a/ and b/ lines. */
+  readonly path: string;
+  readonly text: string;
+  readonly edits: readonly ConstantEdit[];
+  /** Accepted changes the diff cannot carry, with why. */
+  readonly notApplicable: readonly { readonly constant: string; readonly reason: string }[];
+}
+
+export interface RatchetReport {
+  readonly schema: typeof RATCHET_SCHEMA;
+  readonly tool: { readonly name: 'memory-ratchet'; readonly version: string };
+  readonly ndcgDefinition: string;
+  readonly run: RatchetRunMeta;
+  readonly durationSeconds: number;
+  readonly verdict: string;
+  readonly constants: Constants;
+  readonly decisions: readonly RatchetDecision[];
+  readonly accepted: readonly string[];
+  readonly rejected: readonly string[];
+  readonly noSensitivity: readonly string[];
+  readonly notRead: readonly string[];
+  readonly notModelled: readonly string[];
+  readonly degenerate: readonly string[];
+  readonly diff: ProposedDiff | null;
+  readonly evaluations: {
+    readonly total: number;
+    readonly ok: number;
+    readonly skipped: number;
+    readonly errors: number;
+    readonly durations: DurationStats;
+  };
+  readonly points: { readonly train: readonly SweepPoint[]; readonly validation: readonly ValidationPoint[] };
+}
+
+const named = (decisions: readonly RatchetDecision[], action: RatchetAction) =>
+  decisions.filter((d) => d.action === action).map((d) => d.constant);
+
+export function verdictSentence(decisions: readonly RatchetDecision[]): string {
+  const accepted = decisions.filter((d) => d.action === 'ACCEPT');
+  const proposals = decisions.filter((d) => d.proposed !== null && d.action === 'REJECT').length;
+  const tested = decisions.filter((d) => !['NOT_MODELLED', 'NOT_READ'].includes(d.action)).length;
+  if (accepted.length === 0) {
+    return `No change is supported by the evidence: ${proposals} train-best value${proposals === 1 ? '' : 's'} did not hold on held-out scenarios, across ${tested} constants tested.`;
+  }
+  const list = accepted.map((d) => `${d.constant} ${d.current} → ${d.proposed}`).join(', ');
+  return `${accepted.length} change${accepted.length === 1 ? '' : 's'} validated on held-out scenarios: ${list}.`;
+}
+
+export function buildRatchetReport(
+  run: RatchetRunMeta,
+  durationSeconds: number,
+  constants: Constants,
+  outcome: RatchetOutcome,
+  diff: ProposedDiff | null,
+): RatchetReport {
+  const { decisions } = outcome;
+  const all = [...outcome.trainPoints, ...outcome.validationPoints].filter((p) => p.scenario !== '*');
+  return {
+    schema: RATCHET_SCHEMA,
+    tool: { name: 'memory-ratchet', version: VERSION },
+    ndcgDefinition: NDCG_DEFINITION,
+    run,
+    durationSeconds,
+    verdict: verdictSentence(decisions),
+    constants,
+    decisions,
+    accepted: named(decisions, 'ACCEPT'),
+    rejected: named(decisions, 'REJECT'),
+    noSensitivity: named(decisions, 'NO_SENSITIVITY'),
+    notRead: named(decisions, 'NOT_READ'),
+    notModelled: named(decisions, 'NOT_MODELLED'),
+    degenerate: named(decisions, 'DEGENERATE'),
+    diff,
+    evaluations: {
+      total: all.length,
+      ok: all.filter((p) => p.status === 'ok').length,
+      skipped: all.filter((p) => p.status === 'skipped-degenerate').length,
+      errors: all.filter((p) => p.status === 'error').length,
+      durations: durationStats(all.filter((p) => p.status !== 'skipped-degenerate').map((p) => p.durationMs)),
+    },
+    points: { train: outcome.trainPoints, validation: outcome.validationPoints },
+  };
+}
