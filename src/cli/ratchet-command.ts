@@ -47,6 +47,7 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly markdown?: string;
   readonly resultsDir: string;
   readonly concurrency: string;
+  readonly rounds: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -71,6 +72,11 @@ export function addRatchetOptions(command: Command, { withSeeds = true } = {}): 
       String(RATCHET_DEFAULTS.cliffMargin),
     )
     .option('--alpha <x>', 'family-wise error rate of the Holm correction', String(RATCHET_DEFAULTS.alpha))
+    .option(
+      '--rounds <n>',
+      'at most this many rounds; a round runs only after one that accepted a change',
+      String(RATCHET_DEFAULTS.rounds),
+    )
     .option('--diff <file>', 'write the proposed-defaults diff (needs --constants)')
     .option('--markdown <file>', 'write the markdown report');
 }
@@ -92,6 +98,7 @@ async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
     tiers: parseTiers(options.tier),
     only: options.only !== undefined ? parseOnly(options.only) : null,
     concurrency: parsePositiveInteger('--concurrency', options.concurrency),
+    rounds: parsePositiveInteger('--rounds', options.rounds),
   };
   if (parsed.seeds < 2) throw new ConfigError('--seeds: at least 2 seeds are needed to split');
   for (const [option, path] of [
@@ -117,7 +124,7 @@ function reproduceCommand(
     `--train-fraction ${parsed.trainFraction}`,
     `--threshold ${parsed.threshold}`,
   );
-  parts.push(`--cliff-margin ${parsed.cliffMargin}`, `--alpha ${parsed.alpha}`);
+  parts.push(`--cliff-margin ${parsed.cliffMargin}`, `--alpha ${parsed.alpha}`, `--rounds ${parsed.rounds}`);
   if (parsed.only) parts.push(`--only ${parsed.only.join(',')}`);
   else parts.push(`--tier ${parsed.tiers.join(',')}`);
   return parts.join(' ');
@@ -160,6 +167,7 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
         cliffMargin: parsed.cliffMargin,
         cliffThreshold: parsed.cliffThreshold,
         alpha: parsed.alpha,
+        rounds: parsed.rounds,
       });
       return { outcome: result, redisKind: redis.kind };
     } finally {

@@ -69,22 +69,31 @@ export function seedsCommands(program: Command, io: CliIo): void {
       }
       const input = await loadConstants(io, options);
       const scenario = createScenario(defaultSeeds(n)[seedId]!);
-      let ranking: { id: string; score: number }[] = [];
+      let rankings = new Map<string, { id: string; score: number }[]>();
       if (!scenario.degenerate) {
-        ranking = await withRedis(options, io, (redis) =>
+        rankings = await withRedis(options, io, (redis) =>
           withEngine(redis, input.constants, io, async (engine) => {
             const replay = await replayScript(engine, scenario.script, scenario.name);
-            return [...replay.queries.at(-1)!.ranking];
+            return new Map(replay.queries.map((q) => [q.label, [...q.ranking]]));
           }),
         );
       }
-      const metrics = scenario.degenerate
-        ? null
-        : rankingMetrics(
-            ranking.map((r) => r.id),
-            scenario.groundTruth,
-          );
-      const report = { scenario, ranking, metrics };
+      const queries = scenario.queries.map((query) => {
+        const ranking = rankings.get(query.label) ?? [];
+        const ids = ranking.map((r) => r.id);
+        return {
+          ...query,
+          ranking,
+          metrics: scenario.degenerate ? null : rankingMetrics(ids, query.groundTruth),
+        };
+      });
+      const primary = queries.find((q) => q.topic === 0);
+      const report = {
+        scenario,
+        ranking: primary?.ranking ?? [],
+        metrics: primary?.metrics ?? null,
+        queries,
+      };
       io.stdout(options.json ? scenarioJson(report) : scenarioText(report));
     },
   );

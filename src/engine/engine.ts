@@ -27,6 +27,15 @@ export type Outcome = (typeof OUTCOMES)[number];
 export type ArmName = 'decay' | 'confidence' | 'priority';
 export const ARM_NAMES: readonly ArmName[] = ['decay', 'confidence', 'priority'];
 
+/** A write, as the replay batches them. */
+export type WriteOp =
+  | { readonly op: 'save'; readonly record: RecordInput; readonly now: number }
+  | { readonly op: 'touch'; readonly id: string; readonly now: number }
+  | { readonly op: 'outcome'; readonly id: string; readonly outcome: Outcome; readonly now: number }
+  | { readonly op: 'link'; readonly a: string; readonly b: string; readonly weight?: number }
+  | { readonly op: 'strengthen'; readonly a: string; readonly b: string; readonly delta?: number }
+  | { readonly op: 'weakenAll'; readonly id: string; readonly factor?: number };
+
 export interface RankedItem {
   readonly id: string;
   readonly score: number;
@@ -68,6 +77,7 @@ const SCRIPTS = {
   mrPropagate: lua.PROPAGATE,
   mrComposite: lua.COMPOSITE,
   mrTopByDecay: lua.TOP_BY_DECAY,
+  mrBatch: lua.BATCH,
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -159,69 +169,110 @@ export class MemoryEngine {
     return [num(now), this.c('DECAY_RATE'), on ? '1' : '0', num(strength), this.c('INITIAL_CONFIDENCE')];
   }
 
+  /** The script arguments of a write: its operation name, then its arguments (validated here). */
+  private writeArgs(op: WriteOp): [WriteOp['op'], ...string[]] {
+    switch (op.op) {
+      case 'save': {
+        const { record } = op;
+        const cycles = (record.cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
+        return [
+          'save',
+          record.id,
+          num(record.importance),
+          num(op.now),
+          this.c('WF_MIN_THRESHOLD'),
+          this.c('WF_PRIORITY_THRESHOLD'),
+          this.c('INITIAL_CONFIDENCE'),
+          cycles,
+          num(record.pressureRate ?? 0),
+        ];
+      }
+      case 'touch':
+        return ['touch', op.id, num(op.now)];
+      case 'outcome':
+        return [
+          'outcome',
+          op.id,
+          op.outcome,
+          num(op.now),
+          this.c('INITIAL_CONFIDENCE'),
+          this.c('CONFIDENCE_EVIDENCE_CAP'),
+          this.c('CONFIDENCE_EPSILON'),
+          this.c('ACTED_CONFIDENCE_SIGNAL'),
+          this.c('CONTRADICTED_CONFIDENCE_SIGNAL'),
+          this.c('ACTED_CYCLE_STRENGTHEN_FACTOR'),
+          this.c('DISMISSED_CYCLE_WEAKEN_FACTOR'),
+          this.c('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
+          this.c('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
+        ];
+      case 'link': {
+        const w = op.weight ?? numberConstant(this.constants, 'CO_OCCURRENCE_INITIAL_WEIGHT');
+        const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
+        if (op.a === op.b) throw new EngineError(`link: a record cannot be linked to itself ('${op.a}')`);
+        if (w > cap) throw new EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${cap}`);
+        return ['link', op.a, op.b, num(w), num(FIXED.maxEdges)];
+      }
+      case 'strengthen': {
+        const d = op.delta ?? numberConstant(this.constants, 'delta');
+        if (!(d > 0)) throw new EngineError(`strengthen: delta must be > 0, got ${d}`);
+        return ['strengthen', op.a, op.b, num(d), this.c('CO_OCCURRENCE_WEIGHT_CAP')];
+      }
+      case 'weakenAll': {
+        const f = op.factor ?? numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_FACTOR');
+        if (!(f >= 0 && f <= 1)) throw new EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
+        return ['weakenAll', op.id, num(f)];
+      }
+    }
+  }
+
+  private async single(op: WriteOp, script: ScriptName): Promise<unknown> {
+    const [, ...args] = this.writeArgs(op);
+    return this.call(script, ...args);
+  }
+
+  /**
+   * Runs writes in order inside one script call per chunk; returns, for each save, whether the write
+   * filter let it through. The result is the same as calling the single operations one by one.
+   */
+  async write(ops: readonly WriteOp[], chunk = 1000): Promise<boolean[]> {
+    const saved: boolean[] = [];
+    const args = ops.map((op) => this.writeArgs(op));
+    for (let i = 0; i < args.length; i += chunk) {
+      const reply = await this.call('mrBatch', ...args.slice(i, i + chunk).flat());
+      if (!Array.isArray(reply)) throw new EngineError(`unexpected batch reply: ${JSON.stringify(reply)}`);
+      for (const result of reply) saved.push(result === 'saved');
+    }
+    return saved;
+  }
+
   /** Saves a record through the write filter; false when the filter rejected it. */
   async save(record: RecordInput, now: number): Promise<boolean> {
-    const cycles = (record.cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
-    const reply = await this.call(
-      'mrSave',
-      record.id,
-      num(record.importance),
-      num(now),
-      this.c('WF_MIN_THRESHOLD'),
-      this.c('WF_PRIORITY_THRESHOLD'),
-      this.c('INITIAL_CONFIDENCE'),
-      cycles,
-      num(record.pressureRate ?? 0),
-    );
-    return reply === 'saved';
+    return (await this.single({ op: 'save', record, now }, 'mrSave')) === 'saved';
   }
 
   /** Re-stamps the decay clock; false for a record that was never saved. */
   async touch(id: string, now: number): Promise<boolean> {
-    return (await this.call('mrTouch', id, num(now))) === 'touched';
+    return (await this.single({ op: 'touch', id, now }, 'mrTouch')) === 'touched';
   }
 
   /** Applies an observed outcome; false for a record that was never saved (popoto skips it). */
   async outcome(id: string, outcome: Outcome, now: number): Promise<boolean> {
-    const reply = await this.call(
-      'mrOutcome',
-      id,
-      outcome,
-      num(now),
-      this.c('INITIAL_CONFIDENCE'),
-      this.c('CONFIDENCE_EVIDENCE_CAP'),
-      this.c('CONFIDENCE_EPSILON'),
-      this.c('ACTED_CONFIDENCE_SIGNAL'),
-      this.c('CONTRADICTED_CONFIDENCE_SIGNAL'),
-      this.c('ACTED_CYCLE_STRENGTHEN_FACTOR'),
-      this.c('DISMISSED_CYCLE_WEAKEN_FACTOR'),
-      this.c('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
-      this.c('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
-    );
-    return reply !== 'missing';
+    return (await this.single({ op: 'outcome', id, outcome, now }, 'mrOutcome')) !== 'missing';
   }
 
   /** Creates a symmetric edge at `weight` (default CO_OCCURRENCE_INITIAL_WEIGHT); existing edges are kept. */
   async link(a: string, b: string, weight?: number): Promise<void> {
-    const w = weight ?? numberConstant(this.constants, 'CO_OCCURRENCE_INITIAL_WEIGHT');
-    const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
-    if (a === b) throw new EngineError(`link: a record cannot be linked to itself ('${a}')`);
-    if (w > cap) throw new EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${cap}`);
-    await this.call('mrLink', a, b, num(w), num(FIXED.maxEdges));
+    await this.single({ op: 'link', a, b, ...(weight !== undefined ? { weight } : {}) }, 'mrLink');
   }
 
   /** Adds `delta` (default: the `delta` constant) to the edge both ways, capped; creates missing edges. */
   async strengthen(a: string, b: string, delta?: number): Promise<void> {
-    const d = delta ?? numberConstant(this.constants, 'delta');
-    if (!(d > 0)) throw new EngineError(`strengthen: delta must be > 0, got ${d}`);
-    await this.call('mrStrengthen', a, b, num(d), this.c('CO_OCCURRENCE_WEIGHT_CAP'));
+    await this.single({ op: 'strengthen', a, b, ...(delta !== undefined ? { delta } : {}) }, 'mrStrengthen');
   }
 
   /** Maintenance: multiplies the out-edges of `id` by `factor` (default CO_OCCURRENCE_DECAY_FACTOR). */
   async weakenAll(id: string, factor?: number): Promise<void> {
-    const f = factor ?? numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_FACTOR');
-    if (!(f >= 0 && f <= 1)) throw new EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
-    await this.call('mrWeakenAll', id, num(f));
+    await this.single({ op: 'weakenAll', id, ...(factor !== undefined ? { factor } : {}) }, 'mrWeakenAll');
   }
 
   /** Spreading activation from `seeds` with CO_OCCURRENCE_DECAY_PER_HOP; seeds get no score. */

@@ -29,12 +29,15 @@ local function emit(t) if #t > 7000 then return t end return {unpack(t)} end
 local function track(key) redis.call('SADD', REG, key) end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
-local function read_conf(id, c0)
-  local raw = redis.call('HGET', CONF, id)
+local function parse_conf(raw)
   if not raw then return nil end
   local c, n, corr, contra = string.match(raw, '^(%S+) (%S+) (%S+) (%S+)$')
   if not c then return nil end
   return {c = tonumber(c), n = tonumber(n), corr = tonumber(corr), contra = tonumber(contra)}
+end
+
+local function read_conf(id)
+  return parse_conf(redis.call('HGET', CONF, id))
 end
 
 local function write_conf(id, e)
@@ -45,7 +48,7 @@ end
 -- Capped running mean: n_eff = min(n+1, cap); c' = clamp01(c + (s-c)/(n_eff+1)).
 local function update_conf(id, s, c0, cap)
   if s < 0 or s > 1 then return end  -- ObservationProtocol swallows out-of-range signals
-  local e = read_conf(id, c0) or {c = c0, n = 0, corr = 0, contra = 0}
+  local e = read_conf(id) or {c = c0, n = 0, corr = 0, contra = 0}
   local n_eff = math.min(e.n + 1, cap)
   e.c = clamp01(e.c + (s - e.c) / (n_eff + 1))
   e.n = e.n + 1
@@ -53,14 +56,17 @@ local function update_conf(id, s, c0, cap)
   write_conf(id, e)
 end
 
-local function read_cycles(id)
-  local raw = redis.call('HGET', CYCLES, id)
+local function parse_cycles(raw)
   local list = {}
   if not raw then return list end
   for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
     list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
   end
   return list
+end
+
+local function read_cycles(id)
+  return parse_cycles(redis.call('HGET', CYCLES, id))
 end
 
 local function write_cycles(id, list)
@@ -82,11 +88,14 @@ local function scale_cycles(id, f)
   write_cycles(id, list)
 end
 
-local function read_pressure(id)
-  local raw = redis.call('HGET', PRESSURE, id)
+local function parse_pressure(raw)
   if not raw then return nil end
   local rate, last = string.match(raw, '^(%S+) (%S+)$')
   return {rate = tonumber(rate), last = tonumber(last)}
+end
+
+local function read_pressure(id)
+  return parse_pressure(redis.call('HGET', PRESSURE, id))
 end
 
 local function write_pressure(id, rate, last)
@@ -101,60 +110,12 @@ local function resolve_pressure(id, now)
 end
 `;
 
-/**
- * The cyclic decay score S(m) of engine-semantics §1.2 and §2.2, rounded to 14 significant digits.
- * ARGV from `first`: now, rate, modulation on (1/0), strength, c0.
- */
-const SCORING = `
-local function decay_params(first)
-  return {
-    now = tonumber(ARGV[first]), r = tonumber(ARGV[first + 1]), mod = ARGV[first + 2] == '1',
-    s = tonumber(ARGV[first + 3]), c0 = tonumber(ARGV[first + 4]),
-  }
-end
-
-local function cyclic_score(id, ts, P)
-  local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
-  local b = tonumber(redis.call('HGET', REC, id) or '') or 1.0
-  local d = b * t ^ (-P.r)
-  if P.mod then
-    local e = read_conf(id, P.c0)
-    local c = P.c0
-    if e and e.c then c = clamp01(e.c) end
-    local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
-    d = d * math.max(t, 1) ^ (-(reff - P.r))
-  end
-  local cycles = read_cycles(id)
-  for i = 1, #cycles do
-    local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
-    if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
-  end
-  local p = read_pressure(id)
-  if p and p.rate > 0 then d = d + p.rate * math.max(0, (P.now - p.last) / 86400) end
-  return round14(d)
-end
-
--- Every member of the decay index with its score, in index order.
-local function all_scores(P)
-  local raw = redis.call('ZRANGE', DECAY, 0, -1, 'WITHSCORES')
-  local out = {}
-  for i = 1, #raw, 2 do out[#out + 1] = {raw[i], cyclic_score(raw[i], tonumber(raw[i + 1]), P)} end
-  return out
-end
-`;
-
-function script(body: string, withScoring = false): string {
-  return `${PRELUDE}${withScoring ? SCORING : ''}\n${body}`;
-}
-
-/**
- * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate).
- * Returns 'filtered' when the write filter rejects it (nothing is written), else 'saved'.
- */
-export const SAVE = script(`
-local id, score, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local wf_min, wf_priority, c0 = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local declared_raw, pressure_rate = ARGV[8], tonumber(ARGV[9])
+/** Every write operation as a function of (argument table, offset), shared by its script and BATCH. */
+const OPERATIONS = `
+local function op_save(A, o)
+local id, score, now = A[o + 0], tonumber(A[o + 1]), tonumber(A[o + 2])
+local wf_min, wf_priority, c0 = tonumber(A[o + 3]), tonumber(A[o + 4]), tonumber(A[o + 5])
+local declared_raw, pressure_rate = A[o + 6], tonumber(A[o + 7])
 if score < wf_min then return 'filtered' end             -- strict: score == threshold is kept
 redis.call('HSET', REC, id, fmt(score)); track(REC)
 redis.call('ZADD', DECAY, fmt(now), id); track(DECAY)        -- auto_now: every save resets the decay clock
@@ -187,26 +148,21 @@ else
 end
 if score >= wf_priority then redis.call('ZADD', PRIORITY, fmt(score), id); track(PRIORITY) end
 return 'saved'
-`);
+end
 
-/** touch(id, now): 'missing' for a record that was never saved. */
-export const TOUCH = script(`
-local id, now = ARGV[2], tonumber(ARGV[3])
+local function op_touch(A, o)
+local id, now = A[o + 0], tonumber(A[o + 1])
 if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end
 redis.call('ZADD', DECAY, fmt(now), id)
 return 'touched'
-`);
+end
 
-/**
- * outcome(id, outcome, now, c0, cap, eps, actedSignal, contradictedSignal, actedFactor, dismissedFactor,
- * contradictedFactor, autoDischargeThreshold): ObservationProtocol effects in popoto's order.
- */
-export const OUTCOME = script(`
-local id, outcome, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local c0, cap, eps = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local acted_signal, contradicted_signal = tonumber(ARGV[8]), tonumber(ARGV[9])
-local acted_factor, dismissed_factor, contradicted_factor = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
-local discharge_threshold = tonumber(ARGV[13])
+local function op_outcome(A, o)
+local id, outcome, now = A[o + 0], A[o + 1], tonumber(A[o + 2])
+local c0, cap, eps = tonumber(A[o + 3]), tonumber(A[o + 4]), tonumber(A[o + 5])
+local acted_signal, contradicted_signal = tonumber(A[o + 6]), tonumber(A[o + 7])
+local acted_factor, dismissed_factor, contradicted_factor = tonumber(A[o + 8]), tonumber(A[o + 9]), tonumber(A[o + 10])
+local discharge_threshold = tonumber(A[o + 11])
 if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end  -- unsaved instances are skipped
 if outcome == 'acted' then
   redis.call('ZADD', DECAY, fmt(now), id)     -- (a) touch
@@ -219,18 +175,17 @@ elseif outcome == 'contradicted' then
   scale_cycles(id, contradicted_factor)       -- (b) weaken_cycle
   update_conf(id, contradicted_signal, c0, cap) -- (c) confidence
   -- (d) the prediction ledger's feedback would run here, before the auto-discharge check
-  local e = read_conf(id, c0)                 -- (e) auto-discharge reads confidence after (c) and (d)
+  local e = read_conf(id)                     -- (e) auto-discharge reads confidence after (c) and (d)
   local c = c0
   if e then c = e.c end
   if c < discharge_threshold - eps then resolve_pressure(id, now) end
 end
 -- 'deferred' and 'used' change only access bookkeeping, which no ranking arm here reads.
 return outcome
-`);
+end
 
-/** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */
-export const LINK = script(`
-local a, b, w, max_edges = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local function op_link(A, o)
+local a, b, w, max_edges = A[o + 0], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3])
 local function link_one(src, dst)
   local key = CO_PREFIX .. src
   if redis.call('ZSCORE', key, dst) then return end
@@ -248,11 +203,10 @@ end
 link_one(a, b)
 link_one(b, a)
 return 'linked'
-`);
+end
 
-/** strengthen(a, b, delta, cap): w' = min((w or 0) + delta, cap) both ways; creates missing edges. */
-export const STRENGTHEN = script(`
-local a, b, delta, cap = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local function op_strengthen(A, o)
+local a, b, delta, cap = A[o + 0], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3])
 local function strengthen_one(src, dst)
   local key = CO_PREFIX .. src
   local w = tonumber(redis.call('ZSCORE', key, dst) or '0') or 0
@@ -261,11 +215,10 @@ end
 strengthen_one(a, b)
 strengthen_one(b, a)
 return 'strengthened'
-`);
+end
 
-/** weakenAll(id, factor): out-edges of id only; w' = w·f, removed below 0.001; factor 0 deletes the set. */
-export const WEAKEN_ALL = script(`
-local id, f = ARGV[2], tonumber(ARGV[3])
+local function op_weaken_all(A, o)
+local id, f = A[o + 0], tonumber(A[o + 1])
 local key = CO_PREFIX .. id
 if f == 0 then redis.call('DEL', key) return 'weakened' end
 local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
@@ -274,6 +227,98 @@ for i = 1, #raw, 2 do
   if w < 0.001 then redis.call('ZREM', key, raw[i]) else redis.call('ZADD', key, fmt(w), raw[i]) end
 end
 return 'weakened'
+end
+`;
+
+/**
+ * The cyclic decay score S(m) of engine-semantics §1.2 and §2.2, rounded to 14 significant digits.
+ * ARGV from `first`: now, rate, modulation on (1/0), strength, c0.
+ */
+const SCORING = `
+local function decay_params(first)
+  return {
+    now = tonumber(ARGV[first]), r = tonumber(ARGV[first + 1]), mod = ARGV[first + 2] == '1',
+    s = tonumber(ARGV[first + 3]), c0 = tonumber(ARGV[first + 4]),
+  }
+end
+
+-- The whole hash as a Lua table (one call instead of one per member).
+local function load_hash(key)
+  local raw = redis.call('HGETALL', key)
+  local t = {}
+  for i = 1, #raw, 2 do t[raw[i]] = raw[i + 1] end
+  return t
+end
+
+local function cyclic_score(id, ts, P, H)
+  local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
+  local b = tonumber(H.records[id] or '') or 1.0
+  local d = b * t ^ (-P.r)
+  if P.mod then
+    local e = parse_conf(H.conf[id])
+    local c = P.c0
+    if e and e.c then c = clamp01(e.c) end
+    local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
+    d = d * math.max(t, 1) ^ (-(reff - P.r))
+  end
+  local cycles = parse_cycles(H.cycles[id])
+  for i = 1, #cycles do
+    local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
+    if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
+  end
+  local p = parse_pressure(H.pressure[id])
+  if p and p.rate > 0 then d = d + p.rate * math.max(0, (P.now - p.last) / 86400) end
+  return round14(d)
+end
+
+-- Every member of the decay index with its score, in index order.
+local function all_scores(P)
+  local H = {records = load_hash(REC), conf = load_hash(CONF), cycles = load_hash(CYCLES), pressure = load_hash(PRESSURE)}
+  local raw = redis.call('ZRANGE', DECAY, 0, -1, 'WITHSCORES')
+  local out = {}
+  for i = 1, #raw, 2 do out[#out + 1] = {raw[i], cyclic_score(raw[i], tonumber(raw[i + 1]), P, H)} end
+  return out
+end
+`;
+
+function script(body: string, withScoring = false): string {
+  return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}\n${body}`;
+}
+
+/**
+ * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate).
+ * Returns 'filtered' when the write filter rejects it (nothing is written), else 'saved'.
+ */
+export const SAVE = script(`
+return op_save(ARGV, 2)
+`);
+
+/** touch(id, now): 'missing' for a record that was never saved. */
+export const TOUCH = script(`
+return op_touch(ARGV, 2)
+`);
+
+/**
+ * outcome(id, outcome, now, c0, cap, eps, actedSignal, contradictedSignal, actedFactor, dismissedFactor,
+ * contradictedFactor, autoDischargeThreshold): ObservationProtocol effects in popoto's order.
+ */
+export const OUTCOME = script(`
+return op_outcome(ARGV, 2)
+`);
+
+/** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */
+export const LINK = script(`
+return op_link(ARGV, 2)
+`);
+
+/** strengthen(a, b, delta, cap): w' = min((w or 0) + delta, cap) both ways; creates missing edges. */
+export const STRENGTHEN = script(`
+return op_strengthen(ARGV, 2)
+`);
+
+/** weakenAll(id, factor): out-edges of id only; w' = w·f, removed below 0.001; factor 0 deletes the set. */
+export const WEAKEN_ALL = script(`
+return op_weaken_all(ARGV, 2)
 `);
 
 /**
@@ -383,3 +428,24 @@ return emit(out)
 `,
   true,
 );
+
+/**
+ * batch(name, args…, name, args…, …): runs write operations in order inside one script call, so a replay
+ * pays one round trip and one script invocation per batch instead of one per step. Returns the results of
+ * the saves, in order ('saved' or 'filtered').
+ */
+export const BATCH = script(`
+local ARITY = {save = 8, touch = 2, outcome = 12, link = 4, strengthen = 4, weakenAll = 2}
+local RUN = {save = op_save, touch = op_touch, outcome = op_outcome, link = op_link, strengthen = op_strengthen, weakenAll = op_weaken_all}
+local saves = {}
+local i = 2
+while i <= #ARGV do
+  local name = ARGV[i]
+  local run = RUN[name]
+  if not run then return redis.error_reply('unknown batch operation ' .. tostring(name)) end
+  local result = run(ARGV, i + 1)
+  if name == 'save' then saves[#saves + 1] = result end
+  i = i + 1 + ARITY[name]
+end
+return emit(saves)
+`);

@@ -6,7 +6,7 @@
  * so tests can feed it synthetic scores. It never writes the constants file.
  */
 import type { ConstantSpec, ConstantValue } from '../constants/registry.js';
-import type { Constants } from '../constants/values.js';
+import { type Constants, withOverrides } from '../constants/values.js';
 import { type Interval, mean } from '../stats/bootstrap.js';
 import {
   aggregateSweep,
@@ -49,6 +49,8 @@ export interface RatchetOptions {
   readonly metric?: MetricName;
   /** Grids to use instead of the registry's, by canonical name. */
   readonly grids?: Readonly<Record<string, readonly number[]>>;
+  /** Rounds at most (default 2): a later round runs only when the previous one accepted something. */
+  readonly rounds?: number;
 }
 
 export const RATCHET_DEFAULTS = {
@@ -56,6 +58,7 @@ export const RATCHET_DEFAULTS = {
   cliffMargin: 0.1,
   cliffThreshold: DEFAULT_CLIFF_THRESHOLD,
   alpha: 0.05,
+  rounds: 2,
 } as const;
 
 export interface CliffNote {
@@ -84,6 +87,8 @@ export interface RatchetDecision {
   readonly edgeOfGrid: boolean;
   /** The training sweep's summary (curve, cliffs, sensitivity), when it ran. */
   readonly train: ConstantSummary | null;
+  /** The round that made this decision (round 2 sees round 1's accepted changes applied). */
+  readonly round: number;
 }
 
 export interface ValidationPoint extends PointScore {
@@ -120,6 +125,7 @@ function base(spec: ConstantSpec, current: ConstantValue): RatchetDecision {
     pValue: null,
     edgeOfGrid: false,
     train: null,
+    round: 1,
   };
 }
 
@@ -260,11 +266,54 @@ async function propose(
   return { decision: decided, value: candidate };
 }
 
+/**
+ * The ratchet clicks forward in rounds: round 1 judges every constant from the current values; when it
+ * accepts changes, the next round judges the remaining constants with those changes applied (a detuned
+ * constant can mask every other one). The family-wise α is split evenly over the rounds allowed, so the
+ * error rate holds over the whole run.
+ */
 export async function runRatchet(
   evaluator: RatchetEvaluator,
   scope: readonly ConstantSpec[],
   constants: Constants,
   options: RatchetOptions = {},
+): Promise<RatchetOutcome> {
+  const rounds = Math.max(1, options.rounds ?? RATCHET_DEFAULTS.rounds);
+  const alpha = (options.alpha ?? RATCHET_DEFAULTS.alpha) / rounds;
+  const decisions = new Map<string, RatchetDecision>();
+  const trainPoints: SweepPoint[] = [];
+  const validationPoints: ValidationPoint[] = [];
+  const applied: Record<string, number> = {};
+  let remaining = [...scope];
+  for (let round = 1; round <= rounds && remaining.length > 0; round++) {
+    const shifted: RatchetEvaluator = {
+      run: (overrides, split) => evaluator.run({ ...applied, ...overrides }, split),
+    };
+    const base = withOverrides(constants, applied);
+    const outcome = await runRound(shifted, remaining, base, { ...options, alpha }, round);
+    trainPoints.push(...outcome.trainPoints);
+    validationPoints.push(...outcome.validationPoints);
+    for (const d of outcome.decisions) decisions.set(d.constant, d);
+    const accepted = outcome.decisions.filter((d) => d.action === 'ACCEPT' && d.proposed !== null);
+    if (accepted.length === 0) break;
+    for (const d of accepted) applied[d.constant] = d.proposed!;
+    // Only constants the engine reads can change their verdict in a later round.
+    remaining = remaining.filter(
+      (spec) =>
+        !(spec.name in applied) &&
+        decisions.get(spec.name)?.action !== 'NOT_MODELLED' &&
+        decisions.get(spec.name)?.action !== 'NOT_READ',
+    );
+  }
+  return { decisions: scope.map((spec) => decisions.get(spec.name)!), trainPoints, validationPoints };
+}
+
+async function runRound(
+  evaluator: RatchetEvaluator,
+  scope: readonly ConstantSpec[],
+  constants: Constants,
+  options: RatchetOptions,
+  round: number,
 ): Promise<RatchetOutcome> {
   const threshold = options.threshold ?? RATCHET_DEFAULTS.threshold;
   const alpha = options.alpha ?? RATCHET_DEFAULTS.alpha;
@@ -273,7 +322,7 @@ export async function runRatchet(
     ...options,
     cliffMargin: options.cliffMargin ?? RATCHET_DEFAULTS.cliffMargin,
     cliffThreshold: options.cliffThreshold ?? RATCHET_DEFAULTS.cliffThreshold,
-    seed: options.seed ?? DEFAULT_BOOTSTRAP_SEED,
+    seed: `${options.seed ?? DEFAULT_BOOTSTRAP_SEED}${round > 1 ? `:round${round}` : ''}`,
   };
   const trainPoints: SweepPoint[] = [];
   const validationPoints: ValidationPoint[] = [];
@@ -354,5 +403,5 @@ export async function runRatchet(
       : '';
     return { ...complete, action: 'ACCEPT', reason: `validated: ${signed(delta)}, ${level}${margin}` };
   });
-  return { decisions, trainPoints, validationPoints };
+  return { decisions: decisions.map((d) => ({ ...d, round })), trainPoints, validationPoints };
 }

@@ -1,6 +1,6 @@
 /** Renderings of the seed bank and of one generated scenario. Pure. */
 import type { RankingMetrics } from '../metrics/ranking.js';
-import type { GeneratedScenario } from '../scenarios/factory/factory.js';
+import type { GeneratedQuery, GeneratedScenario } from '../scenarios/factory/factory.js';
 import type { ScenarioSeed } from '../scenarios/factory/seed.js';
 import { splitOf } from '../scenarios/factory/seed-bank.js';
 import { fixed, table } from './format.js';
@@ -43,13 +43,21 @@ export function seedsText(scenarios: readonly GeneratedScenario[], n: number, fr
   ].join('\n')}\n`;
 }
 
+type Ranking = readonly { readonly id: string; readonly score: number }[];
+
 export interface ScenarioReport {
   readonly scenario: GeneratedScenario;
-  readonly ranking: readonly { readonly id: string; readonly score: number }[];
+  /** The current topic's query (topic 0). */
+  readonly ranking: Ranking;
   readonly metrics: RankingMetrics | null;
+  /** Every query of the scenario, one per topic. */
+  readonly queries: readonly (GeneratedQuery & {
+    readonly ranking: Ranking;
+    readonly metrics: RankingMetrics | null;
+  })[];
 }
 
-export function scenarioJson({ scenario, ranking, metrics }: ScenarioReport): string {
+export function scenarioJson({ scenario, ranking, metrics, queries }: ScenarioReport): string {
   return `${JSON.stringify(
     {
       seed: scenario.seed,
@@ -57,6 +65,14 @@ export function scenarioJson({ scenario, ranking, metrics }: ScenarioReport): st
       groundTruth: scenario.groundTruth,
       ranking,
       metrics,
+      queries: queries.map((q) => ({
+        label: q.label,
+        topic: q.topic,
+        context: q.context,
+        groundTruth: q.groundTruth,
+        ranking: q.ranking,
+        metrics: q.metrics,
+      })),
       ...(scenario.degenerate ? { degenerate: scenario.degenerate } : {}),
     },
     null,
@@ -64,31 +80,31 @@ export function scenarioJson({ scenario, ranking, metrics }: ScenarioReport): st
   )}\n`;
 }
 
-export function scenarioText({ scenario, ranking, metrics }: ScenarioReport): string {
+export function scenarioText({ scenario, queries }: ScenarioReport): string {
   const { seed, world } = scenario;
   const lines = [
     `seed ${seed.seedId}: ${seed.recordCount} records, ${seed.importanceShape} importance, ${seed.accessPattern}, outcomes ${seed.outcomeFrequency}, noise ${seed.noiseRatio}, links ${seed.linkDensity}, ${seed.ageSpreadDays} days`,
     `hidden world: ${world.records.filter((r) => r.onTopic).length} on-topic records (${world.records.filter((r) => r.onTopic && !r.valid).length} later shown wrong), ${world.records.filter((r) => r.noise).length} noise; episodic half-life ${world.halfLifeDays.toFixed(1)} days; reliabilities importance ${world.reliabilities.importance.toFixed(2)}, recency ${world.reliabilities.recency.toFixed(2)}, outcomes ${world.reliabilities.outcome.toFixed(2)}, links ${world.reliabilities.links.toFixed(2)}`,
-    `script: ${scenario.script.steps.length} steps; query context: ${scenario.context.join(', ') || '(none)'}`,
-    `ground truth: ${Object.keys(scenario.groundTruth).length} relevant records`,
+    `script: ${scenario.script.steps.length} steps; ${queries.length} queries (one per topic; topic 0 is the current work)`,
   ];
-  if (scenario.degenerate) {
-    lines.push(`degenerate: ${scenario.degenerate}; not run`);
-  } else {
-    lines.push('', 'ranking:');
+  if (scenario.degenerate) lines.push(`degenerate: ${scenario.degenerate}; not run`);
+  for (const query of scenario.degenerate ? [] : queries) {
+    const relevant = Object.keys(query.groundTruth).length;
     lines.push(
-      ...table(
-        ranking.map((item, i) => [
-          `${i + 1}.`,
-          item.id,
-          item.score.toPrecision(8),
-          `grade ${scenario.groundTruth[item.id] ?? 0}`,
-        ]),
-      ),
+      '',
+      `query ${query.label}: context ${query.context.join(', ') || '(none)'}; ${relevant} relevant records`,
     );
-    if (metrics) {
+    const rows = query.ranking.map((item, i) => [
+      `${i + 1}.`,
+      item.id,
+      item.score.toPrecision(8),
+      `grade ${query.groundTruth[item.id] ?? 0}`,
+    ]);
+    lines.push(...table(rows));
+    const m = query.metrics;
+    if (m) {
       lines.push(
-        `  nDCG@5 ${fixed(metrics['ndcg@5'])}  nDCG@10 ${fixed(metrics['ndcg@10'])}  P@5 ${fixed(metrics['p@5'], 2)}  P@10 ${fixed(metrics['p@10'], 2)}  MRR ${fixed(metrics.mrr)}`,
+        `  nDCG@5 ${fixed(m['ndcg@5'])}  nDCG@10 ${fixed(m['ndcg@10'])}  P@5 ${fixed(m['p@5'], 2)}  P@10 ${fixed(m['p@10'], 2)}  MRR ${fixed(m.mrr)}`,
       );
     }
   }

@@ -6,12 +6,13 @@ import type { Constants } from '../constants/values.js';
 import { MemoryEngine, type RedisClient } from '../engine/engine.js';
 import { errorMessage } from '../errors.js';
 import { expectedCalibrationError } from '../metrics/calibration.js';
-import { rankingMetrics } from '../metrics/ranking.js';
+import { type RankingMetrics, rankingMetrics } from '../metrics/ranking.js';
 import type { RedisKind } from '../redis/acquire.js';
 import { replayScript } from './replay.js';
 import {
   degenerateReason,
-  groundTruth,
+  evaluatedQueries,
+  type QueryOutcome,
   rankingHash,
   type Scenario,
   type ScenarioResult,
@@ -29,13 +30,12 @@ export interface EngineEvaluatorOptions {
   readonly clock: () => number;
 }
 
-function skipped(scenario: Scenario, status: 'skipped-degenerate' | 'error', reason: string, ms: number) {
+function unscored(scenario: Scenario, status: 'skipped-degenerate' | 'error', reason: string, ms: number) {
   return {
     scenario: scenario.name,
     status,
     reason,
-    rankedIds: [],
-    grades: groundTruth(scenario),
+    queries: [],
     metrics: null,
     calibrationError: null,
     rankingHash: null,
@@ -44,33 +44,46 @@ function skipped(scenario: Scenario, status: 'skipped-degenerate' | 'error', rea
   } satisfies ScenarioResult;
 }
 
+export function meanMetrics(all: readonly RankingMetrics[]): RankingMetrics {
+  const mean = (key: keyof RankingMetrics) => all.reduce((sum, m) => sum + m[key], 0) / all.length;
+  return {
+    'ndcg@5': mean('ndcg@5'),
+    'ndcg@10': mean('ndcg@10'),
+    'p@5': mean('p@5'),
+    'p@10': mean('p@10'),
+    mrr: mean('mrr'),
+  };
+}
+
 export function engineEvaluator({ client, redisKind, clock }: EngineEvaluatorOptions): Evaluator {
   return {
     redisKind,
     async evaluate(scenario, constants) {
       const degenerate = degenerateReason(scenario);
-      if (degenerate) return skipped(scenario, 'skipped-degenerate', degenerate, 0);
+      if (degenerate) return unscored(scenario, 'skipped-degenerate', degenerate, 0);
       const started = clock();
       let engine: MemoryEngine | undefined;
       try {
         engine = await MemoryEngine.open(client, constants);
         const replay = await replayScript(engine, scenario.script, scenario.name);
-        const evaluated = replay.queries.at(-1)!;
-        const rankedIds = evaluated.ranking.map((item) => item.id);
-        const grades = groundTruth(scenario);
+        const queries: QueryOutcome[] = evaluatedQueries(scenario.script).map((step) => {
+          const ran = replay.queries.find((q) => q.label === step.label)!;
+          const rankedIds = ran.ranking.map((item) => item.id);
+          const grades = step.relevance ?? {};
+          return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };
+        });
         return {
           scenario: scenario.name,
           status: 'ok',
-          rankedIds,
-          grades,
-          metrics: rankingMetrics(rankedIds, grades),
+          queries,
+          metrics: meanMetrics(queries.map((q) => q.metrics)),
           calibrationError: expectedCalibrationError([], []),
-          rankingHash: rankingHash(rankedIds),
+          rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
           durationMs: clock() - started,
           metadata: { ...scenario.metadata, filtered: replay.filtered.length },
         };
       } catch (error) {
-        return skipped(scenario, 'error', errorMessage(error), clock() - started);
+        return unscored(scenario, 'error', errorMessage(error), clock() - started);
       } finally {
         await engine?.close();
       }

@@ -3,7 +3,7 @@
  * query's ranking (and metrics, where the query grades relevance).
  */
 import { numberConstant } from '../constants/values.js';
-import type { MemoryEngine, RankedItem } from '../engine/engine.js';
+import type { MemoryEngine, RankedItem, WriteOp } from '../engine/engine.js';
 import { ScenarioError } from '../errors.js';
 import { type RankingMetrics, rankingMetrics } from '../metrics/ranking.js';
 import type { ScenarioScript } from './script.js';
@@ -48,25 +48,26 @@ export async function replayScript(
   let now = script.clock;
   const rejected: string[] = [];
   const queries: QueryResult[] = [];
-  // Writes are sent without waiting for each reply: one connection keeps their order, and every query
-  // waits for all earlier writes first. A failed write fails the replay at the next barrier.
-  let pending: Promise<unknown>[] = [];
-  const send = (write: Promise<unknown>) => {
-    write.catch(() => undefined);
-    pending.push(write);
-  };
+  // Writes are collected and sent as one batch before each query (and at the end): one script call runs
+  // them in order, exactly as the single operations would.
+  let pending: WriteOp[] = [];
   const barrier = async () => {
     const writes = pending;
     pending = [];
-    await Promise.all(writes);
+    if (writes.length === 0) return;
+    const saved = await engine.write(writes);
+    const saves = writes.filter((w): w is Extract<WriteOp, { op: 'save' }> => w.op === 'save');
+    saves.forEach((w, i) => {
+      if (!saved[i]) rejected.push(w.record.id);
+    });
   };
   for (const step of script.steps) {
     switch (step.op) {
-      case 'save': {
-        const id = step.id;
-        const save = engine.save(
-          {
-            id,
+      case 'save':
+        pending.push({
+          op: 'save',
+          record: {
+            id: step.id,
             importance: step.importance,
             cycles: (step.cycles ?? []).map(
               ([period, amplitude, phase]) => [period, amplitude, phase ?? 0] as const,
@@ -74,31 +75,39 @@ export async function replayScript(
             pressureRate: step.pressureRate ?? 0,
           },
           now,
-        );
-        send(
-          save.then((saved) => {
-            if (!saved) rejected.push(id);
-          }),
-        );
+        });
         break;
-      }
       case 'advance':
         now += step.seconds;
         break;
       case 'touch':
-        send(engine.touch(step.id, now));
+        pending.push({ op: 'touch', id: step.id, now });
         break;
       case 'outcome':
-        send(engine.outcome(step.id, step.outcome, now));
+        pending.push({ op: 'outcome', id: step.id, outcome: step.outcome, now });
         break;
       case 'link':
-        send(engine.link(step.a, step.b, step.weight));
+        pending.push({
+          op: 'link',
+          a: step.a,
+          b: step.b,
+          ...(step.weight !== undefined ? { weight: step.weight } : {}),
+        });
         break;
       case 'strengthen':
-        send(engine.strengthen(step.a, step.b, step.delta));
+        pending.push({
+          op: 'strengthen',
+          a: step.a,
+          b: step.b,
+          ...(step.delta !== undefined ? { delta: step.delta } : {}),
+        });
         break;
       case 'weakenAll':
-        send(engine.weakenAll(step.id, step.factor));
+        pending.push({
+          op: 'weakenAll',
+          id: step.id,
+          ...(step.factor !== undefined ? { factor: step.factor } : {}),
+        });
         break;
       case 'query': {
         await barrier();
@@ -128,6 +137,6 @@ export async function replayScript(
     }
   }
   await barrier();
-  // Replies arrive in command order, so `rejected` is in step order; keep each id once.
+  // Keep each rejected id once, in step order.
   return { name: script.name, filtered: [...new Set(rejected)], queries };
 }

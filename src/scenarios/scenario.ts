@@ -1,6 +1,7 @@
 /**
- * A scenario: a scenario script whose last query is the evaluated one, with graded ground truth (that
- * query's `relevance`). A run of it under some constants gives a `ScenarioResult`.
+ * A scenario: a scenario script whose queries that grade `relevance` are the evaluated ones (a generated
+ * scenario asks one per topic, a hand-crafted one asks one). Its score under some constants is the mean
+ * metric over the evaluated queries that have enough relevant records.
  */
 import type { Grades, RankingMetrics } from '../metrics/ranking.js';
 import type { QueryStep, ScenarioScript } from './script.js';
@@ -16,49 +17,61 @@ export interface Scenario {
 
 export type ScenarioStatus = 'ok' | 'skipped-degenerate' | 'error';
 
+export interface QueryOutcome {
+  readonly label: string;
+  readonly rankedIds: readonly string[];
+  readonly grades: Grades;
+  readonly metrics: RankingMetrics;
+}
+
 export interface ScenarioResult {
   readonly scenario: string;
   readonly status: ScenarioStatus;
   /** Why it was skipped, or the error message. */
   readonly reason?: string;
-  readonly rankedIds: readonly string[];
-  readonly grades: Grades;
+  /** Every evaluated query's ranking, grades and metrics. */
+  readonly queries: readonly QueryOutcome[];
+  /** The mean of the evaluated queries' metrics. */
   readonly metrics: RankingMetrics | null;
   /** Calibration inputs, for scenarios that make predictions. */
   readonly predictions?: readonly number[];
   readonly outcomes?: readonly boolean[];
   readonly calibrationError: number | null;
-  /** A short hash of the ranked ids, to tell whether a constant changed any ranking. */
+  /** A short hash of the evaluated rankings, to tell whether a constant changed any ranking. */
   readonly rankingHash: string | null;
   readonly durationMs: number;
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** The evaluated query: the script's last query step. */
-export function evaluatedQuery(script: ScenarioScript): QueryStep | undefined {
-  for (let i = script.steps.length - 1; i >= 0; i--) {
-    const step = script.steps[i]!;
-    if (step.op === 'query') return step;
-  }
-  return undefined;
-}
+export const MIN_RELEVANT = 3;
 
-export function groundTruth(scenario: Scenario): Grades {
-  return evaluatedQuery(scenario.script)?.relevance ?? {};
+const relevantCount = (query: QueryStep) =>
+  Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
+
+/** The queries that grade relevance for at least three records: the ones a scenario is scored on. */
+export function evaluatedQueries(script: ScenarioScript): QueryStep[] {
+  return script.steps.flatMap((step) =>
+    step.op === 'query' && relevantCount(step) >= MIN_RELEVANT ? [step] : [],
+  );
 }
 
 /** Why a scenario cannot be scored meaningfully, or undefined when it can. */
 export function degenerateReason(scenario: Scenario): string | undefined {
-  const query = evaluatedQuery(scenario.script);
-  if (!query) return 'no query to evaluate';
-  const relevant = Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
-  if (relevant < 3)
-    return `only ${relevant} relevant record${relevant === 1 ? '' : 's'} (at least 3 are needed)`;
-  const excluded = new Set(query.exclude ?? []);
-  const retrievable = new Set(
-    scenario.script.steps.flatMap((step) => (step.op === 'save' && !excluded.has(step.id) ? [step.id] : [])),
+  const graded = scenario.script.steps.flatMap((step) =>
+    step.op === 'query' && step.relevance ? [step] : [],
   );
-  if (retrievable.size < 2) return `only ${retrievable.size} record to retrieve (at least 2 are needed)`;
+  if (graded.length === 0) return 'no query grades relevance';
+  const evaluated = evaluatedQueries(scenario.script);
+  if (evaluated.length === 0) {
+    const most = Math.max(...graded.map(relevantCount));
+    return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
+  }
+  const saved = scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : []));
+  const retrievable = evaluated.map((query) => {
+    const excluded = new Set(query.exclude ?? []);
+    return new Set(saved.filter((id) => !excluded.has(id))).size;
+  });
+  if (Math.max(...retrievable) < 2) return 'fewer than 2 records to retrieve';
   return undefined;
 }
 

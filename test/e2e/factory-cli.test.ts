@@ -36,10 +36,11 @@ describe('memory-ratchet seeds and scenario', () => {
     for (const run of runs) expect(run.code).toBe(0);
     expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
     const json = JSON.parse(runs[0]!.stdout);
-    expect(Object.keys(json)).toEqual(['seed', 'script', 'groundTruth', 'ranking', 'metrics']);
+    expect(Object.keys(json)).toEqual(['seed', 'script', 'groundTruth', 'ranking', 'metrics', 'queries']);
     expect(json.seed.seedId).toBe(3);
     expect(json.ranking).toHaveLength(10);
-    expect(json.metrics['ndcg@5']).toBeGreaterThan(0);
+    expect(json.metrics['ndcg@5']).toBeGreaterThanOrEqual(0);
+    expect(json.queries.length).toBeGreaterThanOrEqual(1);
   });
 
   it('reports a degenerate seed with its reason instead of running it', async () => {

@@ -74,21 +74,22 @@ describe('ScenarioFactory', () => {
     expect(JSON.stringify(a.script)).toBe(JSON.stringify(b.script));
     expect(a.groundTruth).toEqual(b.groundTruth);
     const reparsed = parseScenarioScript(JSON.stringify(a.script), 'generated.json');
-    const query = reparsed.steps.at(-1)!;
-    expect(query.op).toBe('query');
-    expect(query.op === 'query' && query.relevance).toEqual(a.groundTruth);
-    expect(query.op === 'query' && query.exclude).toEqual(a.context);
+    const queries = reparsed.steps.filter((step) => step.op === 'query');
+    expect(queries.map((q) => q.op === 'query' && q.label)).toEqual(a.queries.map((q) => q.label));
+    const first = queries[0]!;
+    expect(first.op === 'query' && first.label).toBe('topic-0');
+    expect(first.op === 'query' && first.relevance).toEqual(a.groundTruth);
+    expect(first.op === 'query' && first.exclude).toEqual(a.context);
   });
 
   it('keeps the ground truth a function of hidden variables only', () => {
     const scenario = createScenario(base);
     for (const record of scenario.world.records) {
-      const grade = scenario.groundTruth[record.id] ?? 0;
-      if (record.noise || !record.onTopic || !record.valid) expect(grade, record.id).toBe(0);
-      expect(record.usefulness).toBeCloseTo(
-        record.onTopic && record.valid ? record.value * record.need : 0,
-        12,
-      );
+      for (const query of scenario.queries) {
+        const grade = query.groundTruth[record.id] ?? 0;
+        if (record.noise || record.topic !== query.topic || !record.valid) expect(grade, record.id).toBe(0);
+      }
+      expect(record.usefulness).toBeCloseTo(record.valid ? record.value * record.need : 0, 12);
     }
     // Changing only the evidence (importance shape, access pattern, outcomes, links) leaves the truth alone.
     for (const change of [
@@ -115,10 +116,13 @@ describe('ScenarioFactory', () => {
     let degenerate = 0;
     for (const seed of seeds) {
       const scenario = createScenario(seed);
-      const relevant = Object.values(scenario.groundTruth).filter((g) => g > 0).length;
+      const relevant = Math.max(
+        0,
+        ...scenario.queries.map((q) => Object.values(q.groundTruth).filter((g) => g > 0).length),
+      );
       if (scenario.degenerate) {
         degenerate++;
-        expect(scenario.degenerate).toMatch(/relevant record|record to retrieve/);
+        expect(scenario.degenerate).toMatch(/relevant record|records to retrieve/);
       } else {
         expect(relevant, `seed ${seed.seedId}`).toBeGreaterThanOrEqual(3);
       }

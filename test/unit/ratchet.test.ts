@@ -14,7 +14,10 @@ type Effect = (value: number, split: Split) => number;
  * Per-scenario nDCG@5 = scenario difficulty + effect(value) + N(0, σ) noise, with every draw keyed by
  * (repetition, value, split, scenario), so each value meets fresh noise on the same scenarios.
  */
-function synthetic(effect: Effect, { rep = 0, sigma = 0.02, train = 35, validation = 15 } = {}): RatchetEvaluator {
+function synthetic(
+  effect: Effect,
+  { rep = 0, sigma = 0.02, train = 35, validation = 15 } = {},
+): RatchetEvaluator {
   return {
     async run(overrides, split) {
       const value = Number(overrides.DECAY_RATE ?? constants.DECAY_RATE);
@@ -38,7 +41,8 @@ function synthetic(effect: Effect, { rep = 0, sigma = 0.02, train = 35, validati
 }
 
 const decide = async (effect: Effect, options: Parameters<typeof synthetic>[1] = {}, ratchet = {}) =>
-  (await runRatchet(synthetic(effect, options), [DECAY_RATE], constants, { resamples: 2000, ...ratchet })).decisions[0]!;
+  (await runRatchet(synthetic(effect, options), [DECAY_RATE], constants, { resamples: 2000, ...ratchet }))
+    .decisions[0]!;
 
 describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 train / 15 validation)', () => {
   it('accepts a constant with no real effect in at most 5% of 200 seeded repetitions', async () => {
@@ -66,7 +70,16 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
 
   it('shifts a proposal next to a cliff to the best value outside the margin, and re-validates it', async () => {
     // rises to 0.7, then falls off a cliff at 0.9
-    const curve: Record<number, number> = { 0.05: 0, 0.1: 0, 0.2: 0.02, 0.3: 0.04, 0.5: 0.05, 0.7: 0.08, 0.9: -0.2, 1: -0.25 };
+    const curve: Record<number, number> = {
+      0.05: 0,
+      0.1: 0,
+      0.2: 0.02,
+      0.3: 0.04,
+      0.5: 0.05,
+      0.7: 0.08,
+      0.9: -0.2,
+      1: -0.25,
+    };
     const decision = await decide((v) => curve[v]!);
     expect(decision.cliff?.cliff).toMatchObject({ from: 0.7, to: 0.9, direction: 'drop' });
     expect(decision.cliff?.shiftedFrom).toBe(0.7);
@@ -76,7 +89,16 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
   });
 
   it('rejects a proposal next to a cliff when nothing outside the margin beats the current value', async () => {
-    const curve: Record<number, number> = { 0.05: 0, 0.1: 0, 0.2: 0, 0.3: 0, 0.5: 0, 0.7: 0.0, 0.9: 0.2, 1: -0.1 };
+    const curve: Record<number, number> = {
+      0.05: 0,
+      0.1: 0,
+      0.2: 0,
+      0.3: 0,
+      0.5: 0,
+      0.7: 0.0,
+      0.9: 0.2,
+      1: -0.1,
+    };
     const decision = await decide((v) => curve[v]!, { sigma: 0 }, { cliffMargin: 0.3 });
     expect(decision.action).toBe('REJECT');
     expect(decision.reason).toMatch(/^too close to the cliff at 0\.[79]→/);
@@ -84,7 +106,11 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
 
   it('keeps the current value when it ties with the best, and reports a flat constant as insensitive', async () => {
     const tie = await decide((v) => (v === 0.1 || v === 0.5 ? 0.05 : 0), { sigma: 0 });
-    expect(tie).toMatchObject({ action: 'REJECT', proposed: null, reason: 'the current value is already the best on train' });
+    expect(tie).toMatchObject({
+      action: 'REJECT',
+      proposed: null,
+      reason: 'the current value is already the best on train',
+    });
     const flat = await decide(() => 0, { sigma: 0 });
     expect(flat.action).toBe('NO_SENSITIVITY');
   });

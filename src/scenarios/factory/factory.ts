@@ -15,12 +15,22 @@ import { clamp01, Stream } from './random.js';
 import { type ScenarioSeed, validateSeed } from './seed.js';
 import { buildWorld, grade, HISTORY_START, type HiddenRecord, WEEK_SECONDS, type World } from './world.js';
 
+export interface GeneratedQuery {
+  readonly label: string;
+  readonly topic: number;
+  /** Recently used valid records of the topic: they seed propagation and are excluded from the ranking. */
+  readonly context: readonly string[];
+  readonly groundTruth: Grades;
+}
+
 export interface GeneratedScenario extends Scenario {
   readonly seedId: number;
   readonly seed: ScenarioSeed;
   readonly world: World;
+  /** One query per topic that has valid records; topic 0 (the current work) first. */
+  readonly queries: readonly GeneratedQuery[];
+  /** The current topic's ground truth and context (topic 0). */
   readonly groundTruth: Grades;
-  /** The query's context: recently used on-topic records that seed propagation (excluded from the ranking). */
   readonly context: readonly string[];
   /** Why the scenario cannot be scored meaningfully, if so. */
   readonly degenerate?: string;
@@ -78,7 +88,7 @@ function importanceOf(record: HiddenRecord, world: World): number {
 }
 
 function outcomeFor(record: HiddenRecord, reliability: number, s: Stream): Outcome {
-  if (record.noise || !record.onTopic) {
+  if (record.noise) {
     // Mostly dismissed; unreliable feedback sometimes reports acting on it.
     return s.chance((1 - reliability) * 0.6) ? 'acted' : s.chance(0.7) ? 'dismissed' : 'deferred';
   }
@@ -137,7 +147,6 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
 
   // Links: true associations among on-topic records, spurious ones anywhere; maintenance decays all.
   const links = new Stream(`${seed.seedId}:links`);
-  const topical = world.records.filter((r) => r.onTopic && r.valid);
   const created = new Map(world.records.map((r) => [r.id, secondsAgo(world, r.createdDaysAgo)]));
   const bornTogether = (a: HiddenRecord, b: HiddenRecord) =>
     Math.max(created.get(a.id)!, created.get(b.id)!) + 60;
@@ -159,22 +168,37 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       at(start + Math.round(links.uniform() * span), { op: 'strengthen', a: a.id, b: b.id });
     }
   };
-  // Records on the topic are co-used, wrong ones included: their links are real associations, yet
+  // Records on one topic are co-used, wrong ones included: their links are real associations, yet
   // boosting them also promotes records that were later shown wrong.
-  const onTopic = world.records.filter((r) => r.onTopic);
-  for (let i = 0; i < onTopic.length; i++) {
-    for (let j = i + 1; j < onTopic.length; j++) {
-      if (links.chance(seed.linkDensity * 0.3)) link(onTopic[i]!, onTopic[j]!, true);
+  for (let topic = 0; topic < world.topics; topic++) {
+    const members = world.records.filter((r) => r.topic === topic);
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        if (links.chance(seed.linkDensity * 0.3)) link(members[i]!, members[j]!, true);
+      }
     }
   }
   const spurious = Math.round(seed.linkDensity * seed.recordCount * 0.8);
   for (let k = 0; k < spurious; k++) link(links.pick(world.records), links.pick(world.records), false);
-  // The query's context: the most recently used on-topic valid records.
-  const contextCount = new Stream(`${seed.seedId}:context`).integer(1, 3);
-  const context = [...topical]
-    .sort((a, b) => a.lastUseDaysAgo - b.lastUseDaysAgo || a.index - b.index)
-    .slice(0, contextCount)
-    .map((r) => r.id);
+  // One query per topic: its context is the topic's most recently used valid records (they seed the
+  // propagation and are left out of the ranking and the grades); topic 0 is the current work.
+  const queries: GeneratedQuery[] = [];
+  for (let topic = 0; topic < world.topics; topic++) {
+    const valid = world.records.filter((r) => r.topic === topic && r.valid);
+    if (valid.length === 0) continue;
+    const count = new Stream(`${seed.seedId}:context:${topic}`).integer(1, 3);
+    const context = [...valid]
+      .sort((a, b) => a.lastUseDaysAgo - b.lastUseDaysAgo || a.index - b.index)
+      .slice(0, count)
+      .map((r) => r.id);
+    const groundTruth: Record<string, number> = {};
+    for (const record of valid) {
+      const g = grade(record.usefulness);
+      if (g > 0 && !context.includes(record.id)) groundTruth[record.id] = g;
+    }
+    queries.push({ label: `topic-${topic}`, topic, context, groundTruth });
+  }
+  const context = queries.find((q) => q.topic === 0)?.context ?? [];
   // Session co-use: the context was used alongside whatever else was used recently (chatter, other
   // topics), which links them too: spurious associations right where the query's propagation starts.
   const session = new Stream(`${seed.seedId}:session`);
@@ -195,12 +219,6 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     for (const id of linkedIds) if (created.get(id)! <= time) at(time, { op: 'weakenAll', id });
   }
 
-  const groundTruth: Record<string, number> = {};
-  for (const record of world.records) {
-    const g = grade(record.usefulness);
-    if (g > 0 && !context.includes(record.id)) groundTruth[record.id] = g;
-  }
-
   timeline.sort((x, y) => x.at - y.at || x.order - y.order || x.seq - y.seq);
   const steps: Step[] = [];
   let clock = HISTORY_START;
@@ -214,14 +232,17 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     steps.push(event.step);
   }
   if (world.now > clock) steps.push({ op: 'advance', seconds: world.now - clock });
-  steps.push({
-    op: 'query',
-    label: 'query',
-    weights: new Stream(`${seed.seedId}:query`).pick(QUERY_WEIGHTS),
-    limit: 10,
-    ...(context.length > 0 ? { boostFrom: context, exclude: context } : {}),
-    relevance: groundTruth,
-  });
+  const weights = new Stream(`${seed.seedId}:query`).pick(QUERY_WEIGHTS);
+  for (const query of queries) {
+    steps.push({
+      op: 'query',
+      label: query.label,
+      weights,
+      limit: 10,
+      ...(query.context.length > 0 ? { boostFrom: query.context, exclude: query.context } : {}),
+      relevance: query.groundTruth,
+    });
+  }
   const script: ScenarioScript = {
     name: `seed-${seed.seedId}`,
     description: `generated from seed ${seed.seedId}`,
@@ -235,11 +256,13 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     seedId: seed.seedId,
     seed,
     world,
-    groundTruth,
+    queries,
+    groundTruth: queries[0]?.topic === 0 ? queries[0].groundTruth : {},
     context,
     metadata: {
       seedId: seed.seedId,
-      relevant: Object.keys(groundTruth).length,
+      queries: queries.length,
+      relevant: queries.reduce((n, q) => n + Object.keys(q.groundTruth).length, 0),
       noise: world.records.filter((r) => r.noise).length,
       onTopic: world.records.filter((r) => r.onTopic).length,
       links: linked.size,

@@ -14,9 +14,11 @@ export const WEEK_SECONDS = 7 * 86400;
 export interface HiddenRecord {
   readonly id: string;
   readonly index: number;
-  /** Off-topic junk with no usefulness; most of it has low importance. */
+  /** Junk with no usefulness for any query; most of it has low importance. */
   readonly noise: boolean;
-  /** About the query's topic. */
+  /** The topic the record is about (−1 for noise); topic 0 is the one currently being worked on. */
+  readonly topic: number;
+  /** About the current topic (topic 0). */
   readonly onTopic: boolean;
   /** False for records later shown wrong: useless whatever else they look like. */
   readonly valid: boolean;
@@ -31,7 +33,7 @@ export interface HiddenRecord {
   readonly phase: number;
   /** Need at query time in [0, 1]. */
   readonly need: number;
-  /** The ground truth: onTopic · valid · value · need (0 for noise). */
+  /** The ground truth for a query about the record's topic: valid · value · need (0 for noise). */
   readonly usefulness: number;
 }
 
@@ -99,7 +101,7 @@ export function buildWorld(seed: ScenarioSeed): World {
   const world = new Stream(`${seed.seedId}:world`);
   const history = seed.ageSpreadDays;
   const topics = world.integer(3, 6);
-  const onTopicShare = world.uniform(0.3, 0.5);
+  const currentShare = world.uniform(0.3, 0.5);
   const halfLifeDays = world.uniform(1, 20);
   const reliabilities: Reliabilities = {
     importance: world.uniform(0.3, 0.9),
@@ -119,8 +121,13 @@ export function buildWorld(seed: ScenarioSeed): World {
     const value = s.bump();
     const phase = HISTORY_START + Math.floor(s.uniform() * WEEK_SECONDS);
     const noise = noiseDraw < seed.noiseRatio;
-    const onTopic = !noise && topicDraw < onTopicShare;
-    const valid = !onTopic || validDraw < 0.85;
+    const topic = noise
+      ? -1
+      : topicDraw < currentShare
+        ? 0
+        : 1 + Math.floor(((topicDraw - currentShare) / (1 - currentShare)) * (topics - 1));
+    const onTopic = topic === 0;
+    const valid = !noise && validDraw < 0.85;
     const kind: RecordKind = noise
       ? 'episodic'
       : kindDraw < 0.4
@@ -144,12 +151,13 @@ export function buildWorld(seed: ScenarioSeed): World {
         : kind === 'episodic'
           ? 1 / (1 + lastUseDaysAgo / halfLifeDays)
           : 0.5 + 0.5 * Math.cos((2 * Math.PI * (now - phase)) / WEEK_SECONDS);
-    const usefulness = onTopic && valid ? clamp01(value * need) : 0;
+    const usefulness = valid ? clamp01(value * need) : 0;
     records.push({
       // Neutral ids: nothing about the hidden variables leaks into names (or into id tie-breaks).
       id: `m${String(index).padStart(width, '0')}`,
       index,
       noise,
+      topic,
       onTopic,
       valid,
       kind,
