@@ -1,5 +1,6 @@
 /** `memory-ratchet sweep --tier 1|2|3|all [--interactions] [--only NAMES] [--json FILE] ...` */
 import type { Command } from 'commander';
+import { ConfigError } from '../errors.js';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
 import { engineEvaluator } from '../scenarios/evaluate.js';
 import { createScenario } from '../scenarios/factory/factory.js';
@@ -15,6 +16,7 @@ import { loadConstants } from './constants-input.js';
 import type { CliIo } from './io.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
+import { addRatchetOptions, executeRatchet, type RatchetCliOptions } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
 import { assertWritable, persistResults, writeJson } from './results-files.js';
 
@@ -31,34 +33,42 @@ interface SweepOptions extends RedisOptions {
   readonly concurrency: string;
   readonly parametric?: boolean;
   readonly seeds: string;
+  readonly ratchet?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function sweepCommand(program: Command, io: CliIo): void {
   addRedisOptions(
-    program
-      .command('sweep')
-      .description('sweep each constant over its grid on the same scenarios and report the optimal values')
-      .option('--tier <tiers>', 'tiers to sweep: 1, 2, 3, a list such as 1,2, or all', 'all')
-      .option('--only <names>', 'sweep only these constants (comma-separated; either spelling)')
-      .option('--interactions', 'also run the 5×5 interaction sweeps')
-      .option(
-        '--parametric',
-        'sweep over generated scenarios (the seed bank) instead of the hand-crafted ones',
-      )
-      .option('--seeds <n>', 'with --parametric: how many seeds of the bank', String(DEFAULT_SEED_COUNT))
-      .option('--json <file>', 'also write the results document to this file')
-      .option('--results-dir <dir>', 'where sweep_YYYYMMDD_HHMMSS.json and latest.json go', 'results')
-      .option('--constants <file>', 'read the current constants from this file (else the registry defaults)')
-      .option('--class <name>', 'the Python class holding the constants', 'Defaults')
-      .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
-      .option(
-        '--cliff-threshold <x>',
-        'a change of mean nDCG@5 between adjacent values that counts as a cliff',
-        String(DEFAULT_CLIFF_THRESHOLD),
-      )
-      .option('--concurrency <n>', 'evaluations in flight at once', String(DEFAULT_CONCURRENCY)),
+    addRatchetOptions(
+      program
+        .command('sweep')
+        .description('sweep each constant over its grid on the same scenarios and report the optimal values')
+        .option('--tier <tiers>', 'tiers to sweep: 1, 2, 3, a list such as 1,2, or all', 'all')
+        .option('--only <names>', 'sweep only these constants (comma-separated; either spelling)')
+        .option('--interactions', 'also run the 5×5 interaction sweeps')
+        .option(
+          '--parametric',
+          'sweep over generated scenarios (the seed bank) instead of the hand-crafted ones',
+        )
+        .option('--seeds <n>', 'with --parametric: how many seeds of the bank', String(DEFAULT_SEED_COUNT))
+        .option('--ratchet', 'with --parametric: run the ratchet (train/validation split) after the sweep')
+        .option('--json <file>', 'also write the results document to this file')
+        .option('--results-dir <dir>', 'where sweep_YYYYMMDD_HHMMSS.json and latest.json go', 'results')
+        .option(
+          '--constants <file>',
+          'read the current constants from this file (else the registry defaults)',
+        )
+        .option('--class <name>', 'the Python class holding the constants', 'Defaults')
+        .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+        .option(
+          '--cliff-threshold <x>',
+          'a change of mean nDCG@5 between adjacent values that counts as a cliff',
+          String(DEFAULT_CLIFF_THRESHOLD),
+        )
+        .option('--concurrency <n>', 'evaluations in flight at once', String(DEFAULT_CONCURRENCY)),
+      { withSeeds: false },
+    ),
   ).action(async (options: SweepOptions) => {
     // Everything that can be wrong with the input fails here, before any work starts.
     const tiers = parseTiers(options.tier);
@@ -66,6 +76,11 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const cliffThreshold = parseNumberOption('--cliff-threshold', options.cliffThreshold, { min: 0 });
     const concurrency = parsePositiveInteger('--concurrency', options.concurrency);
     const seedCount = parsePositiveInteger('--seeds', options.seeds);
+    if (options.ratchet && !options.parametric) {
+      throw new ConfigError(
+        '--ratchet needs --parametric: the ratchet splits generated scenarios into train and validation',
+      );
+    }
     if (options.json) await assertWritable(options.json, io.cwd, '--json');
     const input = await loadConstants(io, options);
     for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
@@ -122,5 +137,11 @@ export function sweepCommand(program: Command, io: CliIo): void {
     if (options.json) await writeJson(options.json, io.cwd, document);
     io.stdout(sweepText(document));
     if (!options.quiet) io.stderr(sweepSummaryLine(document, path));
+    if (options.ratchet) {
+      io.stdout('\n');
+      // The sweep's --json holds the sweep; the ratchet's report goes to the results directory.
+      const { json: _sweepJson, ...ratchetOptions } = options as unknown as RatchetCliOptions;
+      await executeRatchet(ratchetOptions, io);
+    }
   });
 }
