@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConstants } from '../../src/constants/values.js';
+import type { RatchetDecision } from '../../src/ratchet/ratchet.js';
+import { ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
+import { buildRatchetReport, type RatchetRunMeta } from '../../src/report/ratchet-report.js';
+import { ratchetText } from '../../src/report/ratchet-text.js';
+import type { ConstantSummary } from '../../src/sweep/aggregate.js';
+
+const run: RatchetRunMeta = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:10.000Z',
+  redis: 'server',
+  seeds: 50,
+  trainFraction: 0.7,
+  trainSeeds: Array.from({ length: 35 }, (_, i) => i),
+  validationSeeds: Array.from({ length: 15 }, (_, i) => 35 + i),
+  degenerateSeeds: [],
+  threshold: 0.01,
+  cliffMargin: 0.1,
+  cliffThreshold: 0.1,
+  alpha: 0.05,
+  tiers: [1, 2, 3],
+  only: null,
+  constantsFile: 'src/popoto/fields/constants.py',
+  constantsClass: 'Defaults',
+  bootstrap: { resamples: 2000, seed: 'memory-ratchet' },
+  command: 'npx memory-ratchet ratchet --constants src/popoto/fields/constants.py',
+};
+
+function train(values: number): ConstantSummary {
+  return {
+    constant: 'X',
+    current: 0.1,
+    metric: 'ndcg@5',
+    values: Array.from({ length: values }, (_, i) => ({
+      value: i / 10,
+      ok: 35,
+      errors: 0,
+      skipped: 0,
+      degenerate: false,
+      mean: 0.3 + i / 100,
+      interval: [0.2, 0.4] as const,
+    })),
+    scenarios: { common: [], degenerate: [], excluded: [] },
+    best: { value: 0.5, mean: 0.35 },
+    worst: { value: 0, mean: 0.3 },
+    currentMean: 0.31,
+    range: { value: 0.05, interval: [0.01, 0.09] as const },
+    bestVsWorst: { delta: 0.05, interval: [0.01, 0.09] as const, excludesZero: true },
+    cliffs: [],
+    degenerateValues: [],
+    errors: 0,
+    skipped: 0,
+    effect: 'changes-metric',
+    edgeOfGrid: false,
+  };
+}
+
+function decision(i: number, action: RatchetDecision['action']): RatchetDecision {
+  return {
+    constant: `CONSTANT_NUMBER_${i}`,
+    current: 0.1,
+    proposed: action === 'ACCEPT' || action === 'REJECT' ? 0.5 : null,
+    action,
+    reason: `${action === 'ACCEPT' ? 'validated' : 'no validation improvement'} ${'because '.repeat(40)}`,
+    trainScore: 0.35,
+    trainDelta: 0.04,
+    validationScore: 0.34,
+    validationDelta: action === 'ACCEPT' ? 0.03 : -0.01,
+    validationInterval: [0.01, 0.05],
+    holmAlpha: 0.05,
+    pValue: 0.01,
+    edgeOfGrid: false,
+    train: train(40),
+    round: 1,
+  };
+}
+
+describe('ratchet markdown', () => {
+  const decisions = Array.from({ length: 30 }, (_, i) => decision(i, i % 10 === 0 ? 'ACCEPT' : 'REJECT'));
+  const diffText = `diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1,1 +1,1 @@\n-X = 1\n+X = 2\n`;
+  const report = buildRatchetReport(
+    run,
+    10,
+    defaultConstants(),
+    { decisions, trainPoints: [], validationPoints: [] },
+    { path: 'x.py', text: diffText, edits: [], notApplicable: [] },
+  );
+
+  it('fits the budget by dropping charts and detail rows, never the verdict, the table or the diff', () => {
+    expect(ratchetMarkdown(report).length).toBeLessThan(65_536);
+    const markdown = ratchetMarkdown(report, { footer: '<!-- marker -->', budget: 25_000 });
+    expect(markdown.length).toBeLessThanOrEqual(25_000);
+    expect(markdown.startsWith(`**${report.verdict}**`)).toBe(true);
+    expect(markdown).toContain(diffText);
+    for (const d of decisions.filter((x) => x.proposed !== null))
+      expect(markdown).toContain(`| \`${d.constant}\` | 0.1 → **0.5**`);
+    expect(markdown).toMatch(
+      /_Truncated to fit GitHub's limit: \d+ decision rows and \d+ charts omitted; the JSON report has everything._/,
+    );
+    expect(markdown.endsWith('<!-- marker -->')).toBe(true);
+  });
+
+  it('keeps everything when it fits', () => {
+    const small = buildRatchetReport(
+      run,
+      10,
+      defaultConstants(),
+      { decisions: decisions.slice(0, 3), trainPoints: [], validationPoints: [] },
+      null,
+    );
+    const markdown = ratchetMarkdown(small);
+    expect(markdown).not.toContain('Truncated');
+    expect(markdown.match(/xychart-beta/g)).toHaveLength(3);
+    expect(markdown).toContain(
+      'Reproduce: `npx memory-ratchet ratchet --constants src/popoto/fields/constants.py`',
+    );
+  });
+
+  it('renders the terminal summary in the product format', () => {
+    const text = ratchetText(
+      buildRatchetReport(
+        run,
+        10,
+        defaultConstants(),
+        { decisions: decisions.slice(0, 2), trainPoints: [], validationPoints: [] },
+        null,
+      ),
+    );
+    expect(text).toMatch(/^RATCHET SUMMARY\n===============\n/);
+    expect(text).toContain(
+      'CONSTANT_NUMBER_0: 0.1 -> 0.5 (train +0.040, validation +0.030 [95.0% CI +0.010, +0.050]) ACCEPT',
+    );
+    expect(text).toMatch(
+      /CONSTANT_NUMBER_1: 0\.1 -> 0\.5 \(train \+0\.040, validation -0\.010 \[95\.0% CI \+0\.010, \+0\.050\]\) REJECT \(no validation improvement/,
+    );
+  });
+});
