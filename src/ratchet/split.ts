@@ -7,7 +7,7 @@ import { type Constants, withOverrides } from '../constants/values.js';
 import { errorMessage } from '../errors.js';
 import type { Evaluator } from '../scenarios/evaluate.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { PointScore } from '../sweep/runner.js';
+import { notRun, type PointScore, pointScore } from '../sweep/runner.js';
 import { mapPool } from '../util/pool.js';
 import type { RatchetEvaluator, Split } from './ratchet.js';
 
@@ -39,26 +39,9 @@ export function splitEvaluator(
   let done = 0;
   const evaluate = async (scenario: Scenario, effective: Constants): Promise<PointScore> => {
     try {
-      const r = await evaluator.evaluate(scenario, effective);
-      return {
-        scenario: r.scenario,
-        status: r.status,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        metrics: r.metrics,
-        calibrationError: r.calibrationError,
-        rankingHash: r.rankingHash,
-        durationMs: r.durationMs,
-      };
+      return pointScore(await evaluator.evaluate(scenario, effective));
     } catch (error) {
-      return {
-        scenario: scenario.name,
-        status: 'error',
-        reason: errorMessage(error),
-        metrics: null,
-        calibrationError: null,
-        rankingHash: null,
-        durationMs: 0,
-      };
+      return { ...notRun(scenario.name, errorMessage(error)), status: 'error' };
     } finally {
       options.onEvaluated?.(++done);
     }

@@ -8,8 +8,8 @@ import type { Constants } from '../constants/values.js';
 import { NDCG_DEFINITION } from '../metrics/ranking.js';
 import type { RatchetAction, RatchetDecision, RatchetOutcome, ValidationPoint } from '../ratchet/ratchet.js';
 import type { RedisKind } from '../redis/acquire.js';
-import { type DurationStats, durationStats } from '../stats/durations.js';
-import type { SweepPoint } from '../sweep/runner.js';
+
+import { type EvaluationCounts, evaluationCounts, type SweepPoint } from '../sweep/runner.js';
 import { VERSION } from '../version.js';
 
 export const RATCHET_SCHEMA = 'memory-ratchet/ratchet@1';
@@ -61,13 +61,7 @@ export interface RatchetReport {
   readonly notModelled: readonly string[];
   readonly degenerate: readonly string[];
   readonly diff: ProposedDiff | null;
-  readonly evaluations: {
-    readonly total: number;
-    readonly ok: number;
-    readonly skipped: number;
-    readonly errors: number;
-    readonly durations: DurationStats;
-  };
+  readonly evaluations: EvaluationCounts;
   readonly points: { readonly train: readonly SweepPoint[]; readonly validation: readonly ValidationPoint[] };
 }
 
@@ -110,13 +104,7 @@ export function buildRatchetReport(
     notModelled: named(decisions, 'NOT_MODELLED'),
     degenerate: named(decisions, 'DEGENERATE'),
     diff,
-    evaluations: {
-      total: all.length,
-      ok: all.filter((p) => p.status === 'ok').length,
-      skipped: all.filter((p) => p.status === 'skipped-degenerate').length,
-      errors: all.filter((p) => p.status === 'error').length,
-      durations: durationStats(all.filter((p) => p.status !== 'skipped-degenerate').map((p) => p.durationMs)),
-    },
+    evaluations: evaluationCounts(all),
     points: { train: outcome.trainPoints, validation: outcome.validationPoints },
   };
 }

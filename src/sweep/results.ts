@@ -6,11 +6,11 @@ import type { Tier } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import { NDCG_DEFINITION } from '../metrics/ranking.js';
 import type { RedisKind } from '../redis/acquire.js';
-import { type DurationStats, durationStats } from '../stats/durations.js';
+
 import { VERSION } from '../version.js';
 import type { ConstantSummary, PairSummary } from './aggregate.js';
 import type { NotSwept, SweepPlan } from './plan.js';
-import type { PairPoint, SweepPoint } from './runner.js';
+import { type EvaluationCounts, evaluationCounts, type PairPoint, type SweepPoint } from './runner.js';
 import type { SweepExecution } from './sweep.js';
 
 export const SWEEP_SCHEMA = 'memory-ratchet/sweep@1';
@@ -37,13 +37,7 @@ export interface SweepResults {
   readonly ndcgDefinition: string;
   readonly run: SweepRunMeta;
   readonly constants: Constants;
-  readonly evaluations: {
-    readonly total: number;
-    readonly ok: number;
-    readonly skipped: number;
-    readonly errors: number;
-    readonly durations: DurationStats;
-  };
+  readonly evaluations: EvaluationCounts;
   readonly summaries: readonly ConstantSummary[];
   readonly notSwept: readonly NotSwept[];
   readonly pairs: readonly PairSummary[];
@@ -65,13 +59,7 @@ export function buildSweepResults(
     ndcgDefinition: NDCG_DEFINITION,
     run,
     constants,
-    evaluations: {
-      total: all.length,
-      ok: all.filter((p) => p.status === 'ok').length,
-      skipped: all.filter((p) => p.status === 'skipped-degenerate').length,
-      errors: all.filter((p) => p.status === 'error').length,
-      durations: durationStats(all.filter((p) => p.status !== 'skipped-degenerate').map((p) => p.durationMs)),
-    },
+    evaluations: evaluationCounts(all),
     summaries: execution.summaries,
     notSwept: plan.notSwept,
     pairs: execution.pairSummaries,

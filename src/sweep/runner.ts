@@ -9,6 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { RankingMetrics } from '../metrics/ranking.js';
 import type { Evaluator } from '../scenarios/evaluate.js';
 import type { Scenario, ScenarioResult, ScenarioStatus } from '../scenarios/scenario.js';
+import { type DurationStats, durationStats } from '../stats/durations.js';
 import { mapPool } from '../util/pool.js';
 import type { Grid, PairGrid } from './grid.js';
 
@@ -44,7 +45,29 @@ export interface RunOptions {
 
 export const DEFAULT_CONCURRENCY = 8;
 
-function score(result: ScenarioResult): PointScore {
+export interface EvaluationCounts {
+  readonly total: number;
+  readonly ok: number;
+  readonly skipped: number;
+  readonly errors: number;
+  readonly durations: DurationStats;
+}
+
+/** Counts of points by status, and the duration statistics of those that ran. */
+export function evaluationCounts(points: readonly PointScore[]): EvaluationCounts {
+  return {
+    total: points.length,
+    ok: points.filter((p) => p.status === 'ok').length,
+    skipped: points.filter((p) => p.status === 'skipped-degenerate').length,
+    errors: points.filter((p) => p.status === 'error').length,
+    durations: durationStats(
+      points.filter((p) => p.status !== 'skipped-degenerate').map((p) => p.durationMs),
+    ),
+  };
+}
+
+/** The per-scenario point of an evaluation. */
+export function pointScore(result: ScenarioResult): PointScore {
   return {
     scenario: result.scenario,
     status: result.status,
@@ -56,7 +79,8 @@ function score(result: ScenarioResult): PointScore {
   };
 }
 
-const notRun = (scenario: string, reason: string): PointScore => ({
+/** A point for a scenario that was not scored. */
+export const notRun = (scenario: string, reason: string): PointScore => ({
   scenario,
   status: 'skipped-degenerate',
   reason,
@@ -80,7 +104,7 @@ async function runJobs(evaluator: Evaluator, base: Constants, jobs: readonly Job
       result = { ...notRun(job.scenario.name, job.skip), degenerateValue: true };
     } else {
       try {
-        result = score(await evaluator.evaluate(job.scenario, withOverrides(base, job.overrides)));
+        result = pointScore(await evaluator.evaluate(job.scenario, withOverrides(base, job.overrides)));
       } catch (error) {
         result = { ...notRun(job.scenario.name, errorMessage(error)), status: 'error' };
       }

@@ -7,11 +7,27 @@ import { createScenario } from '../../src/scenarios/factory/factory.js';
 import { defaultSeeds } from '../../src/scenarios/factory/seed-bank.js';
 import { handCraftedScenarios } from '../../src/scenarios/hand-crafted.js';
 import { parseScenarioScript } from '../../src/scenarios/load-script.js';
-import { replayScript } from '../../src/scenarios/replay.js';
+import { type ReplayResult, replayScript } from '../../src/scenarios/replay.js';
 import type { ScenarioScript } from '../../src/scenarios/script.js';
 import { FIDELITY_CASES } from '../fixtures/fidelity-cases.js';
 import { embeddedRedis, testRedis } from '../helpers/redis.js';
 import { runCase } from '../helpers/run-case.js';
+
+/** Same rankings, and scores within 1e-12 relative, in every query. */
+function expectSameReplay(emulated: ReplayResult, server: ReplayResult): void {
+  expect(emulated.filtered).toEqual(server.filtered);
+  expect(emulated.queries.map((q) => q.ranking.map((i) => i.id))).toEqual(
+    server.queries.map((q) => q.ranking.map((i) => i.id)),
+  );
+  server.queries.forEach((query, i) => {
+    query.ranking.forEach((item, j) => {
+      const other = emulated.queries[i]!.ranking[j]!.score;
+      expect(Math.abs(other - item.score)).toBeLessThanOrEqual(
+        1e-12 * Math.max(Math.abs(item.score), 1e-300),
+      );
+    });
+  });
+}
 
 let real: RedisHandle;
 let embedded: RedisHandle;
@@ -29,18 +45,7 @@ describe('the embedded emulator agrees with real Redis on every fidelity script'
     it(testCase.name, async () => {
       const server = await runCase(real, testCase);
       const emulated = await runCase(embedded, testCase);
-      expect(emulated.filtered).toEqual(server.filtered);
-      expect(emulated.queries.map((q) => q.ranking.map((i) => i.id))).toEqual(
-        server.queries.map((q) => q.ranking.map((i) => i.id)),
-      );
-      server.queries.forEach((query, i) => {
-        query.ranking.forEach((item, j) => {
-          const other = emulated.queries[i]!.ranking[j]!.score;
-          expect(Math.abs(other - item.score)).toBeLessThanOrEqual(
-            1e-12 * Math.max(Math.abs(item.score), 1e-300),
-          );
-        });
-      });
+      expectSameReplay(emulated, server);
       testCase.check(emulated);
     });
   }
@@ -72,18 +77,7 @@ describe('the embedded emulator agrees with real Redis on the bundled and genera
         }
       };
       const [server, emulated] = [await run(real), await run(embedded)];
-      expect(emulated.filtered).toEqual(server.filtered);
-      expect(emulated.queries.map((q) => q.ranking.map((i) => i.id))).toEqual(
-        server.queries.map((q) => q.ranking.map((i) => i.id)),
-      );
-      server.queries.forEach((query, i) => {
-        query.ranking.forEach((item, j) => {
-          const other = emulated.queries[i]!.ranking[j]!.score;
-          expect(Math.abs(other - item.score)).toBeLessThanOrEqual(
-            1e-12 * Math.max(Math.abs(item.score), 1e-300),
-          );
-        });
-      });
+      expectSameReplay(emulated, server);
     });
   }
 });
