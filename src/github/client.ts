@@ -1,0 +1,47 @@
+/** An Octokit with retries and rate-limit throttling, pointed at GITHUB_API_URL (or a test server). */
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+
+export const GitHubClient = Octokit.plugin(retry, throttling);
+export type GitHub = InstanceType<typeof GitHubClient>;
+
+export interface ClientOptions {
+  readonly token: string;
+  readonly baseUrl?: string;
+  /** Retries of failed requests (default 3; 0 in tests). */
+  readonly retries?: number;
+  readonly log?: (message: string) => void;
+}
+
+export function createGitHub({ token, baseUrl, retries = 3, log }: ClientOptions): GitHub {
+  return new GitHubClient({
+    auth: token,
+    ...(baseUrl ? { baseUrl } : {}),
+    userAgent: 'memory-ratchet',
+    retry: { retries, enabled: retries > 0 },
+    throttle: {
+      onRateLimit: (
+        after: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        count: number,
+      ) => {
+        log?.(`rate limited on ${options.method} ${options.url}; retrying after ${after} s`);
+        return count < 2;
+      },
+      onSecondaryRateLimit: (after: number, options: { method: string; url: string }) => {
+        log?.(
+          `secondary rate limit on ${options.method} ${options.url}; waiting ${after} s is not worth it: giving up`,
+        );
+        return false;
+      },
+    },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => log?.(m),
+      error: (m: string) => log?.(m),
+    },
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * A local HTTP server standing in for the GitHub REST API (the routes the action uses), recording every
+ * request; Octokit talks to it through its baseUrl, as it would to api.github.com.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+}
+
+export interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  comments: Comment[] = [];
+  checkRuns = new Map<number, Record<string, unknown> & { annotations: unknown[] }>();
+  /** `METHOD path-prefix` → status to answer with instead. */
+  readonly failures = new Map<string, { status: number; message: string }>();
+  private server: Server | undefined;
+  private nextId = 1000;
+  url = '';
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  addComments(count: number, login: string, body: (i: number) => string): void {
+    for (let i = 0; i < count; i++)
+      this.comments.push({ id: this.nextId++, body: body(i), user: { login, type: 'User' } });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', this.url);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path: url.pathname, query: url.searchParams, body });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    for (const [key, failure] of this.failures) {
+      const [m, prefix] = key.split(' ');
+      if (m === method && url.pathname.startsWith(prefix!)) {
+        return send(failure.status, {
+          message: failure.message,
+          documentation_url: 'https://docs.github.com/rest',
+        });
+      }
+    }
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && (match = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.exec(url.pathname))) {
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const slice = this.comments.slice((page - 1) * perPage, page * perPage);
+      const last = Math.max(1, Math.ceil(this.comments.length / perPage));
+      const headers: Record<string, string> = {};
+      if (page < last) {
+        const next = new URL(url.toString());
+        next.searchParams.set('page', String(page + 1));
+        headers.link = `<${next.toString()}>; rel="next"`;
+      }
+      return send(200, slice, headers);
+    }
+    if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(url.pathname)) {
+      const comment = {
+        id: this.nextId++,
+        body: (body as { body: string }).body,
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+      };
+      this.comments.push(comment);
+      return send(201, comment);
+    }
+    if (
+      method === 'PATCH' &&
+      (match = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname))
+    ) {
+      const comment = this.comments.find((c) => c.id === Number(match![1]));
+      if (!comment) return send(404, { message: 'Not Found' });
+      comment.body = (body as { body: string }).body;
+      return send(200, comment);
+    }
+    if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(url.pathname)) {
+      const id = this.nextId++;
+      this.checkRuns.set(id, { ...(body as object), id, annotations: [] });
+      return send(201, { id, ...(body as object) });
+    }
+    if (method === 'PATCH' && (match = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)$/.exec(url.pathname))) {
+      const run = this.checkRuns.get(Number(match[1]));
+      if (!run) return send(404, { message: 'Not Found' });
+      const update = body as { output?: { annotations?: unknown[] } } & Record<string, unknown>;
+      run.annotations.push(...(update.output?.annotations ?? []));
+      Object.assign(run, { ...update, annotations: run.annotations });
+      return send(200, run);
+    }
+    return send(404, { message: `no route for ${method} ${url.pathname}` });
+  }
+}

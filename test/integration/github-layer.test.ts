@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Annotation, completeCheckRun, startCheckRun } from '../../src/github/check-run.js';
+import { createGitHub, type GitHub } from '../../src/github/client.js';
+import { PermissionError } from '../../src/github/errors.js';
+import { marker, readMarker, upsertStickyComment } from '../../src/github/sticky-comment.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+
+let api: FakeGitHub;
+let github: GitHub;
+const target = { owner: 'octo', repo: 'memory', issueNumber: 7 };
+const BOT = 'github-actions[bot]';
+
+beforeEach(async () => {
+  api = new FakeGitHub();
+  github = createGitHub({ token: 'test-token', baseUrl: await api.start(), retries: 0 });
+});
+afterEach(async () => {
+  await api.close();
+});
+
+const request = (over: Partial<Parameters<typeof upsertStickyComment>[1]> = {}) => ({
+  target,
+  author: BOT,
+  body: '**No change is supported by the evidence.**',
+  marker: { head: 'aaa', run: 100, state: 'done' as const },
+  mode: 'always' as const,
+  changed: false,
+  ...over,
+});
+
+describe('sticky comment over HTTP', () => {
+  it('creates one comment, then updates the same one', async () => {
+    const first = await upsertStickyComment(
+      github,
+      request({ marker: { head: 'aaa', run: 100, state: 'in-progress' } }),
+    );
+    expect(first.action).toBe('created');
+    const second = await upsertStickyComment(
+      github,
+      request({ body: 'final', marker: { head: 'aaa', run: 100, state: 'done' } }),
+    );
+    expect(second).toEqual({ action: 'updated', id: first.id });
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.body).toBe(`final\n\n${marker({ head: 'aaa', run: 100, state: 'done' })}`);
+    expect(readMarker(api.comments[0]!.body)).toEqual({ head: 'aaa', run: 100, state: 'done' });
+  });
+
+  it('finds its comment behind more than 100 others (pagination)', async () => {
+    api.addComments(130, 'someone', (i) => `comment ${i}`);
+    api.comments.push({
+      id: 5000,
+      body: `old\n\n${marker({ head: 'old', run: 90, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    api.addComments(20, 'someone', (i) => `later ${i}`);
+    const outcome = await upsertStickyComment(github, request());
+    expect(outcome).toEqual({ action: 'updated', id: 5000 });
+    const pages = api.requests.filter((r) => r.method === 'GET').map((r) => r.query.get('page') ?? '1');
+    expect(pages).toEqual(['1', '2']);
+    expect(api.requests.find((r) => r.method === 'GET')!.query.get('per_page')).toBe('100');
+  });
+
+  it('ignores a comment by someone else that carries our marker', async () => {
+    api.comments.push({
+      id: 42,
+      body: `copied\n\n${marker({ head: 'x', run: 1, state: 'done' })}`,
+      user: { login: 'mallory', type: 'User' },
+    });
+    const outcome = await upsertStickyComment(github, request());
+    expect(outcome.action).toBe('created');
+    expect(api.comments.find((c) => c.id === 42)!.body).toMatch(/^copied/);
+  });
+
+  it('never overwrites a result written by a newer run', async () => {
+    api.comments.push({
+      id: 77,
+      body: `newer\n\n${marker({ head: 'bbb', run: 200, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    const outcome = await upsertStickyComment(
+      github,
+      request({ marker: { head: 'aaa', run: 100, state: 'done' } }),
+    );
+    expect(outcome.action).toBe('skipped');
+    expect(api.comments[0]!.body).toMatch(/^newer/);
+    expect(api.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('skips creating under on-change when nothing changed, but still updates an existing comment', async () => {
+    expect((await upsertStickyComment(github, request({ mode: 'on-change', changed: false }))).action).toBe(
+      'skipped',
+    );
+    expect(api.comments).toHaveLength(0);
+    expect((await upsertStickyComment(github, request({ mode: 'on-change', changed: true }))).action).toBe(
+      'created',
+    );
+    expect(
+      (await upsertStickyComment(github, request({ mode: 'on-change', changed: false, body: 'quiet' })))
+        .action,
+    ).toBe('updated');
+  });
+
+  it('keeps the body under 65,536 characters with the marker last', async () => {
+    await upsertStickyComment(github, request({ body: 'x'.repeat(70_000) }));
+    const body = api.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(readMarker(body)).toEqual({ head: 'aaa', run: 100, state: 'done' });
+    expect(body).toContain('truncated to fit');
+  });
+
+  it('turns a 403 into an error that names the permissions to add', async () => {
+    api.failures.set('POST /repos/octo/memory/issues', {
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
+    const error = await upsertStickyComment(github, request()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect((error as Error).message).toMatch(
+      /comment on the pull request \(403: Resource not accessible by integration/,
+    );
+    expect((error as Error).message).toContain('permissions:\n  pull-requests: write');
+  });
+
+  it('reports a 422 "body too long" with the request that failed', async () => {
+    api.failures.set('POST /repos/octo/memory/issues', {
+      status: 422,
+      message: 'Validation Failed: body is too long',
+    });
+    await expect(upsertStickyComment(github, request())).rejects.toThrow(
+      /comment on the pull request failed: Validation Failed: body is too long/,
+    );
+  });
+});
+
+describe('check run over HTTP', () => {
+  const annotations = (n: number): Annotation[] =>
+    Array.from({ length: n }, (_, i) => ({
+      path: 'src/popoto/fields/constants.py',
+      startLine: i + 1,
+      endLine: i + 1,
+      level: 'notice',
+      title: `constant ${i}`,
+      message: 'proposed',
+    }));
+
+  it('starts in progress, completes with a conclusion and batches annotations 50 per request', async () => {
+    const id = await startCheckRun(github, target, 'memory-ratchet', 'abc123');
+    expect(api.requests.at(-1)!.body).toEqual({
+      name: 'memory-ratchet',
+      head_sha: 'abc123',
+      status: 'in_progress',
+    });
+    await completeCheckRun(github, target, id, {
+      conclusion: 'success',
+      title: 'No regression',
+      summary: 's'.repeat(70_000),
+      annotations: annotations(120),
+    });
+    const patches = api.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(3);
+    const sizes = patches.map(
+      (p) => ((p.body as { output: { annotations?: unknown[] } }).output.annotations ?? []).length,
+    );
+    expect(sizes).toEqual([50, 50, 20]);
+    const first = patches[0]!.body as { status: string; conclusion: string; output: { summary: string } };
+    expect(first.status).toBe('completed');
+    expect(first.conclusion).toBe('success');
+    expect(first.output.summary.length).toBeLessThanOrEqual(65_535);
+    expect(api.checkRuns.get(id)!.annotations).toHaveLength(120);
+  });
+
+  it('turns a 403 on checks into an error naming checks: write', async () => {
+    api.failures.set('POST /repos/octo/memory/check-runs', {
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
+    await expect(startCheckRun(github, target, 'memory-ratchet', 'abc')).rejects.toThrow(
+      /permissions:\n {2}checks: write/,
+    );
+  });
+});
