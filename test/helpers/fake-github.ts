@@ -65,8 +65,10 @@ export class FakeGitHub {
         });
       }
     }
-    let match: RegExpExecArray | null;
-    if (method === 'GET' && (match = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.exec(url.pathname))) {
+    const commentsPath = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(url.pathname);
+    const commentId = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)?.[1];
+    const checkRunId = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)$/.exec(url.pathname)?.[1];
+    if (method === 'GET' && commentsPath) {
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
       const page = Number(url.searchParams.get('page') ?? 1);
       const slice = this.comments.slice((page - 1) * perPage, page * perPage);
@@ -102,8 +104,8 @@ export class FakeGitHub {
       this.checkRuns.set(id, { ...(body as object), id, annotations: [] });
       return send(201, { id, ...(body as object) });
     }
-    if (method === 'PATCH' && (match = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)$/.exec(url.pathname))) {
-      const run = this.checkRuns.get(Number(match[1]));
+    if (method === 'PATCH' && checkRunId) {
+      const run = this.checkRuns.get(Number(checkRunId));
       if (!run) return send(404, { message: 'Not Found' });
       const update = body as { output?: { annotations?: unknown[] } } & Record<string, unknown>;
       run.annotations.push(...(update.output?.annotations ?? []));
