@@ -90,11 +90,8 @@ export class FakeGitHub {
       this.comments.push(comment);
       return send(201, comment);
     }
-    if (
-      method === 'PATCH' &&
-      (match = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname))
-    ) {
-      const comment = this.comments.find((c) => c.id === Number(match![1]));
+    if (method === 'PATCH' && commentId) {
+      const comment = this.comments.find((c) => c.id === Number(commentId));
       if (!comment) return send(404, { message: 'Not Found' });
       comment.body = (body as { body: string }).body;
       return send(200, comment);
