@@ -1,0 +1,108 @@
+/**
+ * The action's inputs, read once inside run() into one validated, immutable object. Each bad input fails
+ * with its name, the bad value and what is allowed. Pure: `get` is injected (core.getInput in the action).
+ */
+import type { Tier } from '../constants/registry.js';
+import { ConfigError } from '../errors.js';
+import { parseOnly, parseTiers } from '../sweep/plan.js';
+
+export type CommentMode = 'always' | 'on-change' | 'never';
+export type FailOn = 'regression' | 'proposal' | 'never';
+
+export interface ActionInputs {
+  readonly constantsPath: string;
+  readonly constantsClass: string;
+  readonly seeds: number;
+  readonly trainFraction: number;
+  readonly threshold: number;
+  readonly cliffMargin: number;
+  readonly alpha: number;
+  readonly tiers: readonly Tier[];
+  readonly only: readonly string[] | null;
+  readonly redisUrl: string | null;
+  readonly githubToken: string;
+  readonly comment: CommentMode;
+  readonly checkName: string;
+  readonly failOn: FailOn;
+  readonly suggestions: boolean;
+}
+
+export const INPUT_DEFAULTS = {
+  'constants-path': 'src/popoto/fields/constants.py',
+  'constants-class': 'Defaults',
+  seeds: '50',
+  'train-fraction': '0.7',
+  threshold: '0.01',
+  'cliff-margin': '0.1',
+  alpha: '0.05',
+  tiers: '1,2,3',
+  comment: 'always',
+  'check-name': 'memory-ratchet',
+  'fail-on': 'regression',
+  suggestions: 'true',
+} as const;
+
+function bad(name: string, value: string, allowed: string): ConfigError {
+  return new ConfigError(`input '${name}': '${value}' is not allowed; use ${allowed}`);
+}
+
+function number(name: string, value: string, lo: number, hi: number, open: [boolean, boolean]): number {
+  const x = Number(value);
+  const ok =
+    value.trim() !== '' && Number.isFinite(x) && (open[0] ? x > lo : x >= lo) && (open[1] ? x < hi : x <= hi);
+  if (!ok)
+    throw bad(
+      name,
+      value,
+      `a number in ${open[0] ? '(' : '['}${lo}, ${hi === Number.POSITIVE_INFINITY ? '∞' : hi}${open[1] ? ')' : ']'}`,
+    );
+  return x;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw bad(name, value, `one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export function readInputs(get: (name: string) => string): ActionInputs {
+  const input = (name: keyof typeof INPUT_DEFAULTS | 'only' | 'redis-url' | 'github-token') => {
+    const raw = get(name).trim();
+    return raw === '' && name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : raw;
+  };
+  const seeds = input('seeds');
+  if (!/^\d+$/.test(seeds) || Number(seeds) < 2) throw bad('seeds', seeds, 'a whole number ≥ 2');
+  const suggestions = input('suggestions').toLowerCase();
+  if (suggestions !== 'true' && suggestions !== 'false')
+    throw bad('suggestions', suggestions, 'true or false');
+  const token = input('github-token');
+  if (token === '') {
+    throw new ConfigError(
+      "input 'github-token' is empty; leave it at its default (${{ github.token }}) or pass a token",
+    );
+  }
+  const withName = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new ConfigError(`input '${name}': ${(error as Error).message}`);
+    }
+  };
+  const only = input('only');
+  return Object.freeze({
+    constantsPath: input('constants-path'),
+    constantsClass: input('constants-class'),
+    seeds: Number(seeds),
+    trainFraction: number('train-fraction', input('train-fraction'), 0, 1, [true, true]),
+    threshold: number('threshold', input('threshold'), 0, Number.POSITIVE_INFINITY, [false, true]),
+    cliffMargin: number('cliff-margin', input('cliff-margin'), 0, 1, [false, false]),
+    alpha: number('alpha', input('alpha'), 0, 1, [true, true]),
+    tiers: withName('tiers', () => parseTiers(input('tiers'))),
+    only: only === '' ? null : withName('only', () => parseOnly(only)),
+    redisUrl: input('redis-url') || null,
+    githubToken: token,
+    comment: oneOf<CommentMode>('comment', input('comment'), ['always', 'on-change', 'never']),
+    checkName: input('check-name'),
+    failOn: oneOf<FailOn>('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
+    suggestions: suggestions === 'true',
+  });
+}

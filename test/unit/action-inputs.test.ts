@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readContext } from '../../src/action/context.js';
+import { readInputs } from '../../src/action/inputs.js';
+
+const event = (name: string) => JSON.parse(readFileSync(`test/fixtures/events/${name}.json`, 'utf8'));
+const inputs = (given: Record<string, string>) => (name: string) => given[name] ?? '';
+
+describe('action inputs', () => {
+  it('applies the documented defaults into one frozen object', () => {
+    const read = readInputs(inputs({ 'github-token': 't' }));
+    expect(read).toEqual({
+      constantsPath: 'src/popoto/fields/constants.py',
+      constantsClass: 'Defaults',
+      seeds: 50,
+      trainFraction: 0.7,
+      threshold: 0.01,
+      cliffMargin: 0.1,
+      alpha: 0.05,
+      tiers: [1, 2, 3],
+      only: null,
+      redisUrl: null,
+      githubToken: 't',
+      comment: 'always',
+      checkName: 'memory-ratchet',
+      failOn: 'regression',
+      suggestions: true,
+    });
+    expect(Object.isFrozen(read)).toBe(true);
+  });
+
+  it('names the input, the bad value and what is allowed', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ seeds: 'many' }, /input 'seeds': 'many' is not allowed; use a whole number ≥ 2/],
+      [{ 'train-fraction': '1' }, /input 'train-fraction': '1' is not allowed; use a number in \(0, 1\)/],
+      [
+        { comment: 'sometimes' },
+        /input 'comment': 'sometimes' is not allowed; use one of always, on-change, never/,
+      ],
+      [
+        { 'fail-on': 'noise' },
+        /input 'fail-on': 'noise' is not allowed; use one of regression, proposal, never/,
+      ],
+      [{ suggestions: 'yes' }, /input 'suggestions': 'yes' is not allowed; use true or false/],
+      [{ tiers: '9' }, /input 'tiers': --tier '9': tier '9' does not exist/],
+      [
+        { only: 'DECAY_RAT' },
+        /input 'only': --only: unknown constant 'DECAY_RAT'\. Did you mean 'DECAY_RATE'/,
+      ],
+    ];
+    for (const [given, message] of cases) {
+      expect(() => readInputs(inputs({ 'github-token': 't', ...given }))).toThrow(message);
+    }
+    expect(() => readInputs(inputs({}))).toThrow(/input 'github-token' is empty/);
+  });
+});
+
+describe('run context from GitHub event payloads', () => {
+  const env = { sha: '9999999999999999999999999999999999999999', runId: 123 };
+
+  it('reads a same-repository pull request', () => {
+    expect(readContext('pull_request', event('pull_request.same-repo'), env)).toEqual({
+      event: 'pull_request',
+      owner: 'octo',
+      repo: 'popoto',
+      headSha: '1111111111111111111111111111111111111111',
+      baseSha: '2222222222222222222222222222222222222222',
+      pullNumber: 42,
+      fork: false,
+      needsPullRequestLookup: false,
+      runId: 123,
+    });
+  });
+
+  it('marks a pull request from a fork', () => {
+    expect(readContext('pull_request', event('pull_request.fork'), env)).toMatchObject({
+      pullNumber: 43,
+      fork: true,
+    });
+  });
+
+  it('reads workflow_dispatch without a pull request', () => {
+    expect(readContext('workflow_dispatch', event('workflow_dispatch'), env)).toMatchObject({
+      headSha: env.sha,
+      baseSha: null,
+      pullNumber: null,
+    });
+  });
+
+  it('reads workflow_run from a fork, whose pull_requests list is empty', () => {
+    expect(readContext('workflow_run', event('workflow_run.fork'), env)).toMatchObject({
+      event: 'workflow_run',
+      headSha: '3333333333333333333333333333333333333333',
+      pullNumber: null,
+      fork: true,
+      needsPullRequestLookup: true,
+    });
+  });
+
+  it('rejects other events with the ones it supports', () => {
+    expect(() => readContext('push', event('workflow_dispatch'), env)).toThrow(
+      /event 'push' is not supported; trigger the action on pull_request, workflow_dispatch or workflow_run/,
+    );
+  });
+});
