@@ -77,7 +77,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const token = input('github-token');
   if (token === '') {
     throw new ConfigError(
-      "input 'github-token' is empty; leave it at its default (${{ github.token }}) or pass a token",
+      "input 'github-token' is empty; leave it at its default (the workflow's token) or pass a token",
     );
   }
   const withName = <T>(name: string, parse: () => T): T => {

@@ -8,17 +8,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
-import { proposedDiff } from '../ratchet/proposal-diff.js';
-import { RATCHET_DEFAULTS, runRatchet } from '../ratchet/ratchet.js';
-import { splitEvaluator, splitScenarios } from '../ratchet/split.js';
+import { runRatchetJob } from '../jobs/ratchet-job.js';
+import { RATCHET_DEFAULTS } from '../ratchet/ratchet.js';
 import { ratchetMarkdown } from '../report/ratchet-markdown.js';
-import { buildRatchetReport, type RatchetReport } from '../report/ratchet-report.js';
+import type { RatchetReport } from '../report/ratchet-report.js';
 import { ratchetText } from '../report/ratchet-text.js';
-import { engineEvaluator } from '../scenarios/evaluate.js';
-import { createScenario } from '../scenarios/factory/factory.js';
-import { DEFAULT_SEED_COUNT, DEFAULT_TRAIN_FRACTION, defaultSeeds } from '../scenarios/factory/seed-bank.js';
-import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
-import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
+import { DEFAULT_SEED_COUNT, DEFAULT_TRAIN_FRACTION } from '../scenarios/factory/seed-bank.js';
 import { parseOnly, parseTiers } from '../sweep/plan.js';
 import { timestampedName } from '../sweep/results.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
@@ -140,70 +135,39 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
   const scope = parsed.only
     ? parsed.only.map((name) => findConstant(name)!)
     : CONSTANTS.filter((spec) => parsed.tiers.includes(spec.tier as Tier));
-  const seeds = defaultSeeds(parsed.seeds, parsed.trainFraction);
-  const scenarios = seeds.map(createScenario);
-  const split = splitScenarios(scenarios, parsed.trainFraction);
-
-  const startedAt = io.now();
-  const started = io.clock();
   const progress = progressBar(io, 'ratchet', options.quiet === true);
-  const modelled = scope.filter((s) => s.engine.status === 'read' && s.grid.length > 0);
-  const expected =
-    modelled.reduce((n, s) => n + (s.grid.length + 1) * split.train.length, 0) +
-    (modelled.length + 1) * split.validation.length;
-  const { outcome, redisKind } = await withRedis(options, io, async (redis) => {
-    const evaluator = splitEvaluator(
-      engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: io.clock }),
-      split,
-      input.constants,
-      {
-        concurrency: parsed.concurrency,
-        onEvaluated: (done) => progress.update(Math.min(done, expected), expected),
-      },
-    );
+  const file = input.file ? { ...input.file, path: repoRelativePath(input.file.path, io.cwd) } : null;
+  const report = await withRedis(options, io, async (redis) => {
     try {
-      const result = await runRatchet(evaluator, scope, input.constants, {
-        threshold: parsed.threshold,
-        cliffMargin: parsed.cliffMargin,
-        cliffThreshold: parsed.cliffThreshold,
-        alpha: parsed.alpha,
-        rounds: parsed.rounds,
-      });
-      return { outcome: result, redisKind: redis.kind };
+      return await runRatchetJob(
+        {
+          constants: input.constants,
+          file,
+          constantsClass: input.file ? options.class : null,
+          baseConstants: null,
+          scope,
+          tiers: parsed.tiers,
+          only: parsed.only,
+          seeds: parsed.seeds,
+          trainFraction: parsed.trainFraction,
+          threshold: parsed.threshold,
+          cliffMargin: parsed.cliffMargin,
+          cliffThreshold: parsed.cliffThreshold,
+          alpha: parsed.alpha,
+          rounds: parsed.rounds,
+          concurrency: parsed.concurrency,
+          command: reproduceCommand(options, parsed),
+        },
+        redis,
+        { ms: io.clock, now: io.now },
+        (done, expected) => progress.update(done, expected),
+      );
     } finally {
       progress.stop();
     }
   });
-  const diff =
-    input.file === null
-      ? null
-      : proposedDiff(outcome.decisions, { ...input.file, path: repoRelativePath(input.file.path, io.cwd) });
-  const report = buildRatchetReport(
-    {
-      startedAt: startedAt.toISOString(),
-      finishedAt: io.now().toISOString(),
-      redis: redisKind,
-      seeds: parsed.seeds,
-      trainFraction: parsed.trainFraction,
-      trainSeeds: split.train.map((s) => s.seedId ?? 0),
-      validationSeeds: split.validation.map((s) => s.seedId ?? 0),
-      degenerateSeeds: scenarios.filter((s) => s.degenerate).map((s) => s.seedId),
-      threshold: parsed.threshold,
-      cliffMargin: parsed.cliffMargin,
-      cliffThreshold: parsed.cliffThreshold,
-      alpha: parsed.alpha,
-      tiers: parsed.tiers,
-      only: parsed.only,
-      constantsFile: input.file?.path ?? null,
-      constantsClass: input.file ? options.class : null,
-      bootstrap: { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_BOOTSTRAP_SEED },
-      command: reproduceCommand(options, parsed),
-    },
-    (io.clock() - started) / 1000,
-    input.constants,
-    outcome,
-    diff,
-  );
+  const diff = report.diff;
+  const startedAt = new Date(report.run.startedAt);
   const path = await persistResults(
     options.resultsDir,
     io.cwd,

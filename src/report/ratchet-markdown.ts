@@ -50,6 +50,27 @@ function proposalsTable(decisions: readonly RatchetDecision[]): string {
   ].join('\n');
 }
 
+export function prDeltaSection(report: RatchetReport): string | null {
+  if (report.prDelta === null) return null;
+  if (report.prDelta.length === 0) return '**This pull request changes no constant the engine evaluates.**';
+  const icon = {
+    improves: '🟢 improves',
+    regresses: '🔴 regresses',
+    'no measurable effect': '⚪ no measurable effect',
+  } as const;
+  const rows = report.prDelta.map(
+    (d) =>
+      `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |`,
+  );
+  return [
+    '**This pull request’s changes** (head against base on the validation scenarios, paired):',
+    '',
+    '| constant | base → head | Δ nDCG@5 [Holm-corrected CI] | verdict |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 function detailRows(decisions: readonly RatchetDecision[]): string[] {
   return decisions.map(
     (d) =>
@@ -94,7 +115,10 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
   const budget = options.budget ?? MARKDOWN_BUDGET;
   const fixed: string[] = [];
   if (options.header) fixed.push(options.header);
-  fixed.push(`**${report.verdict}**`, proposalsTable(report.decisions));
+  fixed.push(`**${report.verdict}**`);
+  const delta = prDeltaSection(report);
+  if (delta) fixed.push(delta);
+  fixed.push(proposalsTable(report.decisions));
   if (report.diff?.text) {
     fixed.push(
       `Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n\`\`\`diff\n${report.diff.text}\`\`\``,

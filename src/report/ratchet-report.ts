@@ -6,6 +6,7 @@ import type { Tier } from '../constants/registry.js';
 import type { ConstantEdit } from '../constants/rewrite.js';
 import type { Constants } from '../constants/values.js';
 import { NDCG_DEFINITION } from '../metrics/ranking.js';
+import type { ConstantDelta } from '../ratchet/pr-delta.js';
 import type { RatchetAction, RatchetDecision, RatchetOutcome, ValidationPoint } from '../ratchet/ratchet.js';
 import type { RedisKind } from '../redis/acquire.js';
 
@@ -61,6 +62,8 @@ export interface RatchetReport {
   readonly notModelled: readonly string[];
   readonly degenerate: readonly string[];
   readonly diff: ProposedDiff | null;
+  /** On a pull request: each constant changed between base and head, head against base on validation. */
+  readonly prDelta: readonly ConstantDelta[] | null;
   readonly evaluations: EvaluationCounts;
   readonly points: { readonly train: readonly SweepPoint[]; readonly validation: readonly ValidationPoint[] };
 }
@@ -85,6 +88,7 @@ export function buildRatchetReport(
   constants: Constants,
   outcome: RatchetOutcome,
   diff: ProposedDiff | null,
+  prDelta: readonly ConstantDelta[] | null = null,
 ): RatchetReport {
   const { decisions } = outcome;
   const all = [...outcome.trainPoints, ...outcome.validationPoints].filter((p) => p.scenario !== '*');
@@ -104,6 +108,7 @@ export function buildRatchetReport(
     notModelled: named(decisions, 'NOT_MODELLED'),
     degenerate: named(decisions, 'DEGENERATE'),
     diff,
+    prDelta,
     evaluations: evaluationCounts(all),
     points: { train: outcome.trainPoints, validation: outcome.validationPoints },
   };

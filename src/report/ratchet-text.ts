@@ -38,6 +38,12 @@ export function ratchetText(report: RatchetReport): string {
     `${run.seeds} seeds (${run.trainSeeds.length} train, ${run.validationSeeds.length} validation${run.degenerateSeeds.length > 0 ? `; ${run.degenerateSeeds.length} degenerate skipped` : ''}) · threshold ${run.threshold} · Holm α ${run.alpha} · cliff margin ${run.cliffMargin * 100}% · redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s`,
   );
   lines.push(report.verdict, '');
+  if (report.prDelta?.length) {
+    lines.push('This pull request (head against base on validation):');
+    for (const d of report.prDelta)
+      lines.push(`  ${d.constant}: ${d.base} -> ${d.head}: ${d.verdict} (${d.reason})`);
+    lines.push('');
+  }
   const proposals = decisions.filter(
     (d) => d.proposed !== null && (d.action === 'ACCEPT' || d.action === 'REJECT'),
   );

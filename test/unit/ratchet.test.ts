@@ -139,3 +139,41 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
     expect(runs).toBe(0);
   });
 });
+
+describe('PR delta (synthetic evaluator)', () => {
+  it('says whether the head value improves, regresses or has no measurable effect against the base value', async () => {
+    const { prDelta } = await import('../../src/ratchet/pr-delta.js');
+    const { withOverrides } = await import('../../src/constants/values.js');
+    const head = constants; // DECAY_RATE 0.1
+    const options = { threshold: 0.01, alpha: 0.05, seed: 's' };
+    const better = await prDelta(
+      synthetic((v) => (v === 0.1 ? 0.05 : 0)),
+      withOverrides(constants, { DECAY_RATE: 0.3 }),
+      head,
+      options,
+    );
+    expect(better).toMatchObject([{ constant: 'DECAY_RATE', base: 0.3, head: 0.1, verdict: 'improves' }]);
+    const worse = await prDelta(
+      synthetic((v) => (v === 0.1 ? -0.05 : 0)),
+      withOverrides(constants, { DECAY_RATE: 0.3 }),
+      head,
+      options,
+    );
+    expect(worse[0]!.verdict).toBe('regresses');
+    const same = await prDelta(
+      synthetic(() => 0),
+      withOverrides(constants, { DECAY_RATE: 0.3 }),
+      head,
+      options,
+    );
+    expect(same[0]!.verdict).toBe('no measurable effect');
+    expect(
+      await prDelta(
+        synthetic(() => 0),
+        constants,
+        head,
+        options,
+      ),
+    ).toEqual([]);
+  });
+});
