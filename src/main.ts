@@ -1,0 +1,296 @@
+/**
+ * The action: read the inputs and the event, read the constants at head and base (parsed, never executed),
+ * get a Redis, run the PR delta and the ratchet, and deliver one report as a sticky comment, a check run,
+ * the job summary, outputs and files. The only place that maps errors to core.setFailed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import * as core from '@actions/core';
+import { type RunContext, readContext } from './action/context.js';
+import { type ActionInputs, readInputs } from './action/inputs.js';
+import { parseConstantsFile } from './constants/parse-file.js';
+import { CONSTANTS, findConstant } from './constants/registry.js';
+import { resolveConstants } from './constants/resolve.js';
+import { errorMessage } from './errors.js';
+import { type Annotation, type Conclusion, completeCheckRun, startCheckRun } from './github/check-run.js';
+import { createGitHub, type GitHub } from './github/client.js';
+import { PermissionError } from './github/errors.js';
+import { upsertStickyComment } from './github/sticky-comment.js';
+import { runRatchetJob } from './jobs/ratchet-job.js';
+import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
+import { acquireRedis } from './redis/acquire.js';
+import { ratchetMarkdown } from './report/ratchet-markdown.js';
+import type { RatchetReport } from './report/ratchet-report.js';
+import { DEFAULT_CONCURRENCY } from './sweep/runner.js';
+
+const exec = promisify(execFile);
+
+interface Environment {
+  readonly eventName: string;
+  readonly eventPath: string;
+  readonly sha: string;
+  readonly runId: number;
+  readonly apiUrl: string;
+  readonly workspace: string;
+  readonly temp: string;
+}
+
+function environment(): Environment {
+  const env = process.env;
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    eventPath: env.GITHUB_EVENT_PATH ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    runId: Number(env.GITHUB_RUN_ID ?? 0),
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    temp: env.RUNNER_TEMP ?? process.cwd(),
+  };
+}
+
+/** The constants file at the base commit, from the checkout's git objects, else the contents API. */
+async function baseSource(
+  github: GitHub,
+  ctx: RunContext,
+  inputs: ActionInputs,
+  workspace: string,
+): Promise<string | null> {
+  if (!ctx.baseSha) return null;
+  try {
+    const { stdout } = await exec(
+      'git',
+      ['-C', workspace, 'show', `${ctx.baseSha}:${inputs.constantsPath}`],
+      {
+        maxBuffer: 4 * 1024 * 1024,
+      },
+    );
+    return stdout;
+  } catch {
+    try {
+      const response = await github.rest.repos.getContent({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        path: inputs.constantsPath,
+        ref: ctx.baseSha,
+      });
+      const data = response.data as { content?: string; encoding?: string };
+      if (data.content && data.encoding === 'base64')
+        return Buffer.from(data.content, 'base64').toString('utf8');
+    } catch (error) {
+      core.warning(
+        `could not read ${inputs.constantsPath} at the base commit ${ctx.baseSha} (${errorMessage(error)}): no PR delta`,
+      );
+    }
+    return null;
+  }
+}
+
+/** Runs a GitHub write that may be refused on a read-only token: a refusal becomes a notice, not a failure. */
+async function bestEffort<T>(what: string, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PermissionError) {
+      core.notice(`${what} skipped: ${error.message}`);
+      return null;
+    }
+    throw error;
+  }
+}
+
+/** Notices on the lines of accepted proposals, failures on the lines of changes that regress. */
+function annotations(report: RatchetReport, path: string, lineOf: ReadonlyMap<string, number>): Annotation[] {
+  const out: Annotation[] = [];
+  for (const d of report.decisions) {
+    const line = lineOf.get(d.constant);
+    if (d.action === 'ACCEPT' && line !== undefined) {
+      out.push({
+        path,
+        startLine: line,
+        endLine: line,
+        level: 'notice',
+        title: `${d.constant}: ${d.current} → ${d.proposed}`,
+        message: d.reason,
+      });
+    }
+  }
+  for (const delta of report.prDelta ?? []) {
+    if (delta.verdict !== 'regresses') continue;
+    const line = lineOf.get(delta.constant) ?? 1;
+    out.push({
+      path,
+      startLine: line,
+      endLine: line,
+      level: 'failure',
+      title: `${delta.constant}: ${delta.base} → ${delta.head} regresses`,
+      message: delta.reason,
+    });
+  }
+  return out;
+}
+
+function conclusionOf(
+  report: RatchetReport,
+  inputs: ActionInputs,
+): { conclusion: Conclusion; failure: string | null } {
+  const regressions = (report.prDelta ?? []).filter((d) => d.verdict === 'regresses');
+  if (regressions.length > 0 && inputs.failOn !== 'never') {
+    return {
+      conclusion: 'failure',
+      failure: `this pull request regresses validation: ${regressions.map((d) => `${d.constant} ${d.base} → ${d.head} (${d.reason})`).join('; ')}`,
+    };
+  }
+  if (report.accepted.length > 0) {
+    return inputs.failOn === 'proposal'
+      ? { conclusion: 'failure', failure: `the ratchet proposes changes: ${report.accepted.join(', ')}` }
+      : { conclusion: 'neutral', failure: null };
+  }
+  return { conclusion: 'success', failure: null };
+}
+
+export async function run(): Promise<void> {
+  try {
+    const env = environment();
+    const inputs = readInputs((name) => core.getInput(name));
+    const payload = JSON.parse(await readFile(env.eventPath, 'utf8')) as Record<string, unknown>;
+    const ctx = readContext(env.eventName, payload, { sha: env.sha, runId: env.runId });
+    const github = createGitHub({
+      token: inputs.githubToken,
+      baseUrl: env.apiUrl,
+      log: (m) => core.debug(m),
+    });
+    const constantsFile = resolve(env.workspace, inputs.constantsPath);
+    const headText = await readFile(constantsFile, 'utf8').catch(() => {
+      throw new Error(
+        `input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`,
+      );
+    });
+    const head = parseConstantsFile(headText, inputs.constantsPath, { className: inputs.constantsClass });
+    const headConstants = resolveConstants(head);
+    for (const warning of headConstants.warnings) core.info(`warning: ${warning}`);
+    const baseText = await baseSource(github, ctx, inputs, env.workspace);
+    const baseConstants =
+      baseText === null
+        ? null
+        : resolveConstants(
+            parseConstantsFile(baseText, inputs.constantsPath, { className: inputs.constantsClass }),
+          ).constants;
+
+    const canWrite = !ctx.fork;
+    if (!canWrite)
+      core.notice(
+        'pull request from a fork: the token is read-only, so the report goes to the job summary, outputs and files only',
+      );
+    const target = { owner: ctx.owner, repo: ctx.repo };
+    const checkRunId = canWrite
+      ? await bestEffort('check run', () => startCheckRun(github, target, inputs.checkName, ctx.headSha))
+      : null;
+    const marker = { head: ctx.headSha, run: ctx.runId };
+    const author = 'github-actions[bot]';
+    const pr = ctx.pullNumber === null ? null : { ...target, issueNumber: ctx.pullNumber };
+    if (pr && canWrite && inputs.comment === 'always') {
+      await bestEffort('progress comment', () =>
+        upsertStickyComment(github, {
+          target: pr,
+          author,
+          body: '⏳ memory-ratchet is running the ratchet on this pull request…',
+          marker: { ...marker, state: 'in-progress' },
+          mode: 'always',
+          changed: true,
+        }),
+      );
+    }
+
+    const scope = inputs.only
+      ? inputs.only.map((name) => findConstant(name)!)
+      : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
+    const redis = await acquireRedis({ url: inputs.redisUrl ?? undefined, allowEmbedded: false });
+    let report: RatchetReport;
+    try {
+      report = await runRatchetJob(
+        {
+          constants: headConstants.constants,
+          file: { path: inputs.constantsPath, source: headText, parsed: head },
+          constantsClass: inputs.constantsClass,
+          baseConstants,
+          scope,
+          tiers: inputs.tiers,
+          only: inputs.only,
+          seeds: inputs.seeds,
+          trainFraction: inputs.trainFraction,
+          threshold: inputs.threshold,
+          cliffMargin: inputs.cliffMargin,
+          cliffThreshold: RATCHET_DEFAULTS.cliffThreshold,
+          alpha: inputs.alpha,
+          rounds: RATCHET_DEFAULTS.rounds,
+          concurrency: DEFAULT_CONCURRENCY,
+          command: `npx memory-ratchet ratchet --constants ${inputs.constantsPath} --seeds ${inputs.seeds} --train-fraction ${inputs.trainFraction} --threshold ${inputs.threshold} --cliff-margin ${inputs.cliffMargin} --alpha ${inputs.alpha} ${inputs.only ? `--only ${inputs.only.join(',')}` : `--tier ${inputs.tiers.join(',')}`}`,
+        },
+        redis,
+        { ms: () => performance.now(), now: () => new Date() },
+      );
+    } finally {
+      await redis.close();
+    }
+
+    const { conclusion, failure } = conclusionOf(report, inputs);
+    const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });
+    const folder = join(env.temp, 'memory-ratchet');
+    await mkdir(folder, { recursive: true });
+    const reportPath = join(folder, 'report.json');
+    const diffPath = join(folder, 'proposed.diff');
+    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(diffPath, report.diff?.text ?? '');
+    await core.summary.addRaw(markdown).write();
+
+    let commentId: number | null = null;
+    if (pr && canWrite) {
+      const changed = report.accepted.length > 0 || conclusion === 'failure';
+      const outcome = await bestEffort('comment', () =>
+        upsertStickyComment(github, {
+          target: pr,
+          author,
+          body: markdown,
+          marker: { ...marker, state: 'done' },
+          mode: inputs.comment,
+          changed,
+        }),
+      );
+      if (outcome) {
+        commentId = outcome.id;
+        if (outcome.action === 'skipped') core.info(`comment skipped: ${outcome.reason}`);
+      }
+    }
+    if (checkRunId !== null) {
+      await bestEffort('check run', () =>
+        completeCheckRun(github, target, checkRunId, {
+          conclusion,
+          title: report.verdict.slice(0, 200),
+          summary: ratchetMarkdown(report, { budget: 65_000 }),
+          annotations: annotations(
+            report,
+            inputs.constantsPath,
+            new Map(head.constants.map((c) => [findConstant(c.name)?.name ?? c.name, c.line])),
+          ),
+        }),
+      );
+    }
+    core.setOutput('verdict', report.verdict);
+    core.setOutput('accepted', String(report.accepted.length));
+    core.setOutput('rejected', String(report.rejected.length));
+    core.setOutput(
+      'regressions',
+      String((report.prDelta ?? []).filter((d) => d.verdict === 'regresses').length),
+    );
+    core.setOutput('report-json', reportPath);
+    core.setOutput('proposed-diff', diffPath);
+    core.setOutput('comment-id', commentId === null ? '' : String(commentId));
+    core.setOutput('check-run-id', checkRunId === null ? '' : String(checkRunId));
+    if (failure) core.setFailed(failure);
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  }
+}

@@ -1,0 +1,155 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMarker } from '../../src/github/sticky-comment.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+
+/** Node 24, as GitHub runs `runs.using: node24`, from the npm registry's node package. */
+function node24(): string {
+  const bin = resolve('.cache/node24/node_modules/node/bin/node');
+  if (!existsSync(bin)) {
+    execFileSync(
+      'npm',
+      ['install', '--prefix', '.cache/node24', '--no-audit', '--no-fund', '--no-save', 'node@24'],
+      { stdio: 'ignore' },
+    );
+  }
+  return bin;
+}
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    encoding: 'utf8',
+  }).trim();
+
+interface ActionRun {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+function runAction(
+  api: FakeGitHub,
+  workspace: string,
+  event: string,
+  inputs: Record<string, string>,
+): Promise<ActionRun> {
+  const temp = mkdtempSync(join(tmpdir(), 'mr-runner-'));
+  const outputFile = join(temp, 'output');
+  const summaryFile = join(temp, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_SHA: git(workspace, 'rev-parse', 'HEAD'),
+    GITHUB_RUN_ID: '500',
+    GITHUB_API_URL: api.url,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: temp,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    'INPUT_GITHUB-TOKEN': 'test-token',
+    'INPUT_CONSTANTS-PATH': 'src/popoto/fields/constants.py',
+    INPUT_SEEDS: '20',
+    INPUT_ONLY: 'DECAY_RATE,WF_MIN_THRESHOLD',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  };
+  return new Promise((done) => {
+    execFile(node24(), [resolve('dist/index.js')], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      const outputs: Record<string, string> = {};
+      const raw = readFileSync(outputFile, 'utf8');
+      for (const m of raw.matchAll(/^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
+        outputs[m[1]!] = m[3]!;
+      done({
+        code: error ? Number(error.code ?? 1) : 0,
+        stdout,
+        outputs,
+        summary: readFileSync(summaryFile, 'utf8'),
+      });
+    });
+  });
+}
+
+/** A repository whose head commit changes DECAY_RATE from `base` to `head`, and a pull_request event for it. */
+function pullRequest(base: string, head: string): { workspace: string; event: string } {
+  const workspace = mkdtempSync(join(tmpdir(), 'mr-workspace-'));
+  execFileSync('git', ['init', '-q', workspace]);
+  mkdirSync(join(workspace, 'src/popoto/fields'), { recursive: true });
+  const file = join(workspace, 'src/popoto/fields/constants.py');
+  const source = readFileSync('examples/popoto/constants.py', 'utf8');
+  writeFileSync(file, source.replace('DECAY_RATE = 0.1  #', `DECAY_RATE = ${base}  #`));
+  git(workspace, 'add', '.');
+  git(workspace, 'commit', '-q', '-m', 'base');
+  const baseSha = git(workspace, 'rev-parse', 'HEAD');
+  writeFileSync(file, source.replace('DECAY_RATE = 0.1  #', `DECAY_RATE = ${head}  #`));
+  git(workspace, 'commit', '-q', '-am', 'head', '--allow-empty');
+  const headSha = git(workspace, 'rev-parse', 'HEAD');
+  const payload = JSON.parse(readFileSync('test/fixtures/events/pull_request.same-repo.json', 'utf8'));
+  payload.pull_request.head.sha = headSha;
+  payload.pull_request.base.sha = baseSha;
+  const event = join(workspace, '..', `event-${Date.now()}-${Math.random()}.json`);
+  writeFileSync(event, JSON.stringify(payload));
+  return { workspace, event };
+}
+
+describe('the bundled action (dist/index.js under Node 24, real redis-server, local GitHub API)', () => {
+  let api: FakeGitHub;
+  beforeAll(async () => {
+    api = new FakeGitHub();
+    await api.start();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('answers an unchanged constants file with one short comment and a successful or neutral check', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const run = await runAction(api, workspace, event, {});
+    expect(run.code).toBe(0);
+    expect(api.comments).toHaveLength(1);
+    const body = api.comments[0]!.body;
+    expect(readMarker(body)).toMatchObject({ state: 'done', run: 500 });
+    expect(body).toContain('This pull request changes no constant the engine evaluates.');
+    expect(api.checkRuns.size).toBe(1);
+    const check = [...api.checkRuns.values()][0]!;
+    expect(check.status).toBe('completed');
+    expect(['success', 'neutral']).toContain(check.conclusion);
+    expect(run.outputs.regressions).toBe('0');
+    expect(run.outputs['comment-id']).toBe(String(api.comments[0]!.id));
+    expect(existsSync(run.outputs['report-json']!)).toBe(true);
+    expect(run.summary).toContain('## memory-ratchet');
+  }, 240_000);
+
+  it('fails the check under fail-on: regression when the PR change regresses, and says why', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '2.0');
+    const run = await runAction(api, workspace, event, { 'fail-on': 'regression' });
+    expect(run.code).toBe(1);
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.body).toMatch(/`DECAY_RATE` \| 0\.1 → 2 \| -0\.\d+ \[[^\]]+\] \| 🔴 regresses/);
+    const check = [...api.checkRuns.values()][0]!;
+    expect(check.conclusion).toBe('failure');
+    expect(
+      check.annotations.some((a) => (a as { annotation_level: string }).annotation_level === 'failure'),
+    ).toBe(true);
+    expect(run.outputs.regressions).toBe('1');
+    expect(run.stdout).toMatch(/::error::this pull request regresses validation: DECAY_RATE 0\.1 → 2/);
+  }, 240_000);
+
+  it('fails with the input name when an input is bad', async () => {
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const run = await runAction(api, workspace, event, { comment: 'sometimes' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::input 'comment': 'sometimes' is not allowed; use one of always, on-change, never/,
+    );
+  }, 120_000);
+});
