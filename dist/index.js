@@ -93717,6 +93717,113 @@ async function upsertStickyComment(github, request) {
         });
     }
 }
+/** Who comments with this token: the token's user, or the Actions bot for the workflow token (which cannot ask). */
+async function commentAuthor(github) {
+    try {
+        return (await github.rest.users.getAuthenticated()).data.login;
+    }
+    catch {
+        return 'github-actions[bot]';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/github/suggestions.js
+
+/** The right-side (new file) line numbers a unified-diff patch shows: added and context lines. */
+function linesInPatch(patch) {
+    const lines = new Set();
+    let right = 0;
+    for (const line of patch.split('\n')) {
+        const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+        if (hunk) {
+            right = Number(hunk[1]);
+            continue;
+        }
+        if (right === 0 || line.startsWith('\\'))
+            continue;
+        if (line.startsWith('-'))
+            continue;
+        if (line.startsWith('+') || line.startsWith(' ') || line === '') {
+            lines.add(right);
+            right++;
+        }
+    }
+    return lines;
+}
+/** The new text of each edited line (edits on the same line applied together). */
+function suggestedLines(source, edits) {
+    const starts = [0];
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    const out = new Map();
+    for (const line of new Set(edits.map((e) => e.line))) {
+        const from = starts[line - 1];
+        const end = source.indexOf('\n', from);
+        const to = end < 0 ? source.length : end;
+        let text = '';
+        let at = from;
+        for (const edit of edits.filter((e) => e.line === line).sort((a, b) => a.from - b.from)) {
+            text += source.slice(at, edit.from) + edit.new;
+            at = edit.to;
+        }
+        out.set(line, (text + source.slice(at, to)).replace(/\r$/, ''));
+    }
+    return out;
+}
+const reviewMarker = (head) => `<!-- memory-ratchet:suggestions ${head} -->`;
+async function suggestChanges(github, request) {
+    if (request.edits.length === 0)
+        return { action: 'skipped', reason: 'nothing to suggest' };
+    const { owner, repo, issueNumber } = request.target;
+    try {
+        const reviews = await github.paginate(github.rest.pulls.listReviews, {
+            owner,
+            repo,
+            pull_number: issueNumber,
+            per_page: 100,
+        });
+        if (reviews.some((r) => (r.body ?? '').includes(reviewMarker(request.headSha)))) {
+            return { action: 'skipped', reason: `suggestions for ${request.headSha} were already posted` };
+        }
+        const files = await github.paginate(github.rest.pulls.listFiles, {
+            owner,
+            repo,
+            pull_number: issueNumber,
+            per_page: 100,
+        });
+        const patch = files.find((f) => f.filename === request.path)?.patch;
+        if (!patch)
+            return { action: 'skipped', reason: `${request.path} is not part of this pull request's diff` };
+        const visible = linesInPatch(patch);
+        const lines = suggestedLines(request.source, request.edits);
+        const comments = request.edits
+            .filter((e) => visible.has(e.line))
+            .map((e) => ({
+            path: request.path,
+            line: e.line,
+            side: 'RIGHT',
+            body: `memory-ratchet proposes \`${e.name}\`: ${e.old} → ${e.new}. ${request.reasons.get(e.name) ?? ''}\n\n\`\`\`suggestion\n${lines.get(e.line)}\n\`\`\``,
+        }));
+        if (comments.length === 0)
+            return {
+                action: 'skipped',
+                reason: 'no proposed line lies inside the PR diff (see the diff in the comment)',
+            };
+        await github.rest.pulls.createReview({
+            owner,
+            repo,
+            pull_number: issueNumber,
+            commit_id: request.headSha,
+            event: 'COMMENT',
+            body: `Proposed defaults, validated on held-out scenarios. ${reviewMarker(request.headSha)}`,
+            comments,
+        });
+        return { action: 'posted', suggestions: comments.length };
+    }
+    catch (error) {
+        throw explain(error, 'suggest changes in a review', { 'pull-requests': 'write' });
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/seedrandom/index.js
 var seedrandom = __nccwpck_require__(4058);
@@ -97338,6 +97445,7 @@ function ratchetMarkdown(report, options = {}) {
 
 
 
+
 const main_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 function environment() {
     const env = process.env;
@@ -97469,7 +97577,7 @@ async function run() {
             ? await bestEffort('check run', () => startCheckRun(github, target, inputs.checkName, ctx.headSha))
             : null;
         const marker = { head: ctx.headSha, run: ctx.runId };
-        const author = 'github-actions[bot]';
+        const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
         const pr = ctx.pullNumber === null ? null : { ...target, issueNumber: ctx.pullNumber };
         if (pr && canWrite && inputs.comment === 'always') {
             await bestEffort('progress comment', () => upsertStickyComment(github, {
@@ -97534,6 +97642,19 @@ async function run() {
                 if (outcome.action === 'skipped')
                     info(`comment skipped: ${outcome.reason}`);
             }
+        }
+        if (pr && canWrite && inputs.suggestions && report.diff && report.diff.edits.length > 0) {
+            const reasons = new Map(report.decisions.map((d) => [d.constant, d.reason]));
+            const suggested = await bestEffort('suggestions', () => suggestChanges(github, {
+                target: pr,
+                headSha: ctx.headSha,
+                path: inputs.constantsPath,
+                source: headText,
+                edits: report.diff.edits,
+                reasons,
+            }));
+            if (suggested?.action === 'skipped')
+                info(`suggestions skipped: ${suggested.reason}`);
         }
         if (checkRunId !== null) {
             await bestEffort('check run', () => completeCheckRun(github, target, checkRunId, {

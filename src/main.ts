@@ -18,7 +18,8 @@ import { errorMessage } from './errors.js';
 import { type Annotation, type Conclusion, completeCheckRun, startCheckRun } from './github/check-run.js';
 import { createGitHub, type GitHub } from './github/client.js';
 import { PermissionError } from './github/errors.js';
-import { upsertStickyComment } from './github/sticky-comment.js';
+import { commentAuthor, upsertStickyComment } from './github/sticky-comment.js';
+import { suggestChanges } from './github/suggestions.js';
 import { runRatchetJob } from './jobs/ratchet-job.js';
 import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
 import { acquireRedis } from './redis/acquire.js';
@@ -189,7 +190,7 @@ export async function run(): Promise<void> {
       ? await bestEffort('check run', () => startCheckRun(github, target, inputs.checkName, ctx.headSha))
       : null;
     const marker = { head: ctx.headSha, run: ctx.runId };
-    const author = 'github-actions[bot]';
+    const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
     const pr = ctx.pullNumber === null ? null : { ...target, issueNumber: ctx.pullNumber };
     if (pr && canWrite && inputs.comment === 'always') {
       await bestEffort('progress comment', () =>
@@ -263,6 +264,20 @@ export async function run(): Promise<void> {
         commentId = outcome.id;
         if (outcome.action === 'skipped') core.info(`comment skipped: ${outcome.reason}`);
       }
+    }
+    if (pr && canWrite && inputs.suggestions && report.diff && report.diff.edits.length > 0) {
+      const reasons = new Map(report.decisions.map((d) => [d.constant, d.reason]));
+      const suggested = await bestEffort('suggestions', () =>
+        suggestChanges(github, {
+          target: pr,
+          headSha: ctx.headSha,
+          path: inputs.constantsPath,
+          source: headText,
+          edits: report.diff!.edits,
+          reasons,
+        }),
+      );
+      if (suggested?.action === 'skipped') core.info(`suggestions skipped: ${suggested.reason}`);
     }
     if (checkRunId !== null) {
       await bestEffort('check run', () =>

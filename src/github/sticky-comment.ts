@@ -135,3 +135,12 @@ export async function upsertStickyComment(github: GitHub, request: UpsertRequest
     });
   }
 }
+
+/** Who comments with this token: the token's user, or the Actions bot for the workflow token (which cannot ask). */
+export async function commentAuthor(github: GitHub): Promise<string> {
+  try {
+    return (await github.rest.users.getAuthenticated()).data.login;
+  } catch {
+    return 'github-actions[bot]';
+  }
+}

@@ -21,6 +21,9 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   comments: Comment[] = [];
   checkRuns = new Map<number, Record<string, unknown> & { annotations: unknown[] }>();
+  /** Files of the pull request (GET …/pulls/N/files) and the reviews posted on it. */
+  pullFiles: { filename: string; patch?: string }[] = [];
+  reviews: { id: number; body: string; comments: unknown[] }[] = [];
   /** `METHOD path-prefix` → status to answer with instead. */
   readonly failures = new Map<string, { status: number; message: string }>();
   private server: Server | undefined;
@@ -95,6 +98,20 @@ export class FakeGitHub {
       if (!comment) return send(404, { message: 'Not Found' });
       comment.body = (body as { body: string }).body;
       return send(200, comment);
+    }
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(url.pathname)) {
+      return send(200, this.pullFiles);
+    }
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/reviews$/.test(url.pathname)) {
+      return send(
+        200,
+        this.reviews.map((r) => ({ id: r.id, body: r.body, user: { login: 'github-actions[bot]' } })),
+      );
+    }
+    if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/reviews$/.test(url.pathname)) {
+      const review = { id: this.nextId++, ...(body as { body: string; comments: unknown[] }) };
+      this.reviews.push(review);
+      return send(200, review);
     }
     if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(url.pathname)) {
       const id = this.nextId++;

@@ -179,3 +179,53 @@ describe('check run over HTTP', () => {
     );
   });
 });
+
+describe('suggestions over HTTP', () => {
+  const source =
+    'class Defaults:\n    DECAY_RATE = 0.1  # best\n    TD_ALPHA = 0.1\n    WF_MIN_THRESHOLD = 0.1\n';
+  const edits = [
+    { name: 'DECAY_RATE', line: 2, column: 18, from: 33, to: 36, old: '0.1', new: '0.05' },
+    { name: 'WF_MIN_THRESHOLD', line: 4, column: 24, from: 84, to: 87, old: '0.1', new: '0.2' },
+  ];
+  const request = {
+    target,
+    headSha: 'h1',
+    path: 'src/popoto/fields/constants.py',
+    source,
+    edits,
+    reasons: new Map([['DECAY_RATE', 'validated: +0.04']]),
+  };
+
+  it('reads the right-hand lines a patch shows', async () => {
+    const { linesInPatch } = await import('../../src/github/suggestions.js');
+    expect([
+      ...linesInPatch(
+        '@@ -1,3 +1,3 @@\n class Defaults:\n-    DECAY_RATE = 0.2\n+    DECAY_RATE = 0.1  # best\n     TD_ALPHA = 0.1',
+      ),
+    ]).toEqual([1, 2, 3]);
+  });
+
+  it('suggests only on lines inside the PR diff, once per head commit', async () => {
+    const { suggestChanges } = await import('../../src/github/suggestions.js');
+    api.pullFiles = [
+      {
+        filename: request.path,
+        patch:
+          '@@ -1,3 +1,3 @@\n class Defaults:\n-    DECAY_RATE = 0.2  # best\n+    DECAY_RATE = 0.1  # best\n     TD_ALPHA = 0.1',
+      },
+    ];
+    expect(await suggestChanges(github, request)).toEqual({ action: 'posted', suggestions: 1 });
+    expect(api.reviews).toHaveLength(1);
+    const comment = api.reviews[0]!.comments[0] as { path: string; line: number; side: string; body: string };
+    expect(comment).toMatchObject({ path: request.path, line: 2, side: 'RIGHT' });
+    expect(comment.body).toContain('```suggestion\n    DECAY_RATE = 0.05  # best\n```');
+    expect((await suggestChanges(github, request)).action).toBe('skipped');
+    expect(api.reviews).toHaveLength(1);
+  });
+
+  it('skips when the constants file is not in the PR diff', async () => {
+    const { suggestChanges } = await import('../../src/github/suggestions.js');
+    api.pullFiles = [{ filename: 'README.md', patch: '@@ -1 +1 @@\n-a\n+b' }];
+    expect(await suggestChanges(github, request)).toMatchObject({ action: 'skipped' });
+  });
+});
