@@ -229,3 +229,51 @@ describe('suggestions over HTTP', () => {
     expect(await suggestChanges(github, request)).toMatchObject({ action: 'skipped' });
   });
 });
+
+describe("request bodies against GitHub's published REST schema", () => {
+  it('every write the layer makes conforms to the OpenAPI description', async () => {
+    const { schemaErrors } = await import('../helpers/openapi.js');
+    const { suggestChanges } = await import('../../src/github/suggestions.js');
+    await upsertStickyComment(github, request());
+    await upsertStickyComment(github, request({ body: 'again' }));
+    const id = await startCheckRun(github, target, 'memory-ratchet', 'abc123');
+    await completeCheckRun(github, target, id, {
+      conclusion: 'failure',
+      title: 'regresses',
+      summary: 'summary',
+      annotations: Array.from({ length: 60 }, (_, i) => ({
+        path: 'src/popoto/fields/constants.py',
+        startLine: i + 1,
+        endLine: i + 1,
+        level: i % 2 ? 'failure' : 'notice',
+        title: `t${i}`,
+        message: 'm',
+      })),
+    });
+    api.pullFiles = [
+      { filename: 'c.py', patch: '@@ -1,2 +1,2 @@\n class Defaults:\n-    X = 1\n+    X = 2' },
+    ];
+    await suggestChanges(github, {
+      target,
+      headSha: 'abc123',
+      path: 'c.py',
+      source: 'class Defaults:\n    X = 2\n',
+      edits: [{ name: 'X', line: 2, column: 9, from: 24, to: 25, old: '2', new: '3' }],
+      reasons: new Map(),
+    });
+    const writes = api.requests.filter((r) => r.method !== 'GET');
+    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /repos/octo/memory/issues/7/comments',
+      expect.stringMatching(/^PATCH \/repos\/octo\/memory\/issues\/comments\/\d+$/),
+      'POST /repos/octo/memory/check-runs',
+      expect.stringMatching(/^PATCH \/repos\/octo\/memory\/check-runs\/\d+$/),
+      expect.stringMatching(/^PATCH \/repos\/octo\/memory\/check-runs\/\d+$/),
+      'POST /repos/octo/memory/pulls/7/reviews',
+    ]);
+    for (const write of writes) expect(schemaErrors(write.method, write.path, write.body)).toEqual([]);
+    // and the check is a real one: a malformed body is caught
+    expect(
+      schemaErrors('POST', '/repos/octo/memory/check-runs', { head_sha: 'x', status: 'running' }).length,
+    ).toBeGreaterThan(0);
+  }, 60_000);
+});
