@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7315);
 /** Action entry: runs the action; everything else lives in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -78524,7 +78524,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1544:
+/***/ 7315:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -97171,6 +97171,43 @@ async function startRedisServer(executable, attempts = 3) {
     throw new RedisUnavailableError(`could not start ${executable} (${lastError}); pass --redis-url (or set REDIS_URL) to use a running Redis`);
 }
 
+;// CONCATENATED MODULE: ./lib/src/redis/docker.js
+/** A Redis container on a free loopback port, for runners with Docker but no redis-server. */
+
+
+
+const docker_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Starts `redis:7-alpine` with no persistence; undefined when Docker is not usable here. */
+async function startRedisContainer(image = 'redis:7-alpine') {
+    try {
+        await docker_exec('docker', ['info'], { timeout: 10_000 });
+    }
+    catch {
+        return undefined;
+    }
+    const port = await freePort();
+    const { stdout } = await docker_exec('docker', [
+        'run',
+        '-d',
+        '--rm',
+        '-p',
+        `127.0.0.1:${port}:6379`,
+        image,
+        'redis-server',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+    ], { timeout: 120_000 });
+    const id = stdout.trim();
+    return {
+        url: `redis://127.0.0.1:${port}`,
+        async stop() {
+            await docker_exec('docker', ['rm', '-f', id]).catch(() => undefined);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/redis/acquire.js
 /**
  * Getting a Redis: the URL given; else a private `redis-server` on a free loopback port with no
@@ -97180,6 +97217,10 @@ async function startRedisServer(executable, attempts = 3) {
 
 
 
+
+const NO_REDIS = 'no Redis available. Provide one of: (1) a Redis URL (the redis-url input, --redis-url or REDIS_URL), for example a ' +
+    'redis service container; (2) redis-server on PATH (Debian/Ubuntu: apt-get install redis-server); (3) Docker, to run ' +
+    'a redis:7-alpine container';
 function embeddedNotice(asked) {
     const why = asked ? 'as asked' : 'no Redis URL given and no redis-server on PATH';
     return (`memory-ratchet: ${why}: using the embedded in-process emulator (results are marked "embedded"; ` +
@@ -97269,8 +97310,27 @@ async function acquireRedis(options = {}) {
             throw error;
         }
     }
+    if (options.allowDocker && !options.preferEmbedded) {
+        const container = await startRedisContainer();
+        if (container) {
+            const handle = await connectToUrl(container.url).catch(async (error) => {
+                await container.stop();
+                throw error;
+            });
+            let closing;
+            return {
+                client: handle.client,
+                kind: 'server',
+                description: 'redis container',
+                close: () => {
+                    closing ??= handle.close().finally(() => container.stop());
+                    return closing;
+                },
+            };
+        }
+    }
     if (options.allowEmbedded === false) {
-        throw new RedisUnavailableError('no Redis available: pass --redis-url (or set REDIS_URL), or install redis-server (Debian: apt-get install redis-server)');
+        throw new RedisUnavailableError(NO_REDIS);
     }
     options.notice?.(embeddedNotice(options.preferEmbedded === true));
     return embedded();
@@ -97487,6 +97547,21 @@ async function baseSource(github, ctx, inputs, workspace) {
         return null;
     }
 }
+/** workflow_run from a fork lists no pull requests: find the open one whose head is this commit. */
+async function pullRequestFor(github, ctx) {
+    try {
+        const { data } = await github.rest.repos.listPullRequestsAssociatedWithCommit({
+            owner: ctx.owner,
+            repo: ctx.repo,
+            commit_sha: ctx.headSha,
+        });
+        return data.find((p) => p.state === 'open')?.number ?? data[0]?.number ?? null;
+    }
+    catch (error) {
+        warning(`could not find the pull request of ${ctx.headSha}: ${errors_errorMessage(error)}`);
+        return null;
+    }
+}
 /** Runs a GitHub write that may be refused on a read-only token: a refusal becomes a notice, not a failure. */
 async function bestEffort(what, work) {
     try {
@@ -97569,7 +97644,8 @@ async function run() {
         const baseConstants = baseText === null
             ? null
             : resolveConstants(parseConstantsFile(baseText, inputs.constantsPath, { className: inputs.constantsClass })).constants;
-        const canWrite = !ctx.fork;
+        // A pull_request run from a fork gets a read-only token; a workflow_run runs with the base repository's.
+        const canWrite = !(ctx.event === 'pull_request' && ctx.fork);
         if (!canWrite)
             notice('pull request from a fork: the token is read-only, so the report goes to the job summary, outputs and files only');
         const target = { owner: ctx.owner, repo: ctx.repo };
@@ -97578,7 +97654,8 @@ async function run() {
             : null;
         const marker = { head: ctx.headSha, run: ctx.runId };
         const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
-        const pr = ctx.pullNumber === null ? null : { ...target, issueNumber: ctx.pullNumber };
+        const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;
+        const pr = pullNumber === null ? null : { ...target, issueNumber: pullNumber };
         if (pr && canWrite && inputs.comment === 'always') {
             await bestEffort('progress comment', () => upsertStickyComment(github, {
                 target: pr,
@@ -97592,7 +97669,11 @@ async function run() {
         const scope = inputs.only
             ? inputs.only.map((name) => registry_findConstant(name))
             : registry_CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
-        const redis = await acquireRedis({ url: inputs.redisUrl ?? undefined, allowEmbedded: false });
+        const redis = await acquireRedis({
+            url: inputs.redisUrl ?? undefined,
+            allowEmbedded: false,
+            allowDocker: true,
+        });
         let report;
         try {
             report = await runRatchetJob({

@@ -89,6 +89,21 @@ async function baseSource(
   }
 }
 
+/** workflow_run from a fork lists no pull requests: find the open one whose head is this commit. */
+async function pullRequestFor(github: GitHub, ctx: RunContext): Promise<number | null> {
+  try {
+    const { data } = await github.rest.repos.listPullRequestsAssociatedWithCommit({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      commit_sha: ctx.headSha,
+    });
+    return data.find((p) => p.state === 'open')?.number ?? data[0]?.number ?? null;
+  } catch (error) {
+    core.warning(`could not find the pull request of ${ctx.headSha}: ${errorMessage(error)}`);
+    return null;
+  }
+}
+
 /** Runs a GitHub write that may be refused on a read-only token: a refusal becomes a notice, not a failure. */
 async function bestEffort<T>(what: string, work: () => Promise<T>): Promise<T | null> {
   try {
@@ -180,7 +195,8 @@ export async function run(): Promise<void> {
             parseConstantsFile(baseText, inputs.constantsPath, { className: inputs.constantsClass }),
           ).constants;
 
-    const canWrite = !ctx.fork;
+    // A pull_request run from a fork gets a read-only token; a workflow_run runs with the base repository's.
+    const canWrite = !(ctx.event === 'pull_request' && ctx.fork);
     if (!canWrite)
       core.notice(
         'pull request from a fork: the token is read-only, so the report goes to the job summary, outputs and files only',
@@ -191,7 +207,8 @@ export async function run(): Promise<void> {
       : null;
     const marker = { head: ctx.headSha, run: ctx.runId };
     const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
-    const pr = ctx.pullNumber === null ? null : { ...target, issueNumber: ctx.pullNumber };
+    const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;
+    const pr = pullNumber === null ? null : { ...target, issueNumber: pullNumber };
     if (pr && canWrite && inputs.comment === 'always') {
       await bestEffort('progress comment', () =>
         upsertStickyComment(github, {
@@ -208,7 +225,11 @@ export async function run(): Promise<void> {
     const scope = inputs.only
       ? inputs.only.map((name) => findConstant(name)!)
       : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
-    const redis = await acquireRedis({ url: inputs.redisUrl ?? undefined, allowEmbedded: false });
+    const redis = await acquireRedis({
+      url: inputs.redisUrl ?? undefined,
+      allowEmbedded: false,
+      allowDocker: true,
+    });
     let report: RatchetReport;
     try {
       report = await runRatchetJob(

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { errorMessage, RedisUnavailableError } from '../errors.js';
+import { startRedisContainer } from './docker.js';
 import { findRedisServer, startRedisServer } from './server.js';
 
 export type RedisKind = 'server' | 'embedded';
@@ -25,8 +26,15 @@ export interface AcquireOptions {
   readonly allowEmbedded?: boolean;
   /** Skip starting redis-server, e.g. to force the embedded emulator. */
   readonly preferEmbedded?: boolean;
+  /** Try a Redis container when there is no redis-server (the action does; the CLI does not). */
+  readonly allowDocker?: boolean;
   readonly notice?: (message: string) => void;
 }
+
+export const NO_REDIS =
+  'no Redis available. Provide one of: (1) a Redis URL (the redis-url input, --redis-url or REDIS_URL), for example a ' +
+  'redis service container; (2) redis-server on PATH (Debian/Ubuntu: apt-get install redis-server); (3) Docker, to run ' +
+  'a redis:7-alpine container';
 
 export function embeddedNotice(asked: boolean): string {
   const why = asked ? 'as asked' : 'no Redis URL given and no redis-server on PATH';
@@ -124,10 +132,27 @@ export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisH
       throw error;
     }
   }
+  if (options.allowDocker && !options.preferEmbedded) {
+    const container = await startRedisContainer();
+    if (container) {
+      const handle = await connectToUrl(container.url).catch(async (error: unknown) => {
+        await container.stop();
+        throw error;
+      });
+      let closing: Promise<void> | undefined;
+      return {
+        client: handle.client,
+        kind: 'server',
+        description: 'redis container',
+        close: () => {
+          closing ??= handle.close().finally(() => container.stop());
+          return closing;
+        },
+      };
+    }
+  }
   if (options.allowEmbedded === false) {
-    throw new RedisUnavailableError(
-      'no Redis available: pass --redis-url (or set REDIS_URL), or install redis-server (Debian: apt-get install redis-server)',
-    );
+    throw new RedisUnavailableError(NO_REDIS);
   }
   options.notice?.(embeddedNotice(options.preferEmbedded === true));
   return embedded();

@@ -76,7 +76,11 @@ function runAction(
 }
 
 /** A repository whose head commit changes DECAY_RATE from `base` to `head`, and a pull_request event for it. */
-function pullRequest(base: string, head: string): { workspace: string; event: string } {
+function pullRequest(
+  base: string,
+  head: string,
+  fixture = 'pull_request.same-repo',
+): { workspace: string; event: string } {
   const workspace = mkdtempSync(join(tmpdir(), 'mr-workspace-'));
   execFileSync('git', ['init', '-q', workspace]);
   mkdirSync(join(workspace, 'src/popoto/fields'), { recursive: true });
@@ -89,7 +93,7 @@ function pullRequest(base: string, head: string): { workspace: string; event: st
   writeFileSync(file, source.replace('DECAY_RATE = 0.1  #', `DECAY_RATE = ${head}  #`));
   git(workspace, 'commit', '-q', '-am', 'head', '--allow-empty');
   const headSha = git(workspace, 'rev-parse', 'HEAD');
-  const payload = JSON.parse(readFileSync('test/fixtures/events/pull_request.same-repo.json', 'utf8'));
+  const payload = JSON.parse(readFileSync(`test/fixtures/events/${fixture}.json`, 'utf8'));
   payload.pull_request.head.sha = headSha;
   payload.pull_request.base.sha = baseSha;
   const event = join(workspace, '..', `event-${Date.now()}-${Math.random()}.json`);
@@ -142,6 +146,33 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     ).toBe(true);
     expect(run.outputs.regressions).toBe('1');
     expect(run.stdout).toMatch(/::error::this pull request regresses validation: DECAY_RATE 0\.1 → 2/);
+  }, 240_000);
+
+  it('writes no comment under comment: on-change when nothing is proposed or regressed', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const run = await runAction(api, workspace, event, {
+      comment: 'on-change',
+      only: 'AUTO_DISCHARGE_CONFIDENCE_THRESHOLD',
+    });
+    expect(run.code).toBe(0);
+    expect(api.comments).toHaveLength(0);
+    expect(api.checkRuns.size).toBe(1);
+    expect(run.outputs['comment-id']).toBe('');
+  }, 240_000);
+
+  it('on a fork pull request writes a notice, the summary, outputs and files, and nothing to the PR', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const before = api.requests.length;
+    const { workspace, event } = pullRequest('0.1', '0.1', 'pull_request.fork');
+    const run = await runAction(api, workspace, event, {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/::notice::pull request from a fork: the token is read-only/);
+    expect(api.requests.slice(before).filter((r) => r.method !== 'GET')).toHaveLength(0);
+    expect(run.summary).toContain('## memory-ratchet');
+    expect(existsSync(run.outputs['proposed-diff']!)).toBe(true);
   }, 240_000);
 
   it('fails with the input name when an input is bad', async () => {
