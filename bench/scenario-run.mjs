@@ -7,7 +7,7 @@ import { engineEvaluator } from '../lib/src/scenarios/evaluate.js';
 import { createScenario } from '../lib/src/scenarios/factory/factory.js';
 import { defaultSeeds } from '../lib/src/scenarios/factory/seed-bank.js';
 
-const redis = await acquireRedis({ url: process.env.REDIS_URL, allowEmbedded: false });
+const redis = await acquireRedis({ url: process.env.REDIS_URL, allowEmbedded: false, searchPath: process.env.PATH });
 const evaluator = engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: () => performance.now() });
 const constants = defaultConstants();
 const seeds = defaultSeeds(50).map((seed) => ({ ...seed, recordCount: 100 }));

@@ -97064,7 +97064,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 /** The first `redis-server` executable on PATH, or undefined. */
-async function findRedisServer(pathVariable = process.env.PATH ?? '') {
+async function findRedisServer(pathVariable) {
     for (const dir of pathVariable.split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
         const candidate = (0,external_node_path_namespaceObject.join)(dir, 'redis-server');
         try {
@@ -97289,7 +97289,7 @@ function embedded() {
 async function acquireRedis(options = {}) {
     if (options.url)
         return connectToUrl(options.url);
-    const serverPath = options.preferEmbedded ? undefined : await findRedisServer();
+    const serverPath = options.preferEmbedded ? undefined : await findRedisServer(options.searchPath ?? '');
     if (serverPath) {
         const server = await startRedisServer(serverPath);
         try {
@@ -97671,6 +97671,7 @@ async function run() {
             : registry_CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
         const redis = await acquireRedis({
             url: inputs.redisUrl ?? undefined,
+            searchPath: process.env.PATH,
             allowEmbedded: false,
             allowDocker: true,
         });

@@ -227,6 +227,7 @@ export async function run(): Promise<void> {
       : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
     const redis = await acquireRedis({
       url: inputs.redisUrl ?? undefined,
+      searchPath: process.env.PATH,
       allowEmbedded: false,
       allowDocker: true,
     });

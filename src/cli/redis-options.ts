@@ -29,6 +29,7 @@ export async function withRedis<T>(
 ): Promise<T> {
   const handle = await acquireRedis({
     url: options.redisUrl ?? io.env.REDIS_URL,
+    searchPath: io.env.PATH,
     allowEmbedded: true,
     preferEmbedded: options.embedded === true,
     notice: (message) => io.stderr(`${message}\n`),

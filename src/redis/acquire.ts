@@ -26,6 +26,8 @@ export interface AcquireOptions {
   readonly allowEmbedded?: boolean;
   /** Skip starting redis-server, e.g. to force the embedded emulator. */
   readonly preferEmbedded?: boolean;
+  /** The PATH to look for redis-server in (the entry points pass the process's). */
+  readonly searchPath?: string | undefined;
   /** Try a Redis container when there is no redis-server (the action does; the CLI does not). */
   readonly allowDocker?: boolean;
   readonly notice?: (message: string) => void;
@@ -112,7 +114,7 @@ function embedded(): RedisHandle {
 
 export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisHandle> {
   if (options.url) return connectToUrl(options.url);
-  const serverPath = options.preferEmbedded ? undefined : await findRedisServer();
+  const serverPath = options.preferEmbedded ? undefined : await findRedisServer(options.searchPath ?? '');
   if (serverPath) {
     const server = await startRedisServer(serverPath);
     try {

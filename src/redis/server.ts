@@ -16,7 +16,7 @@ export interface StartedServer {
 }
 
 /** The first `redis-server` executable on PATH, or undefined. */
-export async function findRedisServer(pathVariable = process.env.PATH ?? ''): Promise<string | undefined> {
+export async function findRedisServer(pathVariable: string): Promise<string | undefined> {
   for (const dir of pathVariable.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, 'redis-server');
     try {

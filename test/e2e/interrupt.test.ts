@@ -40,7 +40,7 @@ function longScript(): string {
 
 describe('interrupting the CLI', () => {
   it('removes its keys from a Redis it was given on SIGTERM', async () => {
-    const redis = await acquireRedis({ allowEmbedded: false });
+    const redis = await acquireRedis({ allowEmbedded: false, searchPath: process.env.PATH });
     try {
       await redis.client.set('someone-else', 'kept');
       const url = `redis://127.0.0.1:${(redis.description.match(/port (\d+)/) ?? [])[1]}`;

@@ -6,7 +6,7 @@ import { acquireRedis, connectToUrl, type RedisHandle } from '../../src/redis/ac
 export async function testRedis(): Promise<RedisHandle> {
   const url = process.env.REDIS_URL;
   if (url) return connectToUrl(url);
-  return acquireRedis({ allowEmbedded: false });
+  return acquireRedis({ allowEmbedded: false, searchPath: process.env.PATH });
 }
 
 export async function embeddedRedis(): Promise<RedisHandle> {

@@ -11,7 +11,7 @@ let redis: RedisHandle;
 const UNRELATED = 10_000;
 
 beforeAll(async () => {
-  redis = await acquireRedis({ allowEmbedded: false });
+  redis = await acquireRedis({ allowEmbedded: false, searchPath: process.env.PATH });
   for (let i = 0; i < UNRELATED; i += 1000) {
     const pipeline = redis.client.pipeline();
     for (let j = i; j < i + 1000; j++) pipeline.set(`app:user:${j}`, `value-${j}`);
