@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7315);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8916);
 /** Action entry: runs the action; everything else lives in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -78524,7 +78524,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7315:
+/***/ 8916:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -93825,6 +93825,10 @@ async function suggestChanges(github, request) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/util/numbers.js
+/** A number with its sign always shown, to three decimals by default: +0.042, -0.013. */
+const signed = (x, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+
 // EXTERNAL MODULE: ./node_modules/seedrandom/index.js
 var seedrandom = __nccwpck_require__(4058);
 ;// CONCATENATED MODULE: ./lib/src/stats/bootstrap.js
@@ -93934,12 +93938,12 @@ function holm(tests, familyAlpha) {
 
 ;// CONCATENATED MODULE: ./lib/src/ratchet/pr-delta.js
 
+
 /** Names whose values differ between the two constants objects. */
 function changedConstants(base, head) {
     return Object.keys(head).filter((name) => base[name] !== undefined && base[name] !== head[name]);
 }
 const score = (p) => (p?.status === 'ok' && p.metrics ? p.metrics['ndcg@5'] : null);
-const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 async function prDelta(evaluator, base, head, options) {
     const names = changedConstants(base, head);
     if (names.length === 0)
@@ -94992,6 +94996,7 @@ function aggregatePair(points, options = {}) {
 
 
 
+
 const RATCHET_DEFAULTS = {
     threshold: 0.01,
     cliffMargin: 0.1,
@@ -95000,7 +95005,6 @@ const RATCHET_DEFAULTS = {
     rounds: 2,
 };
 const ratchet_metricOf = (p, metric) => p.status === 'ok' && p.metrics ? p.metrics[metric] : null;
-const ratchet_signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 function base(spec, current) {
     return {
         constant: spec.name,
@@ -95095,7 +95099,7 @@ async function propose(evaluator, spec, constants, options, trainPoints) {
         return {
             ...withTrain,
             action: 'NO_SENSITIVITY',
-            reason: `moves mean nDCG@5 by ${train.range?.value.toFixed(3) ?? '0'} on train, within noise (best vs worst [${ratchet_signed(lo)}, ${ratchet_signed(hi)}])`,
+            reason: `moves mean nDCG@5 by ${train.range?.value.toFixed(3) ?? '0'} on train, within noise (best vs worst [${signed(lo)}, ${signed(hi)}])`,
         };
     }
     const means = train.values.filter((v) => v.mean !== null).map((v) => ({ value: v.value, mean: v.mean }));
@@ -95116,7 +95120,7 @@ async function propose(evaluator, spec, constants, options, trainPoints) {
                 cliff: { cliff: near, margin },
                 edgeOfGrid: train.edgeOfGrid,
                 action: 'REJECT',
-                reason: `too close to the cliff at ${near.from}→${near.to} (${near.direction} ${ratchet_signed(near.delta)}), and no value outside the margin (${margin.toPrecision(3)}) beats the current one`,
+                reason: `too close to the cliff at ${near.from}→${near.to} (${near.direction} ${signed(near.delta)}), and no value outside the margin (${margin.toPrecision(3)}) beats the current one`,
             };
         }
         cliffNote = { cliff: near, margin, shiftedFrom: candidate };
@@ -95235,17 +95239,17 @@ async function runRound(evaluator, scope, constants, options, round) {
             holmAlpha: judged.alpha,
             pValue: test.pValue,
         };
-        const level = `${(100 * (1 - judged.alpha)).toFixed(1)}% interval [${ratchet_signed(judged.interval[0])}, ${ratchet_signed(judged.interval[1])}]`;
+        const level = `${(100 * (1 - judged.alpha)).toFixed(1)}% interval [${signed(judged.interval[0])}, ${signed(judged.interval[1])}]`;
         const holmLevel = `Holm level α = ${Number(judged.alpha.toPrecision(3))}, rank ${judged.rank} of ${corrected.size}`;
         if (score.deltas === 0)
             return { ...complete, action: 'DEGENERATE', reason: 'no validation scenario could be scored' };
         if (!(delta > 0))
-            return { ...complete, action: 'REJECT', reason: `no validation improvement (${ratchet_signed(delta)})` };
+            return { ...complete, action: 'REJECT', reason: `no validation improvement (${signed(delta)})` };
         if (delta <= threshold) {
             return {
                 ...complete,
                 action: 'REJECT',
-                reason: `below the improvement threshold (${ratchet_signed(delta)} ≤ ${threshold})`,
+                reason: `below the improvement threshold (${signed(delta)} ≤ ${threshold})`,
             };
         }
         if (!judged.significant) {
@@ -95258,7 +95262,7 @@ async function runRound(evaluator, scope, constants, options, round) {
         const margin = decision.cliff
             ? ` (margin: moved from ${decision.cliff.shiftedFrom} away from the cliff at ${decision.cliff.cliff.from}→${decision.cliff.cliff.to})`
             : '';
-        return { ...complete, action: 'ACCEPT', reason: `validated: ${ratchet_signed(delta)}, ${level}${margin}` };
+        return { ...complete, action: 'ACCEPT', reason: `validated: ${signed(delta)}, ${level}${margin}` };
     });
     return { decisions: decisions.map((d) => ({ ...d, round })), trainPoints, validationPoints };
 }
@@ -96996,6 +97000,20 @@ function defaultSeeds(n = DEFAULT_SEED_COUNT, trainFraction = DEFAULT_TRAIN_FRAC
 
 
 
+/** The command line that reproduces a ratchet run, shown in every report. */
+function reproduceCommand(p) {
+    const parts = ['npx memory-ratchet ratchet'];
+    if (p.constantsPath)
+        parts.push(`--constants ${p.constantsPath}`);
+    if (p.constantsPath && p.constantsClass !== 'Defaults')
+        parts.push(`--class ${p.constantsClass}`);
+    for (const assignment of p.set ?? [])
+        parts.push(`--set ${assignment}`);
+    parts.push(`--seeds ${p.seeds}`, `--train-fraction ${p.trainFraction}`, `--threshold ${p.threshold}`);
+    parts.push(`--cliff-margin ${p.cliffMargin}`, `--alpha ${p.alpha}`, `--rounds ${p.rounds}`);
+    parts.push(p.only ? `--only ${p.only.join(',')}` : `--tier ${p.tiers.join(',')}`);
+    return parts.join(' ');
+}
 async function runRatchetJob(job, redis, clock, onProgress) {
     const scenarios = defaultSeeds(job.seeds, job.trainFraction).map(createScenario);
     const split = splitScenarios(scenarios, job.trainFraction);
@@ -97336,30 +97354,15 @@ async function acquireRedis(options = {}) {
     return embedded();
 }
 
-;// CONCATENATED MODULE: ./lib/src/report/format.js
-const fixed = (x, digits = 4) => x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits);
-const format_signed = (x, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
-const interval = (i, digits = 3) => i ? `[${i[0].toFixed(digits)}, ${i[1].toFixed(digits)}]` : '';
-const signedInterval = (i, digits = 3) => i ? `[${format_signed(i[0], digits)}, ${format_signed(i[1], digits)}]` : '';
-/** Left-aligned text columns (the last column is not padded). */
-function table(rows, indent = '  ') {
-    const widths = [];
-    for (const row of rows) {
-        for (const [i, cell] of row.entries())
-            widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    }
-    return rows.map((row) => (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).trimEnd());
-}
-
 ;// CONCATENATED MODULE: ./lib/src/report/ratchet-markdown.js
 
 /** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
 const MARKDOWN_BUDGET = 65_000;
 const escapeCell = (text) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-function ratchet_markdown_interval(d) {
+function interval(d) {
     if (!d.validationInterval || d.holmAlpha === null)
         return '';
-    return ` [${format_signed(d.validationInterval[0])}, ${format_signed(d.validationInterval[1])}]`;
+    return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}]`;
 }
 function outcome(d) {
     if (d.action === 'ACCEPT')
@@ -97372,7 +97375,7 @@ function proposalsTable(decisions) {
     const proposals = decisions.filter((d) => d.proposed !== null && (d.action === 'ACCEPT' || d.action === 'REJECT'));
     if (proposals.length === 0)
         return '_No constant has a better value on the training scenarios._';
-    const rows = proposals.map((d) => `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ' ⚠️ edge of grid' : ''} | ${d.trainDelta === null ? '' : format_signed(d.trainDelta)} | ${d.validationDelta === null ? '' : format_signed(d.validationDelta)}${ratchet_markdown_interval(d)} | ${escapeCell(outcome(d))} |`);
+    const rows = proposals.map((d) => `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ' ⚠️ edge of grid' : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${escapeCell(outcome(d))} |`);
     return [
         '| constant | current → proposed | train Δ nDCG@5 | validation Δ [Holm-corrected CI] | decision |',
         '|---|---|---|---|---|',
@@ -97389,7 +97392,7 @@ function prDeltaSection(report) {
         regresses: '🔴 regresses',
         'no measurable effect': '⚪ no measurable effect',
     };
-    const rows = report.prDelta.map((d) => `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : format_signed(d.delta)}${d.interval ? ` [${format_signed(d.interval[0])}, ${format_signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |`);
+    const rows = report.prDelta.map((d) => `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |`);
     return [
         '**This pull request’s changes** (head against base on the validation scenarios, paired):',
         '',
@@ -97693,7 +97696,18 @@ async function run() {
                 alpha: inputs.alpha,
                 rounds: RATCHET_DEFAULTS.rounds,
                 concurrency: DEFAULT_CONCURRENCY,
-                command: `npx memory-ratchet ratchet --constants ${inputs.constantsPath} --seeds ${inputs.seeds} --train-fraction ${inputs.trainFraction} --threshold ${inputs.threshold} --cliff-margin ${inputs.cliffMargin} --alpha ${inputs.alpha} ${inputs.only ? `--only ${inputs.only.join(',')}` : `--tier ${inputs.tiers.join(',')}`}`,
+                command: reproduceCommand({
+                    constantsPath: inputs.constantsPath,
+                    constantsClass: inputs.constantsClass,
+                    seeds: inputs.seeds,
+                    trainFraction: inputs.trainFraction,
+                    threshold: inputs.threshold,
+                    cliffMargin: inputs.cliffMargin,
+                    alpha: inputs.alpha,
+                    rounds: RATCHET_DEFAULTS.rounds,
+                    tiers: inputs.tiers,
+                    only: inputs.only,
+                }),
             }, redis, { ms: () => external_node_perf_hooks_.performance.now(), now: () => new Date() });
         }
         finally {

@@ -20,7 +20,7 @@ import { createGitHub, type GitHub } from './github/client.js';
 import { PermissionError } from './github/errors.js';
 import { commentAuthor, upsertStickyComment } from './github/sticky-comment.js';
 import { suggestChanges } from './github/suggestions.js';
-import { runRatchetJob } from './jobs/ratchet-job.js';
+import { reproduceCommand, runRatchetJob } from './jobs/ratchet-job.js';
 import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
 import { acquireRedis } from './redis/acquire.js';
 import { ratchetMarkdown } from './report/ratchet-markdown.js';
@@ -250,7 +250,18 @@ export async function run(): Promise<void> {
           alpha: inputs.alpha,
           rounds: RATCHET_DEFAULTS.rounds,
           concurrency: DEFAULT_CONCURRENCY,
-          command: `npx memory-ratchet ratchet --constants ${inputs.constantsPath} --seeds ${inputs.seeds} --train-fraction ${inputs.trainFraction} --threshold ${inputs.threshold} --cliff-margin ${inputs.cliffMargin} --alpha ${inputs.alpha} ${inputs.only ? `--only ${inputs.only.join(',')}` : `--tier ${inputs.tiers.join(',')}`}`,
+          command: reproduceCommand({
+            constantsPath: inputs.constantsPath,
+            constantsClass: inputs.constantsClass,
+            seeds: inputs.seeds,
+            trainFraction: inputs.trainFraction,
+            threshold: inputs.threshold,
+            cliffMargin: inputs.cliffMargin,
+            alpha: inputs.alpha,
+            rounds: RATCHET_DEFAULTS.rounds,
+            tiers: inputs.tiers,
+            only: inputs.only,
+          }),
         },
         redis,
         { ms: () => performance.now(), now: () => new Date() },

@@ -1,6 +1,6 @@
 /** The constants a command runs with: a constants file (parsed, never executed) or the registry, plus --set. */
 
-import type { ParsedConstantsFile } from '../constants/file-model.js';
+import type { ConstantsSource } from '../constants/file-model.js';
 import { parseConstantsFile } from '../constants/parse-file.js';
 import { resolveConstants } from '../constants/resolve.js';
 import { type Constants, defaultConstants, parseAssignments, withOverrides } from '../constants/values.js';
@@ -9,11 +9,7 @@ import type { CliIo } from './io.js';
 
 export interface ConstantsInput {
   readonly constants: Constants;
-  readonly file: {
-    readonly path: string;
-    readonly source: string;
-    readonly parsed: ParsedConstantsFile;
-  } | null;
+  readonly file: ConstantsSource | null;
   readonly warnings: readonly string[];
 }
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
-import { runRatchetJob } from '../jobs/ratchet-job.js';
+import { reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
 import { RATCHET_DEFAULTS } from '../ratchet/ratchet.js';
 import { ratchetMarkdown } from '../report/ratchet-markdown.js';
 import type { RatchetReport } from '../report/ratchet-report.js';
@@ -106,25 +106,6 @@ async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
   return parsed;
 }
 
-function reproduceCommand(
-  options: RatchetCliOptions,
-  parsed: Awaited<ReturnType<typeof parseRatchetOptions>>,
-): string {
-  const parts = ['npx memory-ratchet ratchet'];
-  if (options.constants) parts.push(`--constants ${options.constants}`);
-  if (options.constants && options.class !== 'Defaults') parts.push(`--class ${options.class}`);
-  for (const assignment of options.set) parts.push(`--set ${assignment}`);
-  parts.push(
-    `--seeds ${parsed.seeds}`,
-    `--train-fraction ${parsed.trainFraction}`,
-    `--threshold ${parsed.threshold}`,
-  );
-  parts.push(`--cliff-margin ${parsed.cliffMargin}`, `--alpha ${parsed.alpha}`, `--rounds ${parsed.rounds}`);
-  if (parsed.only) parts.push(`--only ${parsed.only.join(',')}`);
-  else parts.push(`--tier ${parsed.tiers.join(',')}`);
-  return parts.join(' ');
-}
-
 export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport> {
   const parsed = await parseRatchetOptions(options, io);
   if (options.diff && !options.constants) {
@@ -156,7 +137,12 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
           alpha: parsed.alpha,
           rounds: parsed.rounds,
           concurrency: parsed.concurrency,
-          command: reproduceCommand(options, parsed),
+          command: reproduceCommand({
+            constantsPath: options.constants ?? null,
+            constantsClass: options.class,
+            set: options.set,
+            ...parsed,
+          }),
         },
         redis,
         { ms: io.clock, now: io.now },

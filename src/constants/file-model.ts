@@ -56,3 +56,10 @@ export function lastAssignmentWins(
   }
   return [...last.values()].sort((a, b) => a.span.from - b.span.from);
 }
+
+/** A constants file as read: its path (as reports and diffs name it), its text and what was parsed from it. */
+export interface ConstantsSource {
+  readonly path: string;
+  readonly source: string;
+  readonly parsed: ParsedConstantsFile;
+}

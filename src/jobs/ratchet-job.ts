@@ -3,7 +3,7 @@
  * there is a base) and the ratchet on a Redis, and build the one report model.
  */
 
-import type { ParsedConstantsFile } from '../constants/file-model.js';
+import type { ConstantsSource } from '../constants/file-model.js';
 import type { ConstantSpec, Tier } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import { prDelta } from '../ratchet/pr-delta.js';
@@ -21,11 +21,7 @@ import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
 export interface RatchetJob {
   readonly constants: Constants;
   /** The constants file (path relative to the repository root), for the diff. */
-  readonly file: {
-    readonly path: string;
-    readonly source: string;
-    readonly parsed: ParsedConstantsFile;
-  } | null;
+  readonly file: ConstantsSource | null;
   readonly constantsClass: string | null;
   /** The pull request's base constants, for the PR delta. */
   readonly baseConstants: Constants | null;
@@ -41,6 +37,32 @@ export interface RatchetJob {
   readonly rounds: number;
   readonly concurrency: number;
   readonly command: string;
+}
+
+export interface ReproduceParameters {
+  readonly constantsPath: string | null;
+  readonly constantsClass: string;
+  readonly set?: readonly string[];
+  readonly seeds: number;
+  readonly trainFraction: number;
+  readonly threshold: number;
+  readonly cliffMargin: number;
+  readonly alpha: number;
+  readonly rounds: number;
+  readonly tiers: readonly Tier[];
+  readonly only: readonly string[] | null;
+}
+
+/** The command line that reproduces a ratchet run, shown in every report. */
+export function reproduceCommand(p: ReproduceParameters): string {
+  const parts = ['npx memory-ratchet ratchet'];
+  if (p.constantsPath) parts.push(`--constants ${p.constantsPath}`);
+  if (p.constantsPath && p.constantsClass !== 'Defaults') parts.push(`--class ${p.constantsClass}`);
+  for (const assignment of p.set ?? []) parts.push(`--set ${assignment}`);
+  parts.push(`--seeds ${p.seeds}`, `--train-fraction ${p.trainFraction}`, `--threshold ${p.threshold}`);
+  parts.push(`--cliff-margin ${p.cliffMargin}`, `--alpha ${p.alpha}`, `--rounds ${p.rounds}`);
+  parts.push(p.only ? `--only ${p.only.join(',')}` : `--tier ${p.tiers.join(',')}`);
+  return parts.join(' ');
 }
 
 export interface JobClock {

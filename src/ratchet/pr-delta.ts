@@ -7,6 +7,7 @@ import type { ConstantValue } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import type { Interval } from '../stats/bootstrap.js';
 import type { PointScore } from '../sweep/runner.js';
+import { signed } from '../util/numbers.js';
 import type { RatchetEvaluator } from './ratchet.js';
 import { holm, type PairedTest, pairedTest } from './statistics.js';
 
@@ -29,7 +30,6 @@ export function changedConstants(base: Constants, head: Constants): string[] {
 }
 
 const score = (p: PointScore | undefined) => (p?.status === 'ok' && p.metrics ? p.metrics['ndcg@5'] : null);
-const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 
 export async function prDelta(
   evaluator: RatchetEvaluator,

@@ -1,15 +1,12 @@
 /** The proposed-defaults diff: accepted changes rewritten into the constants file, as a unified diff. Pure. */
 import { unifiedDiff } from '../constants/diff.js';
-import type { ParsedConstantsFile } from '../constants/file-model.js';
+import type { ConstantsSource } from '../constants/file-model.js';
 import { findConstant } from '../constants/registry.js';
 import { rewriteConstants } from '../constants/rewrite.js';
 import type { ProposedDiff } from '../report/ratchet-report.js';
 import type { RatchetDecision } from './ratchet.js';
 
-export function proposedDiff(
-  decisions: readonly RatchetDecision[],
-  file: { readonly path: string; readonly source: string; readonly parsed: ParsedConstantsFile },
-): ProposedDiff {
+export function proposedDiff(decisions: readonly RatchetDecision[], file: ConstantsSource): ProposedDiff {
   const inFile = new Map(file.parsed.constants.map((c) => [findConstant(c.name)?.name ?? c.name, c]));
   const changes: Record<string, number> = {};
   const notApplicable: { constant: string; reason: string }[] = [];

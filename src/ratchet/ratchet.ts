@@ -19,6 +19,7 @@ import {
 } from '../sweep/aggregate.js';
 import { type Grid, singleGrid } from '../sweep/grid.js';
 import type { PointScore, SweepPoint } from '../sweep/runner.js';
+import { signed } from '../util/numbers.js';
 import { holm, type PairedTest, pairedTest } from './statistics.js';
 
 export type RatchetAction =
@@ -106,8 +107,6 @@ export interface RatchetOutcome {
 
 const metricOf = (p: PointScore, metric: MetricName): number | null =>
   p.status === 'ok' && p.metrics ? p.metrics[metric] : null;
-
-const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 
 function base(spec: ConstantSpec, current: ConstantValue): RatchetDecision {
   return {

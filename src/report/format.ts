@@ -4,7 +4,9 @@ import type { Interval } from '../stats/bootstrap.js';
 export const fixed = (x: number | null | undefined, digits = 4): string =>
   x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits);
 
-export const signed = (x: number, digits = 3): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+import { signed } from '../util/numbers.js';
+
+export { signed };
 
 export const interval = (i: Interval | null | undefined, digits = 3): string =>
   i ? `[${i[0].toFixed(digits)}, ${i[1].toFixed(digits)}]` : '';
