@@ -6,9 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type Constants, numberConstant } from '../constants/values.js';
+import type { Constants } from '../constants/values.js';
 import { EngineError, errorMessage } from '../errors.js';
 import * as lua from './lua.js';
+import { type GraphSettings, type StageSettings, stageSettings } from './stages.js';
 
 /** A cycle of the cyclic decay score: period and phase in seconds, amplitude in score units. */
 export type Cycle = readonly [period: number, amplitude: number, phase: number];
@@ -107,13 +108,52 @@ function registerScripts(redis: RedisClient): Promise<void> {
 }
 
 /** Numbers cross into Lua as their shortest round-trip decimal text, so no precision is lost. */
-const num = (x: number): string => String(x);
+export const num = (x: number): string => String(x);
 
 function parsePairs(reply: unknown): RankedItem[] {
   if (!Array.isArray(reply)) throw new EngineError(`unexpected script reply: ${JSON.stringify(reply)}`);
   const items: RankedItem[] = [];
   for (let i = 0; i < reply.length; i += 2) items.push({ id: String(reply[i]), score: Number(reply[i + 1]) });
   return items;
+}
+
+/** A record's cycles as the scripts read them: `period amplitude phase` joined by `;`. */
+export const encodeCycles = (cycles: readonly Cycle[] | undefined): string =>
+  (cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
+
+/** The graph writes' own checks, against the graph-stage constants they would use. */
+export function checkGraphWrite(
+  op: Extract<WriteOp, { op: 'link' | 'strengthen' | 'weakenAll' }>,
+  graph: GraphSettings,
+): void {
+  if (op.op === 'link') {
+    const w = op.weight ?? graph.initialWeight;
+    if (op.a === op.b) throw new EngineError(`link: a record cannot be linked to itself ('${op.a}')`);
+    if (w > graph.weightCap)
+      throw new EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${graph.weightCap}`);
+  } else if (op.op === 'strengthen') {
+    const d = op.delta ?? graph.delta;
+    if (!(d > 0)) throw new EngineError(`strengthen: delta must be > 0, got ${d}`);
+  } else {
+    const f = op.factor ?? graph.decayFactor;
+    if (!(f >= 0 && f <= 1)) throw new EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
+  }
+}
+
+/** Propagation must contract: each hop multiplies by at most cap × decay per hop. */
+export function checkPropagation(query: { readonly decayPerHop: number; readonly weightCap: number }): void {
+  if (query.weightCap * query.decayPerHop >= 1) {
+    throw new EngineError(
+      `propagate: CO_OCCURRENCE_WEIGHT_CAP × CO_OCCURRENCE_DECAY_PER_HOP = ${query.weightCap * query.decayPerHop} must be < 1`,
+    );
+  }
+}
+
+/** The arms of a composite query in the order its weights declare them (popoto's dict order). */
+export function armOrder(weights: Readonly<Partial<Record<ArmName, number>>>): ArmName[] {
+  const order = Object.keys(weights).filter((arm): arm is ArmName => ARM_NAMES.includes(arm as ArmName));
+  if (order.length === 0) throw new EngineError('composite: at least one arm weight is required');
+  return order;
 }
 
 export function newNamespace(): string {
@@ -123,6 +163,7 @@ export function newNamespace(): string {
 export class MemoryEngine {
   private readonly keys: readonly string[];
   private readonly coPrefix: string;
+  private readonly settings: StageSettings;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -133,6 +174,7 @@ export class MemoryEngine {
   ) {
     this.keys = lua.KEY_NAMES.map((name) => `${namespace}:${name}`);
     this.coPrefix = `${namespace}:co:`;
+    this.settings = stageSettings(constants);
   }
 
   /** Opens a run under a fresh namespace (or the given one, which must be unused). */
@@ -149,10 +191,6 @@ export class MemoryEngine {
     return engine;
   }
 
-  private c(name: string): string {
-    return num(numberConstant(this.constants, name));
-  }
-
   private async call(name: ScriptName, ...args: string[]): Promise<unknown> {
     if (this.closed) throw new EngineError(`engine ${this.namespace} is closed`);
     const fn = (this.redis as unknown as Record<ScriptName, ScriptFn>)[name];
@@ -164,26 +202,25 @@ export class MemoryEngine {
   }
 
   private decayArgs(now: number): string[] {
-    const strength = numberConstant(this.constants, 'DECAY_CONFIDENCE_MODULATION_STRENGTH');
-    const on = this.constants.DECAY_CONFIDENCE_MODULATION_ENABLED === true && strength !== 0;
-    return [num(now), this.c('DECAY_RATE'), on ? '1' : '0', num(strength), this.c('INITIAL_CONFIDENCE')];
+    const q = this.settings.query;
+    return [num(now), num(q.rate), q.modulation ? '1' : '0', num(q.strength), num(q.c0)];
   }
 
   /** The script arguments of a write: its operation name, then its arguments (validated here). */
   private writeArgs(op: WriteOp): [WriteOp['op'], ...string[]] {
+    const { records: k, graph } = this.settings;
     switch (op.op) {
       case 'save': {
         const { record } = op;
-        const cycles = (record.cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
         return [
           'save',
           record.id,
           num(record.importance),
           num(op.now),
-          this.c('WF_MIN_THRESHOLD'),
-          this.c('WF_PRIORITY_THRESHOLD'),
-          this.c('INITIAL_CONFIDENCE'),
-          cycles,
+          num(k.wfMin),
+          num(k.wfPriority),
+          num(k.c0),
+          encodeCycles(record.cycles),
           num(record.pressureRate ?? 0),
         ];
       }
@@ -195,33 +232,25 @@ export class MemoryEngine {
           op.id,
           op.outcome,
           num(op.now),
-          this.c('INITIAL_CONFIDENCE'),
-          this.c('CONFIDENCE_EVIDENCE_CAP'),
-          this.c('CONFIDENCE_EPSILON'),
-          this.c('ACTED_CONFIDENCE_SIGNAL'),
-          this.c('CONTRADICTED_CONFIDENCE_SIGNAL'),
-          this.c('ACTED_CYCLE_STRENGTHEN_FACTOR'),
-          this.c('DISMISSED_CYCLE_WEAKEN_FACTOR'),
-          this.c('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
-          this.c('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
+          num(k.c0),
+          num(k.cap),
+          num(k.eps),
+          num(k.actedSignal),
+          num(k.contradictedSignal),
+          num(k.actedFactor),
+          num(k.dismissedFactor),
+          num(k.contradictedFactor),
+          num(k.discharge),
         ];
-      case 'link': {
-        const w = op.weight ?? numberConstant(this.constants, 'CO_OCCURRENCE_INITIAL_WEIGHT');
-        const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
-        if (op.a === op.b) throw new EngineError(`link: a record cannot be linked to itself ('${op.a}')`);
-        if (w > cap) throw new EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${cap}`);
-        return ['link', op.a, op.b, num(w), num(FIXED.maxEdges)];
-      }
-      case 'strengthen': {
-        const d = op.delta ?? numberConstant(this.constants, 'delta');
-        if (!(d > 0)) throw new EngineError(`strengthen: delta must be > 0, got ${d}`);
-        return ['strengthen', op.a, op.b, num(d), this.c('CO_OCCURRENCE_WEIGHT_CAP')];
-      }
-      case 'weakenAll': {
-        const f = op.factor ?? numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_FACTOR');
-        if (!(f >= 0 && f <= 1)) throw new EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
-        return ['weakenAll', op.id, num(f)];
-      }
+      case 'link':
+        checkGraphWrite(op, graph);
+        return ['link', op.a, op.b, num(op.weight ?? graph.initialWeight), num(FIXED.maxEdges)];
+      case 'strengthen':
+        checkGraphWrite(op, graph);
+        return ['strengthen', op.a, op.b, num(op.delta ?? graph.delta), num(graph.weightCap)];
+      case 'weakenAll':
+        checkGraphWrite(op, graph);
+        return ['weakenAll', op.id, num(op.factor ?? graph.decayFactor)];
     }
   }
 
@@ -277,13 +306,8 @@ export class MemoryEngine {
 
   /** Spreading activation from `seeds` with CO_OCCURRENCE_DECAY_PER_HOP; seeds get no score. */
   async propagate(seeds: readonly string[], options: PropagateOptions = {}): Promise<Map<string, number>> {
-    const dph = numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_PER_HOP');
-    const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
-    if (cap * dph >= 1) {
-      throw new EngineError(
-        `propagate: CO_OCCURRENCE_WEIGHT_CAP × CO_OCCURRENCE_DECAY_PER_HOP = ${cap * dph} must be < 1`,
-      );
-    }
+    const { decayPerHop: dph, weightCap: cap } = this.settings.query;
+    checkPropagation(this.settings.query);
     const reply = await this.call(
       'mrPropagate',
       num(options.depth ?? FIXED.propagateDepth),
@@ -298,10 +322,7 @@ export class MemoryEngine {
 
   /** popoto's composite_score: Σ weight·arm + boost; ties by descending id; missing records dropped. */
   async composite(query: CompositeQuery): Promise<RankedItem[]> {
-    const order = Object.keys(query.weights).filter((arm): arm is ArmName =>
-      ARM_NAMES.includes(arm as ArmName),
-    );
-    if (order.length === 0) throw new EngineError('composite: at least one arm weight is required');
+    const order = armOrder(query.weights);
     const weight = (arm: ArmName): string => {
       const w = query.weights[arm];
       return w === undefined ? '' : num(w);

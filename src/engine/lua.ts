@@ -18,15 +18,29 @@
 export const KEY_NAMES = ['registry', 'records', 'decay', 'conf', 'cycles', 'pressure', 'priority'] as const;
 
 const PRELUDE = `
-local REG, REC, DECAY, CONF, CYCLES, PRESSURE, PRIORITY = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local CO_PREFIX = ARGV[1]
+local REG = KEYS[1]
+-- The state the operations act on; the single-run scripts bind them from KEYS, the fused script per state.
+local REC, DECAY, CONF, CYCLES, PRESSURE, PRIORITY, CO_PREFIX
+local function bind_keys()
+  REC, DECAY, CONF, CYCLES, PRESSURE, PRIORITY = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+  CO_PREFIX = ARGV[1]
+end
+local function use_records(prefix)
+  REC, DECAY, CONF = prefix .. ':records', prefix .. ':decay', prefix .. ':conf'
+  CYCLES, PRESSURE, PRIORITY = prefix .. ':cycles', prefix .. ':pressure', prefix .. ':priority'
+end
+local function use_graph(prefix) CO_PREFIX = prefix .. ':co:' end
 
 -- Exact decimal form of a double (17 significant digits round-trip).
 local function fmt(x) return string.format('%.17g', x) end
 -- popoto returns Lua scores through tostring, which keeps 14 significant digits.
 local function round14(x) return tonumber(tostring(x)) end
 local function emit(t) if #t > 7000 then return t end return {unpack(t)} end
-local function track(key) redis.call('SADD', REG, key) end
+-- Each key is added to the registry once per script call (SADD is idempotent; this saves the calls).
+local tracked = {}
+local function track(key)
+  if not tracked[key] then tracked[key] = true; redis.call('SADD', REG, key) end
+end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
 local function parse_conf(raw)
@@ -110,16 +124,18 @@ local function resolve_pressure(id, now)
 end
 `;
 
-/** Every write operation as a function of (argument table, offset), shared by its script and BATCH. */
+/**
+ * Every write operation as a function of its own fields and the constants of the state it writes to:
+ * K (records: wf_min, wf_priority, c0, cap, eps, acted_signal, contradicted_signal, acted_factor,
+ * dismissed_factor, contradicted_factor, discharge) for saves and outcomes. The single-run scripts, BATCH and
+ * the fused multi-variant script all call these, so every path applies the same arithmetic.
+ */
 const OPERATIONS = `
-local function op_save(A, o)
-local id, score, now = A[o + 0], tonumber(A[o + 1]), tonumber(A[o + 2])
-local wf_min, wf_priority, c0 = tonumber(A[o + 3]), tonumber(A[o + 4]), tonumber(A[o + 5])
-local declared_raw, pressure_rate = A[o + 6], tonumber(A[o + 7])
-if score < wf_min then return 'filtered' end             -- strict: score == threshold is kept
+local function op_save(id, score, now, declared_raw, pressure_rate, K)
+if score < K.wf_min then return 'filtered' end             -- strict: score == threshold is kept
 redis.call('HSET', REC, id, fmt(score)); track(REC)
 redis.call('ZADD', DECAY, fmt(now), id); track(DECAY)        -- auto_now: every save resets the decay clock
-if redis.call('HSETNX', CONF, id, fmt(c0) .. ' 0 0 0') == 1 then track(CONF) end
+if redis.call('HSETNX', CONF, id, fmt(K.c0) .. ' 0 0 0') == 1 then track(CONF) end
 -- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
 local declared = {}
 for p, a, ph in string.gmatch(declared_raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
@@ -146,46 +162,39 @@ if pressure_rate > 0 then
 else
   redis.call('HDEL', PRESSURE, id)
 end
-if score >= wf_priority then redis.call('ZADD', PRIORITY, fmt(score), id); track(PRIORITY) end
+if score >= K.wf_priority then redis.call('ZADD', PRIORITY, fmt(score), id); track(PRIORITY) end
 return 'saved'
 end
 
-local function op_touch(A, o)
-local id, now = A[o + 0], tonumber(A[o + 1])
+local function op_touch(id, now)
 if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end
 redis.call('ZADD', DECAY, fmt(now), id)
 return 'touched'
 end
 
-local function op_outcome(A, o)
-local id, outcome, now = A[o + 0], A[o + 1], tonumber(A[o + 2])
-local c0, cap, eps = tonumber(A[o + 3]), tonumber(A[o + 4]), tonumber(A[o + 5])
-local acted_signal, contradicted_signal = tonumber(A[o + 6]), tonumber(A[o + 7])
-local acted_factor, dismissed_factor, contradicted_factor = tonumber(A[o + 8]), tonumber(A[o + 9]), tonumber(A[o + 10])
-local discharge_threshold = tonumber(A[o + 11])
+local function op_outcome(id, outcome, now, K)
 if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end  -- unsaved instances are skipped
 if outcome == 'acted' then
   redis.call('ZADD', DECAY, fmt(now), id)     -- (a) touch
-  scale_cycles(id, acted_factor)              -- (c) strengthen_cycle, then resolve_pressure
+  scale_cycles(id, K.acted_factor)            -- (c) strengthen_cycle, then resolve_pressure
   resolve_pressure(id, now)
-  update_conf(id, acted_signal, c0, cap)      -- (d) confidence
+  update_conf(id, K.acted_signal, K.c0, K.cap) -- (d) confidence
 elseif outcome == 'dismissed' then
-  scale_cycles(id, dismissed_factor)          -- (b) weaken_cycle; no confidence, no decay change
+  scale_cycles(id, K.dismissed_factor)        -- (b) weaken_cycle; no confidence, no decay change
 elseif outcome == 'contradicted' then
-  scale_cycles(id, contradicted_factor)       -- (b) weaken_cycle
-  update_conf(id, contradicted_signal, c0, cap) -- (c) confidence
+  scale_cycles(id, K.contradicted_factor)     -- (b) weaken_cycle
+  update_conf(id, K.contradicted_signal, K.c0, K.cap) -- (c) confidence
   -- (d) the prediction ledger's feedback would run here, before the auto-discharge check
   local e = read_conf(id)                     -- (e) auto-discharge reads confidence after (c) and (d)
-  local c = c0
+  local c = K.c0
   if e then c = e.c end
-  if c < discharge_threshold - eps then resolve_pressure(id, now) end
+  if c < K.discharge - K.eps then resolve_pressure(id, now) end
 end
 -- 'deferred' and 'used' change only access bookkeeping, which no ranking arm here reads.
 return outcome
 end
 
-local function op_link(A, o)
-local a, b, w, max_edges = A[o + 0], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3])
+local function op_link(a, b, w, max_edges)
 local function link_one(src, dst)
   local key = CO_PREFIX .. src
   if redis.call('ZSCORE', key, dst) then return end
@@ -205,8 +214,7 @@ link_one(b, a)
 return 'linked'
 end
 
-local function op_strengthen(A, o)
-local a, b, delta, cap = A[o + 0], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3])
+local function op_strengthen(a, b, delta, cap)
 local function strengthen_one(src, dst)
   local key = CO_PREFIX .. src
   local w = tonumber(redis.call('ZSCORE', key, dst) or '0') or 0
@@ -217,8 +225,7 @@ strengthen_one(b, a)
 return 'strengthened'
 end
 
-local function op_weaken_all(A, o)
-local id, f = A[o + 0], tonumber(A[o + 1])
+local function op_weaken_all(id, f)
 local key = CO_PREFIX .. id
 if f == 0 then redis.call('DEL', key) return 'weakened' end
 local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
@@ -228,11 +235,44 @@ for i = 1, #raw, 2 do
 end
 return 'weakened'
 end
+
+-- The record-state constants K as the single-run scripts pass them (ARGV from \`first\`).
+local function save_constants(A, first)
+  return {wf_min = tonumber(A[first]), wf_priority = tonumber(A[first + 1]), c0 = tonumber(A[first + 2])}
+end
+local function outcome_constants(A, first)
+  return {
+    c0 = tonumber(A[first]), cap = tonumber(A[first + 1]), eps = tonumber(A[first + 2]),
+    acted_signal = tonumber(A[first + 3]), contradicted_signal = tonumber(A[first + 4]),
+    acted_factor = tonumber(A[first + 5]), dismissed_factor = tonumber(A[first + 6]),
+    contradicted_factor = tonumber(A[first + 7]), discharge = tonumber(A[first + 8]),
+  }
+end
+
+-- A single-run operation from its ARGV fields (the layout MemoryEngine sends), starting at \`o\`.
+local function run_single(name, A, o)
+  if name == 'save' then
+    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), A[o + 6], tonumber(A[o + 7]), save_constants(A, o + 3))
+  elseif name == 'touch' then
+    return op_touch(A[o], tonumber(A[o + 1]))
+  elseif name == 'outcome' then
+    return op_outcome(A[o], A[o + 1], tonumber(A[o + 2]), outcome_constants(A, o + 3))
+  elseif name == 'link' then
+    return op_link(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]))
+  elseif name == 'strengthen' then
+    return op_strengthen(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]))
+  elseif name == 'weakenAll' then
+    return op_weaken_all(A[o], tonumber(A[o + 1]))
+  end
+  return redis.error_reply('unknown operation ' .. tostring(name))
+end
 `;
 
 /**
- * The cyclic decay score S(m) of engine-semantics §1.2 and §2.2, rounded to 14 significant digits.
- * ARGV from `first`: now, rate, modulation on (1/0), strength, c0.
+ * Reading and ranking, shared by the single-run scripts and the fused one. A record state is read once
+ * (`read_records`): every hash parsed into Lua values, so scoring it under several decay settings parses
+ * nothing twice. The cyclic decay score S(m) is engine-semantics §1.2 and §2.2, rounded to 14 significant
+ * digits. P: now, r (rate), mod (modulation on), s (strength), c0.
  */
 const SCORING = `
 local function decay_params(first)
@@ -242,47 +282,154 @@ local function decay_params(first)
   }
 end
 
--- The whole hash as a Lua table (one call instead of one per member).
-local function load_hash(key)
-  local raw = redis.call('HGETALL', key)
-  local t = {}
-  for i = 1, #raw, 2 do t[raw[i]] = raw[i + 1] end
-  return t
+local function pairs_of(raw)
+  local list = {}
+  for i = 1, #raw, 2 do list[#list + 1] = {raw[i], raw[i + 1]} end
+  return list
 end
 
-local function cyclic_score(id, ts, P, H)
+-- The bound record state as Lua values: the decay index in index order, each record's base score, clamped
+-- confidence (nil when absent), cycles and pressure, and the confidence and priority arms' members.
+local function read_records()
+  local S = {index = {}, base = {}, conf = {}, cycles = {}, pressure = {}, conf_arm = {}, priority = {}}
+  for _, kv in ipairs(pairs_of(redis.call('HGETALL', REC))) do S.base[kv[1]] = tonumber(kv[2] or '') or 1.0 end
+  for _, kv in ipairs(pairs_of(redis.call('HGETALL', CONF))) do
+    local e = parse_conf(kv[2])
+    if e and e.c then S.conf[kv[1]] = clamp01(e.c) end
+    S.conf_arm[#S.conf_arm + 1] = {kv[1], tonumber(string.match(kv[2], '^(%S+)'))}
+  end
+  for _, kv in ipairs(pairs_of(redis.call('HGETALL', CYCLES))) do S.cycles[kv[1]] = parse_cycles(kv[2]) end
+  for _, kv in ipairs(pairs_of(redis.call('HGETALL', PRESSURE))) do S.pressure[kv[1]] = parse_pressure(kv[2]) end
+  for _, kv in ipairs(pairs_of(redis.call('ZRANGE', DECAY, 0, -1, 'WITHSCORES'))) do
+    S.index[#S.index + 1] = {kv[1], tonumber(kv[2])}
+  end
+  for _, kv in ipairs(pairs_of(redis.call('ZRANGE', PRIORITY, 0, -1, 'WITHSCORES'))) do
+    S.priority[#S.priority + 1] = {kv[1], tonumber(kv[2])}
+  end
+  return S
+end
+
+local function cyclic_score(id, ts, P, S)
   local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
-  local b = tonumber(H.records[id] or '') or 1.0
+  local b = S.base[id] or 1.0
   local d = b * t ^ (-P.r)
   if P.mod then
-    local e = parse_conf(H.conf[id])
-    local c = P.c0
-    if e and e.c then c = clamp01(e.c) end
+    local c = S.conf[id] or P.c0
     local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
     d = d * math.max(t, 1) ^ (-(reff - P.r))
   end
-  local cycles = parse_cycles(H.cycles[id])
+  local cycles = S.cycles[id] or {}
   for i = 1, #cycles do
     local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
     if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
   end
-  local p = parse_pressure(H.pressure[id])
+  local p = S.pressure[id]
   if p and p.rate > 0 then d = d + p.rate * math.max(0, (P.now - p.last) / 86400) end
   return round14(d)
 end
 
 -- Every member of the decay index with its score, in index order.
-local function all_scores(P)
-  local H = {records = load_hash(REC), conf = load_hash(CONF), cycles = load_hash(CYCLES), pressure = load_hash(PRESSURE)}
-  local raw = redis.call('ZRANGE', DECAY, 0, -1, 'WITHSCORES')
+local function decay_scores(S, P)
   local out = {}
-  for i = 1, #raw, 2 do out[#out + 1] = {raw[i], cyclic_score(raw[i], tonumber(raw[i + 1]), P, H)} end
+  for i = 1, #S.index do out[i] = {S.index[i][1], cyclic_score(S.index[i][1], S.index[i][2], P, S)} end
   return out
+end
+
+-- popoto's top_by_decay: descending score, ties by ascending id.
+local function top_by_decay(scores, limit)
+  local sorted = {}
+  for i = 1, #scores do sorted[i] = scores[i] end
+  table.sort(sorted, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] < y[1] end)
+  local out = {}
+  for i = 1, math.min(limit, #sorted) do out[i] = sorted[i] end
+  return out
+end
+
+-- popoto's composite_score: Σ w·arm in the declared arm order, then the co-occurrence boost (weight 1.0,
+-- a list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records
+-- that do not exist are dropped (hydration). \`decay\` is a thunk, so arms that are not asked for cost nothing.
+local function composite_rank(S, P, decay, weights, arm_order, boost, limit)
+  local acc, seen = {}, {}
+  local function add(id, v)
+    if v ~= v then v = 0 end   -- ZUNIONSTORE turns NaN products into 0
+    if seen[id] then acc[id] = acc[id] + v else seen[id] = true; acc[id] = v end
+  end
+  for arm in string.gmatch(arm_order, '[^,]+') do
+    local w = weights[arm]
+    if arm == 'decay' then
+      local scores = decay()
+      for i = 1, #scores do add(scores[i][1], w * scores[i][2]) end
+    elseif arm == 'confidence' then
+      for i = 1, #S.conf_arm do add(S.conf_arm[i][1], w * (S.conf_arm[i][2] or P.c0)) end
+    elseif arm == 'priority' then
+      for i = 1, #S.priority do add(S.priority[i][1], w * S.priority[i][2]) end
+    end
+  end
+  for i = 1, #boost do add(boost[i][1], boost[i][2]) end
+  local ids = {}
+  for id in pairs(seen) do ids[#ids + 1] = id end
+  table.sort(ids, function(x, y) if acc[x] ~= acc[y] then return acc[x] > acc[y] end return x > y end)
+  local out = {}
+  for i = 1, math.min(limit, #ids) do
+    if S.base[ids[i]] ~= nil then out[#out + 1] = {ids[i], acc[ids[i]]} end
+  end
+  return out
+end
+
+-- Breadth-first spreading activation over the bound graph from the seeds (which get no score). Returns
+-- {id, score} sorted by id, scores rounded to 14 significant digits.
+local function propagate(seeds, depth, dph, threshold, cap, max_edges)
+  local is_seed, result, order = {}, {}, {}
+  for i = 1, #seeds do is_seed[seeds[i]] = true end
+  if #seeds == 0 then return {} end
+  if depth == 0 then
+    for i = 1, #seeds do order[#order + 1] = seeds[i]; result[seeds[i]] = 1.0 end
+  else
+    local queue, head, visited = {}, 1, {}
+    for i = 1, #seeds do queue[#queue + 1] = {seeds[i], 1.0, 0} end
+    while head <= #queue do
+      local node = queue[head]; head = head + 1
+      local pk, w, d = node[1], node[2], node[3]
+      if not (visited[pk] and visited[pk] >= w) then
+        visited[pk] = w
+        if d < depth then
+          -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order)
+          local raw = redis.call('ZRANGE', CO_PREFIX .. pk, 0, -1, 'WITHSCORES')
+          local edges = {}
+          for i = 1, #raw, 2 do edges[#edges + 1] = {raw[i], tonumber(raw[i + 1])} end
+          table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
+          for i = 1, math.min(#edges, max_edges) do
+            local nbr = edges[i][1]
+            local p = w * dph * math.min(edges[i][2], cap)
+            if p >= threshold then
+              if result[nbr] == nil then order[#order + 1] = nbr end
+              if result[nbr] == nil or p > result[nbr] then result[nbr] = p end
+              queue[#queue + 1] = {nbr, p, d + 1}
+            end
+          end
+        end
+      end
+    end
+  end
+  local ids = {}
+  for i = 1, #order do if not is_seed[order[i]] then ids[#ids + 1] = order[i] end end
+  table.sort(ids)
+  local out = {}
+  for i = 1, #ids do out[i] = {ids[i], round14(result[ids[i]])} end
+  return out
+end
+
+-- A ranked list as the flat [id, score, …] reply, scores in exact decimal form.
+local function flat(list)
+  local out = {}
+  for i = 1, #list do out[#out + 1] = list[i][1]; out[#out + 1] = fmt(list[i][2]) end
+  return emit(out)
 end
 `;
 
+/** A single-run script: its state is the seven KEYS of one namespace (and ARGV[1], the graph prefix). */
 function script(body: string, withScoring = false): string {
-  return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}\n${body}`;
+  return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}\nbind_keys()\n${body}`;
 }
 
 /**
@@ -290,12 +437,12 @@ function script(body: string, withScoring = false): string {
  * Returns 'filtered' when the write filter rejects it (nothing is written), else 'saved'.
  */
 export const SAVE = script(`
-return op_save(ARGV, 2)
+return run_single('save', ARGV, 2)
 `);
 
 /** touch(id, now): 'missing' for a record that was never saved. */
 export const TOUCH = script(`
-return op_touch(ARGV, 2)
+return run_single('touch', ARGV, 2)
 `);
 
 /**
@@ -303,71 +450,36 @@ return op_touch(ARGV, 2)
  * contradictedFactor, autoDischargeThreshold): ObservationProtocol effects in popoto's order.
  */
 export const OUTCOME = script(`
-return op_outcome(ARGV, 2)
+return run_single('outcome', ARGV, 2)
 `);
 
 /** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */
 export const LINK = script(`
-return op_link(ARGV, 2)
+return run_single('link', ARGV, 2)
 `);
 
 /** strengthen(a, b, delta, cap): w' = min((w or 0) + delta, cap) both ways; creates missing edges. */
 export const STRENGTHEN = script(`
-return op_strengthen(ARGV, 2)
+return run_single('strengthen', ARGV, 2)
 `);
 
 /** weakenAll(id, factor): out-edges of id only; w' = w·f, removed below 0.001; factor 0 deletes the set. */
 export const WEAKEN_ALL = script(`
-return op_weaken_all(ARGV, 2)
+return run_single('weakenAll', ARGV, 2)
 `);
 
 /**
  * propagate(depth, decayPerHop, threshold, cap, maxEdges, seed...): breadth-first spreading activation.
  * Returns a flat [id, score, …] list sorted by id; scores rounded to 14 significant digits.
  */
-export const PROPAGATE = script(`
-local depth, dph, threshold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local cap, max_edges = tonumber(ARGV[5]), tonumber(ARGV[6])
-local seeds, is_seed = {}, {}
-for i = 7, #ARGV do seeds[#seeds + 1] = ARGV[i]; is_seed[ARGV[i]] = true end
-local result, order = {}, {}
-if #seeds == 0 then return {} end
-if depth == 0 then
-  for i = 1, #seeds do order[#order + 1] = seeds[i]; result[seeds[i]] = 1.0 end
-else
-  local queue, head, visited = {}, 1, {}
-  for i = 1, #seeds do queue[#queue + 1] = {seeds[i], 1.0, 0} end
-  while head <= #queue do
-    local node = queue[head]; head = head + 1
-    local pk, w, d = node[1], node[2], node[3]
-    if not (visited[pk] and visited[pk] >= w) then
-      visited[pk] = w
-      if d < depth then
-        -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order)
-        local raw = redis.call('ZRANGE', CO_PREFIX .. pk, 0, -1, 'WITHSCORES')
-        local edges = {}
-        for i = 1, #raw, 2 do edges[#edges + 1] = {raw[i], tonumber(raw[i + 1])} end
-        table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
-        for i = 1, math.min(#edges, max_edges) do
-          local nbr = edges[i][1]
-          local p = w * dph * math.min(edges[i][2], cap)
-          if p >= threshold then
-            if result[nbr] == nil then order[#order + 1] = nbr end
-            if result[nbr] == nil or p > result[nbr] then result[nbr] = p end
-            queue[#queue + 1] = {nbr, p, d + 1}
-          end
-        end
-      end
-    end
-  end
-end
-local ids = {}
-for i = 1, #order do if not is_seed[order[i]] then ids[#ids + 1] = order[i] end end
-table.sort(ids)
-local out = {}
-for i = 1, #ids do out[#out + 1] = ids[i]; out[#out + 1] = fmt(round14(result[ids[i]])) end
-return emit(out)
-`);
+export const PROPAGATE = script(
+  `
+local seeds = {}
+for i = 7, #ARGV do seeds[#seeds + 1] = ARGV[i] end
+return flat(propagate(seeds, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])))
+`,
+  true,
+);
 
 /**
  * composite(limit, now, rate, mod, s, c0, wDecay|'' , wConf|'', wPriority|'', order "decay,confidence,…",
@@ -377,40 +489,12 @@ return emit(out)
  */
 export const COMPOSITE = script(
   `
-local limit = tonumber(ARGV[2])
 local P = decay_params(3)
+local S = read_records()
 local weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])}
-local arm_order = ARGV[11]
-local acc, seen = {}, {}
-local function add(id, v)
-  if v ~= v then v = 0 end   -- ZUNIONSTORE turns NaN products into 0
-  if seen[id] then acc[id] = acc[id] + v else seen[id] = true; acc[id] = v end
-end
-for arm in string.gmatch(arm_order, '[^,]+') do
-  local w = weights[arm]
-  if arm == 'decay' then
-    local scores = all_scores(P)
-    for i = 1, #scores do add(scores[i][1], w * scores[i][2]) end
-  elseif arm == 'confidence' then
-    local raw = redis.call('HGETALL', CONF)
-    for i = 1, #raw, 2 do
-      local c = tonumber(string.match(raw[i + 1], '^(%S+)')) or P.c0
-      add(raw[i], w * c)
-    end
-  elseif arm == 'priority' then
-    local raw = redis.call('ZRANGE', PRIORITY, 0, -1, 'WITHSCORES')
-    for i = 1, #raw, 2 do add(raw[i], w * tonumber(raw[i + 1])) end
-  end
-end
-for i = 12, #ARGV, 2 do add(ARGV[i], tonumber(ARGV[i + 1])) end  -- co-occurrence boost, weight 1.0
-local ids = {}
-for id in pairs(seen) do ids[#ids + 1] = id end
-table.sort(ids, function(x, y) if acc[x] ~= acc[y] then return acc[x] > acc[y] end return x > y end)
-local out = {}
-for i = 1, math.min(limit, #ids) do
-  if redis.call('HEXISTS', REC, ids[i]) == 1 then out[#out + 1] = ids[i]; out[#out + 1] = fmt(acc[ids[i]]) end
-end
-return emit(out)
+local boost = {}
+for i = 12, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
+return flat(composite_rank(S, P, function() return decay_scores(S, P) end, weights, ARGV[11], boost, tonumber(ARGV[2])))
 `,
   true,
 );
@@ -418,13 +502,8 @@ return emit(out)
 /** topByDecay(limit, now, rate, mod, s, c0): descending cyclic decay score, ties by ascending id. */
 export const TOP_BY_DECAY = script(
   `
-local limit = tonumber(ARGV[2])
 local P = decay_params(3)
-local scores = all_scores(P)
-table.sort(scores, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] < y[1] end)
-local out = {}
-for i = 1, math.min(limit, #scores) do out[#out + 1] = scores[i][1]; out[#out + 1] = fmt(scores[i][2]) end
-return emit(out)
+return flat(top_by_decay(decay_scores(read_records(), P), tonumber(ARGV[2])))
 `,
   true,
 );
@@ -436,16 +515,149 @@ return emit(out)
  */
 export const BATCH = script(`
 local ARITY = {save = 8, touch = 2, outcome = 12, link = 4, strengthen = 4, weakenAll = 2}
-local RUN = {save = op_save, touch = op_touch, outcome = op_outcome, link = op_link, strengthen = op_strengthen, weakenAll = op_weaken_all}
 local saves = {}
 local i = 2
 while i <= #ARGV do
   local name = ARGV[i]
-  local run = RUN[name]
-  if not run then return redis.error_reply('unknown batch operation ' .. tostring(name)) end
-  local result = run(ARGV, i + 1)
+  if not ARITY[name] then return redis.error_reply('unknown batch operation ' .. tostring(name)) end
+  local result = run_single(name, ARGV, i + 1)
   if name == 'save' then saves[#saves + 1] = result end
   i = i + 1 + ARITY[name]
 end
 return emit(saves)
 `);
+
+/**
+ * The fused multi-variant evaluation: one scenario segment (the writes up to a barrier, then the queries
+ * asked there) for every constants variant a round needs, in one call. Record states and co-occurrence
+ * graphs live in disjoint keys, so each distinct set of record-stage constants builds one record state
+ * (`<base>:r<i>:records` …) and each distinct set of graph-stage constants one graph (`<base>:g<j>:co:<id>`);
+ * the writes are shipped once and applied to each. Then every query variant (a record state, a graph and the
+ * query-time constants) is answered, reading each record state once, scoring it once per distinct decay
+ * setting and propagating once per distinct graph setting. Later segments continue the same states.
+ *
+ * KEYS[1] = the registry. ARGV (counts before each list):
+ *   base prefix;
+ *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) |
+ *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
+ *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
+ *        dismissedFactor, contradictedFactor, discharge;
+ *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
+ *   queries: method ('composite'|'topByDecay'), limit, wDecay|'', wConf|'', wPriority|'', order, now,
+ *        seed count, seeds…;
+ *   variants: record index, graph index, rate, mod (1/0), strength, c0, decayPerHop, weightCap, depth,
+ *        threshold, maxEdges.
+ * Returns one string: for each variant, for each query, `<n>|` then n items `<byte length>:<id><score>;`.
+ */
+export const EVALUATE_VARIANTS = `${PRELUDE}${OPERATIONS}${SCORING}
+local cursor = 1
+local function take() local v = ARGV[cursor]; cursor = cursor + 1; return v end
+local function take_number() return tonumber(take()) end
+local base = take()
+
+local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 3}
+local record_ops, graph_ops = {}, {}
+for _ = 1, take_number() do
+  local name = take()
+  local arity = ARITY[name]
+  if not arity then return redis.error_reply('unknown operation ' .. tostring(name)) end
+  local f = {}
+  for k = 1, arity do f[k] = take() end
+  if name == 'save' then
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3]), f[4], tonumber(f[5])}
+  elseif name == 'touch' then
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2])}
+  elseif name == 'outcome' then
+    record_ops[#record_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
+  else
+    graph_ops[#graph_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
+  end
+end
+
+for _ = 1, take_number() do
+  local index = take()
+  local K = {
+    wf_min = take_number(), wf_priority = take_number(), c0 = take_number(), cap = take_number(),
+    eps = take_number(), acted_signal = take_number(), contradicted_signal = take_number(),
+    acted_factor = take_number(), dismissed_factor = take_number(), contradicted_factor = take_number(),
+    discharge = take_number(),
+  }
+  use_records(base .. ':r' .. index)
+  for i = 1, #record_ops do
+    local op = record_ops[i]
+    if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], K)
+    elseif op[1] == 'touch' then op_touch(op[2], op[3])
+    else op_outcome(op[2], op[3], op[4], K) end
+  end
+end
+
+for _ = 1, take_number() do
+  local index = take()
+  local weight, cap, delta, factor, max_edges = take_number(), take_number(), take_number(), take_number(), take_number()
+  use_graph(base .. ':g' .. index)
+  for i = 1, #graph_ops do
+    local op = graph_ops[i]
+    if op[1] == 'link' then op_link(op[2], op[3], op[4] or weight, max_edges)
+    elseif op[1] == 'strengthen' then op_strengthen(op[2], op[3], op[4] or delta, cap)
+    else op_weaken_all(op[2], op[4] or factor) end
+  end
+end
+
+local queries = {}
+for q = 1, take_number() do
+  local query = {
+    method = take(), limit = take_number(),
+    weights = {decay = take_number(), confidence = take_number(), priority = take_number()},
+    order = take(), now = take(), seeds = {},
+  }
+  for k = 1, take_number() do query.seeds[k] = take() end
+  queries[q] = query
+end
+
+local states, scored, boosts = {}, {}, {}
+local out = {}
+for _ = 1, take_number() do
+  local r, g = take(), take()
+  local rate, mod, strength, c0 = take(), take(), take(), take()
+  local dph, cap, depth, threshold, max_edges = take(), take(), take(), take(), take()
+  if not states[r] then use_records(base .. ':r' .. r); states[r] = read_records() end
+  local S = states[r]
+  for q = 1, #queries do
+    local query = queries[q]
+    local P = {now = tonumber(query.now), r = tonumber(rate), mod = mod == '1', s = tonumber(strength), c0 = tonumber(c0)}
+    local decay_key = table.concat({r, query.now, rate, mod, strength, c0}, '|')
+    local function decay()
+      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P) end
+      return scored[decay_key]
+    end
+    local ranked
+    if query.method == 'topByDecay' then
+      ranked = top_by_decay(decay(), query.limit)
+    else
+      local boost = {}
+      if #query.seeds > 0 then
+        local boost_key = table.concat({g, q, dph, cap, depth, threshold, max_edges}, '|')
+        if not boosts[boost_key] then
+          use_graph(base .. ':g' .. g)
+          boosts[boost_key] = propagate(query.seeds, tonumber(depth), tonumber(dph), tonumber(threshold), tonumber(cap), tonumber(max_edges))
+        end
+        boost = boosts[boost_key]
+      end
+      ranked = composite_rank(S, P, decay, query.weights, query.order, boost, query.limit)
+    end
+    out[#out + 1] = #ranked .. '|'
+    for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] .. fmt(ranked[i][2]) .. ';' end
+  end
+end
+return table.concat(out)
+`;
+
+/** Deletes every key the registry (KEYS[1]) lists, then the registry itself; returns how many keys went. */
+export const DROP_REGISTERED = `
+local keys = redis.call('SMEMBERS', KEYS[1])
+for i = 1, #keys, 500 do
+  redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys)))
+end
+redis.call('DEL', KEYS[1])
+return #keys
+`;

@@ -1,0 +1,88 @@
+/**
+ * The constants the engine reads, split by the stage that reads them: the record state (saves, touches,
+ * outcomes), the co-occurrence graph (link, strengthen, weakenAll) and the query (decay scoring,
+ * propagation). The two states live in disjoint keys, so a scenario needs one record state per distinct
+ * record-stage setting and one graph per distinct graph-stage setting, whatever the query-time constants.
+ * Derived from the same reads the engine makes, so no constant can be put in the wrong stage. Pure.
+ */
+import { type Constants, numberConstant } from '../constants/values.js';
+
+export interface RecordSettings {
+  readonly wfMin: number;
+  readonly wfPriority: number;
+  readonly c0: number;
+  readonly cap: number;
+  readonly eps: number;
+  readonly actedSignal: number;
+  readonly contradictedSignal: number;
+  readonly actedFactor: number;
+  readonly dismissedFactor: number;
+  readonly contradictedFactor: number;
+  readonly discharge: number;
+}
+
+export interface GraphSettings {
+  readonly initialWeight: number;
+  readonly weightCap: number;
+  readonly delta: number;
+  readonly decayFactor: number;
+}
+
+export interface QuerySettings {
+  readonly rate: number;
+  readonly modulation: boolean;
+  readonly strength: number;
+  readonly c0: number;
+  readonly decayPerHop: number;
+  readonly weightCap: number;
+}
+
+export interface StageSettings {
+  readonly records: RecordSettings;
+  readonly graph: GraphSettings;
+  readonly query: QuerySettings;
+}
+
+export function stageSettings(constants: Constants): StageSettings {
+  const n = (name: string) => numberConstant(constants, name);
+  const strength = n('DECAY_CONFIDENCE_MODULATION_STRENGTH');
+  return {
+    records: {
+      wfMin: n('WF_MIN_THRESHOLD'),
+      wfPriority: n('WF_PRIORITY_THRESHOLD'),
+      c0: n('INITIAL_CONFIDENCE'),
+      cap: n('CONFIDENCE_EVIDENCE_CAP'),
+      eps: n('CONFIDENCE_EPSILON'),
+      actedSignal: n('ACTED_CONFIDENCE_SIGNAL'),
+      contradictedSignal: n('CONTRADICTED_CONFIDENCE_SIGNAL'),
+      actedFactor: n('ACTED_CYCLE_STRENGTHEN_FACTOR'),
+      dismissedFactor: n('DISMISSED_CYCLE_WEAKEN_FACTOR'),
+      contradictedFactor: n('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
+      discharge: n('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
+    },
+    graph: {
+      initialWeight: n('CO_OCCURRENCE_INITIAL_WEIGHT'),
+      weightCap: n('CO_OCCURRENCE_WEIGHT_CAP'),
+      delta: n('delta'),
+      decayFactor: n('CO_OCCURRENCE_DECAY_FACTOR'),
+    },
+    query: {
+      rate: n('DECAY_RATE'),
+      // Modulation with strength 0 is the identity; the engine switches it off rather than computing it.
+      modulation: constants.DECAY_CONFIDENCE_MODULATION_ENABLED === true && strength !== 0,
+      strength,
+      c0: n('INITIAL_CONFIDENCE'),
+      decayPerHop: n('CO_OCCURRENCE_DECAY_PER_HOP'),
+      weightCap: n('CO_OCCURRENCE_WEIGHT_CAP'),
+    },
+  };
+}
+
+/** A stage's settings as a stable text key (values in declaration order, shortest round-trip form). */
+export const settingsKey = (settings: RecordSettings | GraphSettings | QuerySettings): string =>
+  Object.values(settings).map(String).join(',');
+
+/** Everything the engine reads of `constants`: two constants objects with the same key score the same. */
+export function engineKey(settings: StageSettings): string {
+  return `${settingsKey(settings.records)}/${settingsKey(settings.graph)}/${settingsKey(settings.query)}`;
+}
