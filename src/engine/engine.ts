@@ -63,12 +63,13 @@ export const FIXED = {
   propagateThreshold: 0.01,
 } as const;
 
-/** The subset of an ioredis client the engine uses; ioredis-mock provides it too. */
+/** The subset of an ioredis client the engine uses; ioredis-mock and ioredis's Cluster provide it too. */
 export type RedisClient = Pick<Redis, 'defineCommand' | 'script' | 'exists' | 'smembers' | 'del'>;
 
 type ScriptFn = (...args: string[]) => Promise<unknown>;
 
-const SCRIPTS = {
+/** Scripts over one namespace's seven keys (the single-run engine). */
+const RUN_SCRIPTS = {
   mrSave: lua.SAVE,
   mrTouch: lua.TOUCH,
   mrOutcome: lua.OUTCOME,
@@ -80,22 +81,47 @@ const SCRIPTS = {
   mrTopByDecay: lua.TOP_BY_DECAY,
   mrBatch: lua.BATCH,
 } as const;
-type ScriptName = keyof typeof SCRIPTS;
+/** Scripts over one registry key (the fused evaluation and its cleanup). */
+const REGISTRY_SCRIPTS = {
+  mrEvaluateVariants: lua.EVALUATE_VARIANTS,
+  mrDropRegistered: lua.DROP_REGISTERED,
+} as const;
+type ScriptName = keyof typeof RUN_SCRIPTS;
+export type RegistryScriptName = keyof typeof REGISTRY_SCRIPTS;
+
+/** Every script's source, for the engine version that points are keyed by. */
+export const SCRIPT_SOURCES: readonly string[] = [
+  ...Object.values(RUN_SCRIPTS),
+  ...Object.values(REGISTRY_SCRIPTS),
+];
 
 const registered = new WeakMap<object, Promise<void>>();
 
+interface ClusterLike {
+  nodes(role: 'master'): { script(command: 'LOAD', source: string): Promise<unknown> }[];
+}
+const isCluster = (redis: object): redis is ClusterLike =>
+  typeof (redis as { nodes?: unknown }).nodes === 'function';
+
 /**
  * Registers the scripts once per client (EVALSHA, reloaded automatically after a SCRIPT FLUSH) and loads
- * them into the server before first use. Writes are pipelined, and a NOSCRIPT retry would be sent after
- * commands queued behind it, reordering them; loading first keeps every command in the order sent.
+ * them into the server before first use: on a cluster, into every master. Writes are pipelined, and a
+ * NOSCRIPT retry would be sent after commands queued behind it, reordering them; loading first keeps every
+ * command in the order sent.
  */
-function registerScripts(redis: RedisClient): Promise<void> {
+export function registerScripts(redis: RedisClient): Promise<void> {
   let ready = registered.get(redis);
   if (!ready) {
-    for (const [name, source] of Object.entries(SCRIPTS)) {
+    for (const [name, source] of Object.entries(RUN_SCRIPTS)) {
       redis.defineCommand(name, { numberOfKeys: lua.KEY_NAMES.length, lua: source });
     }
-    ready = Promise.all(Object.values(SCRIPTS).map(async (source) => redis.script('LOAD', source))).then(
+    for (const [name, source] of Object.entries(REGISTRY_SCRIPTS)) {
+      redis.defineCommand(name, { numberOfKeys: 1, lua: source });
+    }
+    const servers = isCluster(redis) ? redis.nodes('master') : [redis];
+    ready = Promise.all(
+      servers.flatMap((server) => SCRIPT_SOURCES.map(async (source) => server.script('LOAD', source))),
+    ).then(
       () => undefined,
       (error: unknown) => {
         // The embedded emulator has no SCRIPT command and no script cache to miss.

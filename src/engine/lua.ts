@@ -555,7 +555,7 @@ local function take() local v = ARGV[cursor]; cursor = cursor + 1; return v end
 local function take_number() return tonumber(take()) end
 local base = take()
 
-local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 3}
+local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 2}
 local record_ops, graph_ops = {}, {}
 for _ = 1, take_number() do
   local name = take()
@@ -569,6 +569,8 @@ for _ = 1, take_number() do
     record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2])}
   elseif name == 'outcome' then
     record_ops[#record_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
+  elseif name == 'weakenAll' then
+    graph_ops[#graph_ops + 1] = {name, f[1], nil, tonumber(f[2])}
   else
     graph_ops[#graph_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
   end

@@ -1,0 +1,219 @@
+/**
+ * A fused run: one scenario evaluated under many constants variants at once, in one namespace. Each
+ * distinct record-stage setting gets one record state and each distinct graph-stage setting one graph; the
+ * writes of a segment are shipped once and applied to every state, then every variant's queries are
+ * answered in the same script call (see EVALUATE_VARIANTS). Scores are computed by the same Lua functions as
+ * the single-run engine, so every ranking is the one a replay of that variant alone gives.
+ */
+import { EngineError, errorMessage } from '../errors.js';
+import {
+  type ArmName,
+  armOrder,
+  encodeCycles,
+  FIXED,
+  newNamespace,
+  num,
+  type RankedItem,
+  type RedisClient,
+  type RegistryScriptName,
+  registerScripts,
+  type WriteOp,
+} from './engine.js';
+import type { GraphSettings, QuerySettings, RecordSettings } from './stages.js';
+
+export interface FusedQuery {
+  readonly method: 'composite' | 'topByDecay';
+  /** How many to rank (the caller's limit plus its exclusions). */
+  readonly limit: number;
+  readonly weights: Readonly<Partial<Record<ArmName, number>>>;
+  /** Simulated epoch seconds. */
+  readonly now: number;
+  /** The records whose co-occurrence neighbours are boosted (composite only). */
+  readonly boostFrom: readonly string[];
+}
+
+export interface FusedVariant {
+  /** Index into the record states. */
+  readonly records: number;
+  /** Index into the graphs. */
+  readonly graph: number;
+  readonly query: QuerySettings;
+}
+
+export interface FusedSegment {
+  readonly writes: readonly WriteOp[];
+  readonly queries: readonly FusedQuery[];
+}
+
+type ScriptFn = (...args: string[]) => Promise<unknown>;
+
+function opFields(op: WriteOp): string[] {
+  switch (op.op) {
+    case 'save':
+      return [
+        'save',
+        op.record.id,
+        num(op.record.importance),
+        num(op.now),
+        encodeCycles(op.record.cycles),
+        num(op.record.pressureRate ?? 0),
+      ];
+    case 'touch':
+      return ['touch', op.id, num(op.now)];
+    case 'outcome':
+      return ['outcome', op.id, op.outcome, num(op.now)];
+    case 'link':
+      return ['link', op.a, op.b, op.weight === undefined ? '' : num(op.weight)];
+    case 'strengthen':
+      return ['strengthen', op.a, op.b, op.delta === undefined ? '' : num(op.delta)];
+    case 'weakenAll':
+      return ['weakenAll', op.id, op.factor === undefined ? '' : num(op.factor)];
+  }
+}
+
+const recordFields = (k: RecordSettings): string[] =>
+  [
+    k.wfMin,
+    k.wfPriority,
+    k.c0,
+    k.cap,
+    k.eps,
+    k.actedSignal,
+    k.contradictedSignal,
+    k.actedFactor,
+    k.dismissedFactor,
+    k.contradictedFactor,
+    k.discharge,
+  ].map(num);
+
+const graphFields = (g: GraphSettings): string[] =>
+  [g.initialWeight, g.weightCap, g.delta, g.decayFactor, FIXED.maxEdges].map(num);
+
+function queryFields(query: FusedQuery): string[] {
+  const weight = (arm: ArmName) => {
+    const w = query.weights[arm];
+    return w === undefined ? '' : num(w);
+  };
+  const order = query.method === 'composite' ? armOrder(query.weights).join(',') : '';
+  const seeds = query.method === 'composite' ? query.boostFrom : [];
+  return [
+    query.method,
+    num(query.limit),
+    weight('decay'),
+    weight('confidence'),
+    weight('priority'),
+    order,
+    num(query.now),
+    num(seeds.length),
+    ...seeds,
+  ];
+}
+
+const variantFields = (v: FusedVariant): string[] => [
+  num(v.records),
+  num(v.graph),
+  num(v.query.rate),
+  v.query.modulation ? '1' : '0',
+  num(v.query.strength),
+  num(v.query.c0),
+  num(v.query.decayPerHop),
+  num(v.query.weightCap),
+  num(FIXED.propagateDepth),
+  num(FIXED.propagateThreshold),
+  num(FIXED.maxEdges),
+];
+
+/** Reads the script's reply: for each variant, for each query, `<n>|` then n `<len>:<id><score>;`. */
+export function parseFusedReply(reply: string, variants: number, queries: number): RankedItem[][][] {
+  const out: RankedItem[][][] = [];
+  let at = 0;
+  const until = (char: string) => {
+    const end = reply.indexOf(char, at);
+    if (end < 0) throw new EngineError(`malformed fused reply near offset ${at}`);
+    const text = reply.slice(at, end);
+    at = end + 1;
+    return text;
+  };
+  for (let v = 0; v < variants; v++) {
+    const perQuery: RankedItem[][] = [];
+    for (let q = 0; q < queries; q++) {
+      const n = Number(until('|'));
+      const items: RankedItem[] = [];
+      for (let i = 0; i < n; i++) {
+        const length = Number(until(':'));
+        const id = reply.slice(at, at + length);
+        at += length;
+        items.push({ id, score: Number(until(';')) });
+      }
+      perQuery.push(items);
+    }
+    out.push(perQuery);
+  }
+  if (at !== reply.length) throw new EngineError('fused reply is longer than its variants and queries');
+  return out;
+}
+
+export class FusedRun {
+  private readonly registry: string;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly redis: RedisClient,
+    readonly namespace: string,
+  ) {
+    this.registry = `${namespace}:registry`;
+  }
+
+  static async open(redis: RedisClient, namespace = newNamespace()): Promise<FusedRun> {
+    await registerScripts(redis);
+    const run = new FusedRun(redis, namespace);
+    if ((await redis.exists(run.registry)) > 0) {
+      throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
+    }
+    return run;
+  }
+
+  private async call(name: RegistryScriptName, args: readonly string[]): Promise<unknown> {
+    if (this.closing) throw new EngineError(`fused run ${this.namespace} is closed`);
+    const fn = (this.redis as unknown as Record<RegistryScriptName, ScriptFn>)[name];
+    try {
+      return await fn.call(this.redis, this.registry, ...args);
+    } catch (error) {
+      throw new EngineError(`${name} failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /**
+   * Applies the segment's writes to every record state and graph (created on first use, continued by later
+   * segments), then ranks every query under every variant: result[variant][query].
+   */
+  async segment(
+    segment: FusedSegment,
+    records: readonly RecordSettings[],
+    graphs: readonly GraphSettings[],
+    variants: readonly FusedVariant[],
+  ): Promise<RankedItem[][][]> {
+    const args: string[] = [this.namespace, num(segment.writes.length)];
+    for (const op of segment.writes) args.push(...opFields(op));
+    args.push(num(records.length));
+    records.forEach((k, i) => args.push(num(i), ...recordFields(k)));
+    args.push(num(graphs.length));
+    graphs.forEach((g, i) => args.push(num(i), ...graphFields(g)));
+    args.push(num(segment.queries.length));
+    for (const query of segment.queries) args.push(...queryFields(query));
+    args.push(num(variants.length));
+    for (const variant of variants) args.push(...variantFields(variant));
+    const reply = await this.call('mrEvaluateVariants', args);
+    if (typeof reply !== 'string') throw new EngineError(`unexpected fused reply: ${typeof reply}`);
+    return parseFusedReply(reply, variants.length, segment.queries.length);
+  }
+
+  /** Removes exactly the keys this run created (one script call). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const fn = (this.redis as unknown as Record<RegistryScriptName, ScriptFn>).mrDropRegistered;
+      await fn.call(this.redis, this.registry);
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * Factored evaluation: one scenario under many constants variants in one fused run. The script is cut into
+ * segments (the writes up to a query, then the queries asked there; writes after the last query cannot
+ * change a ranking and are not sent), variants that read the same constants are evaluated once, and each
+ * distinct record-stage and graph-stage setting builds its state once. Every result equals the result of
+ * replaying that variant alone (`engineEvaluator`), point for point.
+ */
+import type { Constants } from '../constants/values.js';
+import type { RedisClient, WriteOp } from '../engine/engine.js';
+import { checkGraphWrite, checkPropagation } from '../engine/engine.js';
+import { type FusedQuery, FusedRun, type FusedSegment, type FusedVariant } from '../engine/fused.js';
+import {
+  engineKey,
+  type GraphSettings,
+  type RecordSettings,
+  type StageSettings,
+  settingsKey,
+  stageSettings,
+} from '../engine/stages.js';
+import { errorMessage, ScenarioError } from '../errors.js';
+import { expectedCalibrationError } from '../metrics/calibration.js';
+import { rankingMetrics } from '../metrics/ranking.js';
+import type { RedisKind } from '../redis/acquire.js';
+import { meanMetrics } from './evaluate.js';
+import {
+  degenerateReason,
+  evaluatedQueries,
+  rankingHash,
+  type Scenario,
+  type ScenarioResult,
+} from './scenario.js';
+import type { QueryStep, ScenarioScript } from './script.js';
+
+export interface VariantsEvaluator {
+  readonly redisKind: RedisKind;
+  /** One result per variant, in order. Failures are results with status "error", never exceptions. */
+  evaluateVariants(scenario: Scenario, variants: readonly Constants[]): Promise<ScenarioResult[]>;
+}
+
+interface Segment extends FusedSegment {
+  readonly steps: readonly QueryStep[];
+}
+
+/** The script as segments: writes, then the queries that follow them (pure). */
+export function segmentScript(script: ScenarioScript): Segment[] {
+  const segments: Segment[] = [];
+  let writes: WriteOp[] = [];
+  let queries: FusedQuery[] = [];
+  let steps: QueryStep[] = [];
+  let now = script.clock;
+  const write = (op: WriteOp) => {
+    if (queries.length > 0) {
+      segments.push({ writes, queries, steps });
+      writes = [];
+      queries = [];
+      steps = [];
+    }
+    writes.push(op);
+  };
+  for (const step of script.steps) {
+    switch (step.op) {
+      case 'advance':
+        now += step.seconds;
+        break;
+      case 'save':
+        write({
+          op: 'save',
+          record: {
+            id: step.id,
+            importance: step.importance,
+            cycles: (step.cycles ?? []).map(([p, a, ph]) => [p, a, ph ?? 0] as const),
+            pressureRate: step.pressureRate ?? 0,
+          },
+          now,
+        });
+        break;
+      case 'touch':
+        write({ op: 'touch', id: step.id, now });
+        break;
+      case 'outcome':
+        write({ op: 'outcome', id: step.id, outcome: step.outcome, now });
+        break;
+      case 'link':
+        write({
+          op: 'link',
+          a: step.a,
+          b: step.b,
+          ...(step.weight !== undefined ? { weight: step.weight } : {}),
+        });
+        break;
+      case 'strengthen':
+        write({
+          op: 'strengthen',
+          a: step.a,
+          b: step.b,
+          ...(step.delta !== undefined ? { delta: step.delta } : {}),
+        });
+        break;
+      case 'weakenAll':
+        write({
+          op: 'weakenAll',
+          id: step.id,
+          ...(step.factor !== undefined ? { factor: step.factor } : {}),
+        });
+        break;
+      case 'query':
+        queries.push({
+          method: step.method ?? 'composite',
+          limit: step.limit + new Set(step.exclude ?? []).size,
+          weights: step.weights ?? {},
+          now,
+          boostFrom: step.boostFrom ?? [],
+        });
+        steps.push(step);
+        break;
+    }
+  }
+  if (queries.length > 0) segments.push({ writes, queries, steps });
+  return segments;
+}
+
+/** Why a graph setting cannot run this script (the checks a replay makes), or undefined. */
+function graphProblem(script: ScenarioScript, segments: readonly Segment[], graph: GraphSettings) {
+  try {
+    script.steps.forEach((step, i) => {
+      if (step.op === 'link' && step.weight !== undefined && step.weight > graph.weightCap) {
+        throw new ScenarioError(
+          `${script.name}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${graph.weightCap}); use a weight ≤ the cap`,
+        );
+      }
+    });
+    for (const segment of segments) {
+      for (const op of segment.writes) {
+        if (op.op === 'link' || op.op === 'strengthen' || op.op === 'weakenAll') checkGraphWrite(op, graph);
+      }
+    }
+    return undefined;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
+function unscored(
+  scenario: Scenario,
+  status: 'skipped-degenerate' | 'error',
+  reason: string,
+  ms: number,
+): ScenarioResult {
+  return {
+    scenario: scenario.name,
+    status,
+    reason,
+    queries: [],
+    metrics: null,
+    calibrationError: null,
+    rankingHash: null,
+    durationMs: ms,
+    metadata: scenario.metadata,
+  };
+}
+
+/** Distinct values by key, in first-seen order, with each input's index into them. */
+function distinct<T>(items: readonly T[], key: (item: T) => string) {
+  const index = new Map<string, number>();
+  const values: T[] = [];
+  const of = items.map((item) => {
+    const k = key(item);
+    let i = index.get(k);
+    if (i === undefined) {
+      i = values.length;
+      index.set(k, i);
+      values.push(item);
+    }
+    return i;
+  });
+  return { values, of };
+}
+
+export interface FactoredEvaluatorOptions {
+  readonly client: RedisClient;
+  readonly redisKind: RedisKind;
+  /** Milliseconds, for durations only (never for scoring). */
+  readonly clock: () => number;
+}
+
+export function factoredEvaluator({ client, redisKind, clock }: FactoredEvaluatorOptions): VariantsEvaluator {
+  return {
+    redisKind,
+    async evaluateVariants(scenario, variants) {
+      const degenerate = degenerateReason(scenario);
+      if (degenerate) return variants.map(() => unscored(scenario, 'skipped-degenerate', degenerate, 0));
+      const started = clock();
+      const settings = variants.map(stageSettings);
+      const unique = distinct(settings, engineKey);
+      const results = new Array<ScenarioResult | undefined>(unique.values.length);
+      const segments = segmentScript(scenario.script);
+
+      // Variants a replay would refuse fail alone, before anything runs.
+      const problems = unique.values.map((s) => {
+        const graph = graphProblem(scenario.script, segments, s.graph);
+        if (graph) return graph;
+        if (
+          segments.some((seg) => seg.queries.some((q) => q.method === 'composite' && q.boostFrom.length > 0))
+        ) {
+          try {
+            checkPropagation(s.query);
+          } catch (error) {
+            return errorMessage(error);
+          }
+        }
+        return undefined;
+      });
+      const runnable: StageSettings[] = [];
+      const runnableAt: number[] = [];
+      unique.values.forEach((s, i) => {
+        if (problems[i]) results[i] = unscored(scenario, 'error', problems[i]!, 0);
+        else {
+          runnable.push(s);
+          runnableAt.push(i);
+        }
+      });
+
+      if (runnable.length > 0) {
+        const records = distinct(runnable, (s) => settingsKey(s.records));
+        const graphs = distinct(runnable, (s) => settingsKey(s.graph));
+        const fused: FusedVariant[] = runnable.map((s, i) => ({
+          records: records.of[i]!,
+          graph: graphs.of[i]!,
+          query: s.query,
+        }));
+        const rankings: Map<string, readonly string[]>[] = runnable.map(() => new Map());
+        let run: FusedRun | undefined;
+        try {
+          run = await FusedRun.open(client);
+          for (const segment of segments) {
+            const reply = await run.segment(
+              segment,
+              records.values.map((s) => s.records as RecordSettings),
+              graphs.values.map((s) => s.graph),
+              fused,
+            );
+            reply.forEach((perQuery, v) => {
+              perQuery.forEach((ranked, q) => {
+                const step = segment.steps[q]!;
+                // The first query with a label is the one evaluated under it, as in a replay.
+                if (rankings[v]!.has(step.label)) return;
+                const exclude = new Set(step.exclude ?? []);
+                const ids = ranked
+                  .filter((item) => !exclude.has(item.id))
+                  .slice(0, step.limit)
+                  .map((item) => item.id);
+                rankings[v]!.set(step.label, ids);
+              });
+            });
+          }
+        } catch (error) {
+          const reason = errorMessage(error);
+          const ms = clock() - started;
+          for (const i of runnableAt) results[i] = unscored(scenario, 'error', reason, ms / runnable.length);
+        } finally {
+          await run?.close().catch(() => undefined);
+        }
+        const ms = (clock() - started) / runnable.length;
+        runnableAt.forEach((at, v) => {
+          if (results[at]) return;
+          const queries = evaluatedQueries(scenario.script).map((step) => {
+            const rankedIds = rankings[v]!.get(step.label) ?? [];
+            const grades = step.relevance ?? {};
+            return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };
+          });
+          results[at] = {
+            scenario: scenario.name,
+            status: 'ok',
+            queries,
+            metrics: meanMetrics(queries.map((q) => q.metrics)),
+            calibrationError: expectedCalibrationError([], []),
+            rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
+            durationMs: ms,
+            metadata: scenario.metadata,
+          };
+        });
+      }
+      return unique.of.map((i) => results[i]!);
+    },
+  };
+}
