@@ -42,3 +42,22 @@ export class ConstantsParseError extends InputError {
     super(`${file}:${line}:${column}: ${detail}`);
   }
 }
+
+/** Evaluations that failed (a Redis fault, a script error): the run stops; it never becomes a result. */
+export class EvaluationFailedError extends Error {
+  override name = 'EvaluationFailedError';
+  constructor(
+    readonly failed: number,
+    readonly firstCause: string,
+    readonly scenario: string,
+  ) {
+    super(
+      `${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${firstCause}); no decision was made from them`,
+    );
+  }
+}
+
+/** Points a decision needs that the store does not hold and nothing may compute (a merge without Redis). */
+export class MissingPointsError extends InputError {
+  override name = 'MissingPointsError';
+}

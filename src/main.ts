@@ -21,6 +21,7 @@ import { PermissionError } from './github/errors.js';
 import { commentAuthor, upsertStickyComment } from './github/sticky-comment.js';
 import { suggestChanges } from './github/suggestions.js';
 import { reproduceCommand, runRatchetJob } from './jobs/ratchet-job.js';
+import { PointsStore } from './points/store.js';
 import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
 import { acquireRedis } from './redis/acquire.js';
 import { ratchetMarkdown } from './report/ratchet-markdown.js';
@@ -263,7 +264,7 @@ export async function run(): Promise<void> {
             only: inputs.only,
           }),
         },
-        redis,
+        { store: new PointsStore(), redis },
         { ms: () => performance.now(), now: () => new Date() },
       );
     } finally {

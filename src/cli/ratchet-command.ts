@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
 import { reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
+import { PointsStore } from '../points/store.js';
 import { RATCHET_DEFAULTS } from '../ratchet/ratchet.js';
 import { ratchetMarkdown } from '../report/ratchet-markdown.js';
 import type { RatchetReport } from '../report/ratchet-report.js';
@@ -144,7 +145,7 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
             ...parsed,
           }),
         },
-        redis,
+        { store: new PointsStore(), redis },
         { ms: io.clock, now: io.now },
         (done, expected) => progress.update(done, expected),
       );

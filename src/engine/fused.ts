@@ -156,6 +156,8 @@ export function parseFusedReply(reply: string, variants: number, queries: number
 export class FusedRun {
   private readonly registry: string;
   private closing: Promise<void> | undefined;
+  /** Segments run so far: after the first, the states exist and each call continues them. */
+  private segments = 0;
 
   private constructor(
     private readonly redis: RedisClient,
@@ -193,17 +195,18 @@ export class FusedRun {
     graphs: readonly GraphSettings[],
     variants: readonly FusedVariant[],
   ): Promise<RankedItem[][][]> {
-    const args: string[] = [this.namespace, num(segment.writes.length)];
+    const args: string[] = [this.namespace, this.segments > 0 ? '1' : '0', num(segment.writes.length)];
     for (const op of segment.writes) args.push(...opFields(op));
     args.push(num(records.length));
-    records.forEach((k, i) => args.push(num(i), ...recordFields(k)));
+    for (const [i, k] of records.entries()) args.push(num(i), ...recordFields(k));
     args.push(num(graphs.length));
-    graphs.forEach((g, i) => args.push(num(i), ...graphFields(g)));
+    for (const [i, g] of graphs.entries()) args.push(num(i), ...graphFields(g));
     args.push(num(segment.queries.length));
     for (const query of segment.queries) args.push(...queryFields(query));
     args.push(num(variants.length));
     for (const variant of variants) args.push(...variantFields(variant));
     const reply = await this.call('mrEvaluateVariants', args);
+    this.segments++;
     if (typeof reply !== 'string') throw new EngineError(`unexpected fused reply: ${typeof reply}`);
     return parseFusedReply(reply, variants.length, segment.queries.length);
   }

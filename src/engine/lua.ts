@@ -4,32 +4,28 @@
  * cjson/cmsgpack, strings for every number handed back (Redis truncates Lua numbers to integers), and
  * `{unpack(t)}` for returned arrays (the emulator only converts tables built by a constructor).
  *
- * Every script gets the same KEYS, all under one run namespace with a Redis Cluster hash tag:
- *   1 registry  SET   every key this run created (cleanup deletes exactly these)
- *   2 records   HASH  id → importance (existence of the record, and its decay base score)
- *   3 decay     ZSET  id → epoch seconds of the last save or touch
- *   4 conf      HASH  id → "confidence evidence corroborations contradictions"
- *   5 cycles    HASH  id → "period amplitude phase;…" in declared order
- *   6 pressure  HASH  id → "rate last_resolved"
- *   7 priority  ZSET  id → write-filter score (never reduced)
- * and ARGV[1] = the key prefix of the per-record co-occurrence ZSETs (prefix .. id).
+ * A record state is six keys under one prefix, all with the run's Redis Cluster hash tag:
+ *   records   HASH  id → importance (existence of the record, and its decay base score)
+ *   decay     ZSET  id → epoch seconds of the last save or touch
+ *   conf      HASH  id → "confidence evidence corroborations contradictions"
+ *   cycles    HASH  id → "period amplitude phase;…" in declared order
+ *   pressure  HASH  id → "rate last_resolved"
+ *   priority  ZSET  id → write-filter score (never reduced)
+ * a co-occurrence graph is one ZSET per record (`<prefix>co:<id>`: neighbour → weight), and a registry SET
+ * lists every key a run created (cleanup deletes exactly these). The single-run scripts get KEYS registry,
+ * records, decay, conf, cycles, pressure, priority and ARGV[1] = the graph prefix.
+ *
+ * The operations act on a store with one interface and two implementations: commands on the keys
+ * (the single-run scripts), or a working copy of one state held in Lua tables, loaded from its keys and
+ * written back to them, one command per key, before any query reads it (the fused script). Both hold the
+ * same strings and doubles, and nothing the model computes depends on the order of a hash or a set (every
+ * ranking and pruning sorts by a total order), so both give the same results.
  */
 
 export const KEY_NAMES = ['registry', 'records', 'decay', 'conf', 'cycles', 'pressure', 'priority'] as const;
 
 const PRELUDE = `
 local REG = KEYS[1]
--- The state the operations act on; the single-run scripts bind them from KEYS, the fused script per state.
-local REC, DECAY, CONF, CYCLES, PRESSURE, PRIORITY, CO_PREFIX
-local function bind_keys()
-  REC, DECAY, CONF, CYCLES, PRESSURE, PRIORITY = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-  CO_PREFIX = ARGV[1]
-end
-local function use_records(prefix)
-  REC, DECAY, CONF = prefix .. ':records', prefix .. ':decay', prefix .. ':conf'
-  CYCLES, PRESSURE, PRIORITY = prefix .. ':cycles', prefix .. ':pressure', prefix .. ':priority'
-end
-local function use_graph(prefix) CO_PREFIX = prefix .. ':co:' end
 
 -- Exact decimal form of a double (17 significant digits round-trip).
 local function fmt(x) return string.format('%.17g', x) end
@@ -43,6 +39,148 @@ local function track(key)
 end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
+local HASHES = {'records', 'conf', 'cycles', 'pressure'}
+local ZSETS = {'decay', 'priority'}
+
+local function pairs_of(raw)
+  local list = {}
+  for i = 1, #raw, 2 do list[#list + 1] = {raw[i], raw[i + 1]} end
+  return list
+end
+local function scored_pairs(raw)
+  local list = {}
+  for i = 1, #raw, 2 do list[#list + 1] = {raw[i], tonumber(raw[i + 1])} end
+  return list
+end
+-- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
+local function in_slices(command, key, args)
+  for i = 1, #args, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, #args))) end
+end
+
+-- The store on Redis keys: key names by kind (records, decay, …) and the graph prefix.
+local function key_store(key, co_prefix)
+  local S = {}
+  function S.hget(kind, id) local v = redis.call('HGET', key[kind], id); if v then return v end return nil end
+  function S.hset(kind, id, v) redis.call('HSET', key[kind], id, v); track(key[kind]) end
+  function S.hsetnx(kind, id, v)
+    if redis.call('HSETNX', key[kind], id, v) == 1 then track(key[kind]); return true end
+    return false
+  end
+  function S.hdel(kind, id) redis.call('HDEL', key[kind], id) end
+  function S.hall(kind) return pairs_of(redis.call('HGETALL', key[kind])) end
+  function S.zadd(kind, member, score) redis.call('ZADD', key[kind], fmt(score), member); track(key[kind]) end
+  function S.zall(kind) return scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES')) end
+  function S.co_score(src, dst)
+    local v = redis.call('ZSCORE', co_prefix .. src, dst)
+    if v then return tonumber(v) end
+    return nil
+  end
+  function S.co_set(src, dst, w) redis.call('ZADD', co_prefix .. src, fmt(w), dst); track(co_prefix .. src) end
+  function S.co_card(src) return redis.call('ZCARD', co_prefix .. src) end
+  function S.co_edges(src) return scored_pairs(redis.call('ZRANGE', co_prefix .. src, 0, -1, 'WITHSCORES')) end
+  function S.co_rem(src, dst) redis.call('ZREM', co_prefix .. src, dst) end
+  function S.co_del(src) redis.call('DEL', co_prefix .. src) end
+  return S
+end
+
+local function state_keys(prefix)
+  local key = {}
+  for _, kind in ipairs(HASHES) do key[kind] = prefix .. ':' .. kind end
+  for _, kind in ipairs(ZSETS) do key[kind] = prefix .. ':' .. kind end
+  return key
+end
+
+-- The store as a working copy in Lua tables. \`load\` reads a state's keys (and the graph's, listed in the
+-- registry); \`flush\` writes every key back as it would stand after the same commands (an emptied key is
+-- deleted, as Redis deletes it).
+local function memory_store(key, co_prefix)
+  local S, H, Z, CO, CARD = {}, {}, {}, {}, {}
+  local loaded = false  -- nothing to delete before writing back a state that did not exist
+  for _, kind in ipairs(HASHES) do H[kind] = {} end
+  for _, kind in ipairs(ZSETS) do Z[kind] = {} end
+  function S.hget(kind, id) return H[kind][id] end
+  function S.hset(kind, id, v) H[kind][id] = v end
+  function S.hsetnx(kind, id, v) if H[kind][id] == nil then H[kind][id] = v; return true end return false end
+  function S.hdel(kind, id) H[kind][id] = nil end
+  function S.hall(kind)
+    local list = {}
+    for f, v in pairs(H[kind]) do list[#list + 1] = {f, v} end
+    return list
+  end
+  function S.zadd(kind, member, score) Z[kind][member] = score end
+  function S.zall(kind)
+    local list = {}
+    for m, v in pairs(Z[kind]) do list[#list + 1] = {m, v} end
+    return list
+  end
+  local function edges(src)
+    if not CO[src] then CO[src] = {}; CARD[src] = 0 end
+    return CO[src]
+  end
+  function S.co_score(src, dst) local e = CO[src]; if e then return e[dst] end return nil end
+  function S.co_set(src, dst, w)
+    local e = edges(src)
+    if e[dst] == nil then CARD[src] = CARD[src] + 1 end
+    e[dst] = w
+  end
+  function S.co_card(src) return CARD[src] or 0 end
+  function S.co_edges(src)
+    local list = {}
+    for m, w in pairs(CO[src] or {}) do list[#list + 1] = {m, w} end
+    return list
+  end
+  function S.co_rem(src, dst)
+    local e = CO[src]
+    if e and e[dst] ~= nil then e[dst] = nil; CARD[src] = CARD[src] - 1 end
+  end
+  function S.co_del(src) if CO[src] then CO[src] = {}; CARD[src] = 0 end end
+  function S.load_records()
+    loaded = true
+    for _, kind in ipairs(HASHES) do
+      for _, kv in ipairs(pairs_of(redis.call('HGETALL', key[kind]))) do H[kind][kv[1]] = kv[2] end
+    end
+    for _, kind in ipairs(ZSETS) do
+      for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES'))) do Z[kind][kv[1]] = kv[2] end
+    end
+  end
+  function S.load_graph()
+    loaded = true
+    local members = redis.call('SMEMBERS', REG)
+    for _, k in ipairs(members) do
+      if string.sub(k, 1, #co_prefix) == co_prefix then
+        local src = string.sub(k, #co_prefix + 1)
+        for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', k, 0, -1, 'WITHSCORES'))) do S.co_set(src, kv[1], kv[2]) end
+      end
+    end
+  end
+  function S.flush_records()
+    for _, kind in ipairs(HASHES) do
+      local args = {}
+      for f, v in pairs(H[kind]) do args[#args + 1] = f; args[#args + 1] = v end
+      if loaded then redis.call('DEL', key[kind]) end
+      if #args > 0 then in_slices('HSET', key[kind], args); track(key[kind]) end
+    end
+    for _, kind in ipairs(ZSETS) do
+      local args = {}
+      for m, v in pairs(Z[kind]) do args[#args + 1] = fmt(v); args[#args + 1] = m end
+      if loaded then redis.call('DEL', key[kind]) end
+      if #args > 0 then in_slices('ZADD', key[kind], args); track(key[kind]) end
+    end
+  end
+  function S.flush_graph()
+    for src, e in pairs(CO) do
+      local args = {}
+      for m, w in pairs(e) do args[#args + 1] = fmt(w); args[#args + 1] = m end
+      if loaded then redis.call('DEL', co_prefix .. src) end
+      if #args > 0 then in_slices('ZADD', co_prefix .. src, args); track(co_prefix .. src) end
+    end
+  end
+  return S
+end
+
+-- The store the operations act on.
+local ST
+
 local function parse_conf(raw)
   if not raw then return nil end
   local c, n, corr, contra = string.match(raw, '^(%S+) (%S+) (%S+) (%S+)$')
@@ -51,12 +189,11 @@ local function parse_conf(raw)
 end
 
 local function read_conf(id)
-  return parse_conf(redis.call('HGET', CONF, id))
+  return parse_conf(ST.hget('conf', id))
 end
 
 local function write_conf(id, e)
-  redis.call('HSET', CONF, id, fmt(e.c) .. ' ' .. fmt(e.n) .. ' ' .. fmt(e.corr) .. ' ' .. fmt(e.contra))
-  track(CONF)
+  ST.hset('conf', id, fmt(e.c) .. ' ' .. fmt(e.n) .. ' ' .. fmt(e.corr) .. ' ' .. fmt(e.contra))
 end
 
 -- Capped running mean: n_eff = min(n+1, cap); c' = clamp01(c + (s-c)/(n_eff+1)).
@@ -80,14 +217,13 @@ local function parse_cycles(raw)
 end
 
 local function read_cycles(id)
-  return parse_cycles(redis.call('HGET', CYCLES, id))
+  return parse_cycles(ST.hget('cycles', id))
 end
 
 local function write_cycles(id, list)
   local parts = {}
   for i = 1, #list do parts[i] = fmt(list[i][1]) .. ' ' .. fmt(list[i][2]) .. ' ' .. fmt(list[i][3]) end
-  redis.call('HSET', CYCLES, id, table.concat(parts, ';'))
-  track(CYCLES)
+  ST.hset('cycles', id, table.concat(parts, ';'))
 end
 
 -- strengthen_cycle / weaken_cycle: every amplitude a' = min(max(a*f, 0), 100), snapped to 0 below 0.01.
@@ -109,12 +245,11 @@ local function parse_pressure(raw)
 end
 
 local function read_pressure(id)
-  return parse_pressure(redis.call('HGET', PRESSURE, id))
+  return parse_pressure(ST.hget('pressure', id))
 end
 
 local function write_pressure(id, rate, last)
-  redis.call('HSET', PRESSURE, id, fmt(rate) .. ' ' .. fmt(last))
-  track(PRESSURE)
+  ST.hset('pressure', id, fmt(rate) .. ' ' .. fmt(last))
 end
 
 -- resolve_pressure: only for records whose declared pressure rate is positive.
@@ -133,16 +268,16 @@ end
 const OPERATIONS = `
 local function op_save(id, score, now, declared_raw, pressure_rate, K)
 if score < K.wf_min then return 'filtered' end             -- strict: score == threshold is kept
-redis.call('HSET', REC, id, fmt(score)); track(REC)
-redis.call('ZADD', DECAY, fmt(now), id); track(DECAY)        -- auto_now: every save resets the decay clock
-if redis.call('HSETNX', CONF, id, fmt(K.c0) .. ' 0 0 0') == 1 then track(CONF) end
+ST.hset('records', id, fmt(score))
+ST.zadd('decay', id, now)                   -- auto_now: every save resets the decay clock
+ST.hsetnx('conf', id, fmt(K.c0) .. ' 0 0 0')
 -- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
 local declared = {}
 for p, a, ph in string.gmatch(declared_raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
   declared[#declared + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
 end
 if #declared == 0 then
-  redis.call('HDEL', CYCLES, id)
+  ST.hdel('cycles', id)
 else
   local stored, used = read_cycles(id), {}
   for i = 1, #declared do
@@ -160,22 +295,22 @@ if pressure_rate > 0 then
   local p = read_pressure(id)
   if p then write_pressure(id, pressure_rate, p.last) else write_pressure(id, pressure_rate, now) end
 else
-  redis.call('HDEL', PRESSURE, id)
+  ST.hdel('pressure', id)
 end
-if score >= K.wf_priority then redis.call('ZADD', PRIORITY, fmt(score), id); track(PRIORITY) end
+if score >= K.wf_priority then ST.zadd('priority', id, score) end
 return 'saved'
 end
 
 local function op_touch(id, now)
-if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end
-redis.call('ZADD', DECAY, fmt(now), id)
+if ST.hget('records', id) == nil then return 'missing' end
+ST.zadd('decay', id, now)
 return 'touched'
 end
 
 local function op_outcome(id, outcome, now, K)
-if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end  -- unsaved instances are skipped
+if ST.hget('records', id) == nil then return 'missing' end  -- unsaved instances are skipped
 if outcome == 'acted' then
-  redis.call('ZADD', DECAY, fmt(now), id)     -- (a) touch
+  ST.zadd('decay', id, now)                   -- (a) touch
   scale_cycles(id, K.acted_factor)            -- (c) strengthen_cycle, then resolve_pressure
   resolve_pressure(id, now)
   update_conf(id, K.acted_signal, K.c0, K.cap) -- (d) confidence
@@ -196,17 +331,14 @@ end
 
 local function op_link(a, b, w, max_edges)
 local function link_one(src, dst)
-  local key = CO_PREFIX .. src
-  if redis.call('ZSCORE', key, dst) then return end
-  redis.call('ZADD', key, fmt(w), dst); track(key)
-  local card = redis.call('ZCARD', key)
+  if ST.co_score(src, dst) ~= nil then return end
+  ST.co_set(src, dst, w)
+  local card = ST.co_card(src)
   if card > max_edges then
     -- lowest weight first, ties by ascending member; the new edge itself may go
-    local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-    local edges = {}
-    for i = 1, #raw, 2 do edges[#edges + 1] = {raw[i], tonumber(raw[i + 1])} end
+    local edges = ST.co_edges(src)
     table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] < y[2] end return x[1] < y[1] end)
-    for i = 1, card - max_edges do redis.call('ZREM', key, edges[i][1]) end
+    for i = 1, card - max_edges do ST.co_rem(src, edges[i][1]) end
   end
 end
 link_one(a, b)
@@ -216,9 +348,8 @@ end
 
 local function op_strengthen(a, b, delta, cap)
 local function strengthen_one(src, dst)
-  local key = CO_PREFIX .. src
-  local w = tonumber(redis.call('ZSCORE', key, dst) or '0') or 0
-  redis.call('ZADD', key, fmt(math.min(w + delta, cap)), dst); track(key)
+  local w = ST.co_score(src, dst) or 0
+  ST.co_set(src, dst, math.min(w + delta, cap))
 end
 strengthen_one(a, b)
 strengthen_one(b, a)
@@ -226,12 +357,11 @@ return 'strengthened'
 end
 
 local function op_weaken_all(id, f)
-local key = CO_PREFIX .. id
-if f == 0 then redis.call('DEL', key) return 'weakened' end
-local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-for i = 1, #raw, 2 do
-  local w = tonumber(raw[i + 1]) * f
-  if w < 0.001 then redis.call('ZREM', key, raw[i]) else redis.call('ZADD', key, fmt(w), raw[i]) end
+if f == 0 then ST.co_del(id) return 'weakened' end
+local edges = ST.co_edges(id)
+for i = 1, #edges do
+  local w = edges[i][2] * f
+  if w < 0.001 then ST.co_rem(id, edges[i][1]) else ST.co_set(id, edges[i][1], w) end
 end
 return 'weakened'
 end
@@ -282,33 +412,24 @@ local function decay_params(first)
   }
 end
 
-local function pairs_of(raw)
-  local list = {}
-  for i = 1, #raw, 2 do list[#list + 1] = {raw[i], raw[i + 1]} end
-  return list
-end
-
--- The bound record state as Lua values: the decay index in index order, each record's base score, clamped
+-- The store's record state as Lua values: the decay index in index order, each record's base score, clamped
 -- confidence (nil when absent), cycles and pressure, and the confidence and priority arms' members.
 local function read_records()
   local S = {index = {}, base = {}, conf = {}, cycles = {}, pressure = {}, conf_arm = {}, priority = {}}
-  for _, kv in ipairs(pairs_of(redis.call('HGETALL', REC))) do S.base[kv[1]] = tonumber(kv[2] or '') or 1.0 end
-  for _, kv in ipairs(pairs_of(redis.call('HGETALL', CONF))) do
+  for _, kv in ipairs(ST.hall('records')) do S.base[kv[1]] = tonumber(kv[2] or '') or 1.0 end
+  for _, kv in ipairs(ST.hall('conf')) do
     local e = parse_conf(kv[2])
     if e and e.c then S.conf[kv[1]] = clamp01(e.c) end
     S.conf_arm[#S.conf_arm + 1] = {kv[1], tonumber(string.match(kv[2], '^(%S+)'))}
   end
-  for _, kv in ipairs(pairs_of(redis.call('HGETALL', CYCLES))) do S.cycles[kv[1]] = parse_cycles(kv[2]) end
-  for _, kv in ipairs(pairs_of(redis.call('HGETALL', PRESSURE))) do S.pressure[kv[1]] = parse_pressure(kv[2]) end
-  for _, kv in ipairs(pairs_of(redis.call('ZRANGE', DECAY, 0, -1, 'WITHSCORES'))) do
-    S.index[#S.index + 1] = {kv[1], tonumber(kv[2])}
-  end
-  for _, kv in ipairs(pairs_of(redis.call('ZRANGE', PRIORITY, 0, -1, 'WITHSCORES'))) do
-    S.priority[#S.priority + 1] = {kv[1], tonumber(kv[2])}
-  end
+  for _, kv in ipairs(ST.hall('cycles')) do S.cycles[kv[1]] = parse_cycles(kv[2]) end
+  for _, kv in ipairs(ST.hall('pressure')) do S.pressure[kv[1]] = parse_pressure(kv[2]) end
+  S.index = ST.zall('decay')
+  S.priority = ST.zall('priority')
   return S
 end
 
+local NO_CYCLES = {}
 local function cyclic_score(id, ts, P, S)
   local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
   local b = S.base[id] or 1.0
@@ -318,7 +439,7 @@ local function cyclic_score(id, ts, P, S)
     local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
     d = d * math.max(t, 1) ^ (-(reff - P.r))
   end
-  local cycles = S.cycles[id] or {}
+  local cycles = S.cycles[id] or NO_CYCLES
   for i = 1, #cycles do
     local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
     if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
@@ -335,19 +456,33 @@ local function decay_scores(S, P)
   return out
 end
 
+-- The first k of items under the strict total order \`before\`, in that order: a bounded insertion, the
+-- same result as sorting everything and cutting to k, at a fraction of the comparisons when k is small.
+local function top_k(items, k, before)
+  local top, n = {}, 0
+  if k <= 0 then return top end
+  for i = 1, #items do
+    local item = items[i]
+    if n < k or before(item, top[n]) then
+      local j = (n < k) and n + 1 or n
+      while j > 1 and before(item, top[j - 1]) do top[j] = top[j - 1]; j = j - 1 end
+      top[j] = item
+      if n < k then n = n + 1 end
+    end
+  end
+  return top
+end
+
 -- popoto's top_by_decay: descending score, ties by ascending id.
+local function decay_order(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] < y[1] end
 local function top_by_decay(scores, limit)
-  local sorted = {}
-  for i = 1, #scores do sorted[i] = scores[i] end
-  table.sort(sorted, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] < y[1] end)
-  local out = {}
-  for i = 1, math.min(limit, #sorted) do out[i] = sorted[i] end
-  return out
+  return top_k(scores, limit, decay_order)
 end
 
 -- popoto's composite_score: Σ w·arm in the declared arm order, then the co-occurrence boost (weight 1.0,
 -- a list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records
 -- that do not exist are dropped (hydration). \`decay\` is a thunk, so arms that are not asked for cost nothing.
+local function composite_order(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end
 local function composite_rank(S, P, decay, weights, arm_order, boost, limit)
   local acc, seen = {}, {}
   local function add(id, v)
@@ -366,19 +501,20 @@ local function composite_rank(S, P, decay, weights, arm_order, boost, limit)
     end
   end
   for i = 1, #boost do add(boost[i][1], boost[i][2]) end
-  local ids = {}
-  for id in pairs(seen) do ids[#ids + 1] = id end
-  table.sort(ids, function(x, y) if acc[x] ~= acc[y] then return acc[x] > acc[y] end return x > y end)
+  local items = {}
+  for id in pairs(seen) do items[#items + 1] = {id, acc[id]} end
+  local top = top_k(items, limit, composite_order)
   local out = {}
-  for i = 1, math.min(limit, #ids) do
-    if S.base[ids[i]] ~= nil then out[#out + 1] = {ids[i], acc[ids[i]]} end
+  for i = 1, #top do
+    if S.base[top[i][1]] ~= nil then out[#out + 1] = top[i] end
   end
   return out
 end
 
--- Breadth-first spreading activation over the bound graph from the seeds (which get no score). Returns
--- {id, score} sorted by id, scores rounded to 14 significant digits.
-local function propagate(seeds, depth, dph, threshold, cap, max_edges)
+-- Breadth-first spreading activation over the store's graph from the seeds (which get no score). Returns
+-- {id, score} sorted by id, scores rounded to 14 significant digits. \`cache\`, when given, keeps each
+-- node's sorted edges for later calls on the same unchanged graph.
+local function propagate(seeds, depth, dph, threshold, cap, max_edges, cache)
   local is_seed, result, order = {}, {}, {}
   for i = 1, #seeds do is_seed[seeds[i]] = true end
   if #seeds == 0 then return {} end
@@ -394,10 +530,12 @@ local function propagate(seeds, depth, dph, threshold, cap, max_edges)
         visited[pk] = w
         if d < depth then
           -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order)
-          local raw = redis.call('ZRANGE', CO_PREFIX .. pk, 0, -1, 'WITHSCORES')
-          local edges = {}
-          for i = 1, #raw, 2 do edges[#edges + 1] = {raw[i], tonumber(raw[i + 1])} end
-          table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
+          local edges = cache and cache[pk]
+          if not edges then
+            edges = ST.co_edges(pk)
+            table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
+            if cache then cache[pk] = edges end
+          end
           for i = 1, math.min(#edges, max_edges) do
             local nbr = edges[i][1]
             local p = w * dph * math.min(edges[i][2], cap)
@@ -429,7 +567,9 @@ end
 
 /** A single-run script: its state is the seven KEYS of one namespace (and ARGV[1], the graph prefix). */
 function script(body: string, withScoring = false): string {
-  return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}\nbind_keys()\n${body}`;
+  return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}
+ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7]}, ARGV[1])
+${body}`;
 }
 
 /**
@@ -536,8 +676,10 @@ return emit(saves)
  * query-time constants) is answered, reading each record state once, scoring it once per distinct decay
  * setting and propagating once per distinct graph setting. Later segments continue the same states.
  *
+ * Each state is built in a working copy and written back to its keys before the queries read it.
+ *
  * KEYS[1] = the registry. ARGV (counts before each list):
- *   base prefix;
+ *   base prefix; '1' when the states exist from an earlier segment (they are loaded first), else '0';
  *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
@@ -554,6 +696,7 @@ local cursor = 1
 local function take() local v = ARGV[cursor]; cursor = cursor + 1; return v end
 local function take_number() return tonumber(take()) end
 local base = take()
+local continuing = take() == '1'
 
 local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 2}
 local record_ops, graph_ops = {}, {}
@@ -576,6 +719,7 @@ for _ = 1, take_number() do
   end
 end
 
+local record_states = {}
 for _ = 1, take_number() do
   local index = take()
   local K = {
@@ -584,25 +728,32 @@ for _ = 1, take_number() do
     acted_factor = take_number(), dismissed_factor = take_number(), contradicted_factor = take_number(),
     discharge = take_number(),
   }
-  use_records(base .. ':r' .. index)
+  ST = memory_store(state_keys(base .. ':r' .. index), nil)
+  if continuing then ST.load_records() end
   for i = 1, #record_ops do
     local op = record_ops[i]
     if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], K)
     elseif op[1] == 'touch' then op_touch(op[2], op[3])
     else op_outcome(op[2], op[3], op[4], K) end
   end
+  ST.flush_records()
+  record_states[index] = ST
 end
 
+local graphs = {}
 for _ = 1, take_number() do
   local index = take()
   local weight, cap, delta, factor, max_edges = take_number(), take_number(), take_number(), take_number(), take_number()
-  use_graph(base .. ':g' .. index)
+  ST = memory_store(nil, base .. ':g' .. index .. ':co:')
+  if continuing then ST.load_graph() end
   for i = 1, #graph_ops do
     local op = graph_ops[i]
     if op[1] == 'link' then op_link(op[2], op[3], op[4] or weight, max_edges)
     elseif op[1] == 'strengthen' then op_strengthen(op[2], op[3], op[4] or delta, cap)
     else op_weaken_all(op[2], op[4] or factor) end
   end
+  ST.flush_graph()
+  graphs[index] = {store = ST, edges = {}}
 end
 
 local queries = {}
@@ -622,7 +773,7 @@ for _ = 1, take_number() do
   local r, g = take(), take()
   local rate, mod, strength, c0 = take(), take(), take(), take()
   local dph, cap, depth, threshold, max_edges = take(), take(), take(), take(), take()
-  if not states[r] then use_records(base .. ':r' .. r); states[r] = read_records() end
+  if not states[r] then ST = record_states[r]; states[r] = read_records() end
   local S = states[r]
   for q = 1, #queries do
     local query = queries[q]
@@ -640,8 +791,8 @@ for _ = 1, take_number() do
       if #query.seeds > 0 then
         local boost_key = table.concat({g, q, dph, cap, depth, threshold, max_edges}, '|')
         if not boosts[boost_key] then
-          use_graph(base .. ':g' .. g)
-          boosts[boost_key] = propagate(query.seeds, tonumber(depth), tonumber(dph), tonumber(threshold), tonumber(cap), tonumber(max_edges))
+          ST = graphs[g].store
+          boosts[boost_key] = propagate(query.seeds, tonumber(depth), tonumber(dph), tonumber(threshold), tonumber(cap), tonumber(max_edges), graphs[g].edges)
         end
         boost = boosts[boost_key]
       end

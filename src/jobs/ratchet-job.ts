@@ -6,17 +6,22 @@
 import type { ConstantsSource } from '../constants/file-model.js';
 import type { ConstantSpec, Tier } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
-import { prDelta } from '../ratchet/pr-delta.js';
+import { ENGINE_VERSION } from '../points/key.js';
+import type { PointsStore } from '../points/store.js';
+import { type PointsCounts, type PointsRequest, pointsEvaluator } from '../ratchet/points-evaluator.js';
+import { changedConstants, prDelta } from '../ratchet/pr-delta.js';
 import { proposedDiff } from '../ratchet/proposal-diff.js';
 import { runRatchet } from '../ratchet/ratchet.js';
-import { splitEvaluator, splitScenarios } from '../ratchet/split.js';
+import { type SplitScenarios, splitScenarios } from '../ratchet/split.js';
 import type { RedisHandle } from '../redis/acquire.js';
 import { buildRatchetReport, type RatchetReport } from '../report/ratchet-report.js';
-import { engineEvaluator } from '../scenarios/evaluate.js';
+import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
 import { createScenario } from '../scenarios/factory/factory.js';
 import { defaultSeeds } from '../scenarios/factory/seed-bank.js';
+import type { Scenario } from '../scenarios/scenario.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
+import { singleGrid } from '../sweep/grid.js';
 
 export interface RatchetJob {
   readonly constants: Constants;
@@ -71,46 +76,120 @@ export interface JobClock {
   readonly now: () => Date;
 }
 
+/** Where points come from: a store (possibly loaded from shards) and, with Redis, the engine. */
+export interface PointsSource {
+  readonly store: PointsStore;
+  /** null: only the store's points may be used (a merge without Redis). */
+  readonly redis: RedisHandle | null;
+}
+
+export interface ShardSpec {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The scenarios of a job and their split: deterministic, so every shard and the merge see the same. */
+function jobScenarios(job: RatchetJob) {
+  const scenarios = defaultSeeds(job.seeds, job.trainFraction).map(createScenario);
+  return { scenarios, split: splitScenarios(scenarios, job.trainFraction) };
+}
+
+function jobEvaluator(
+  job: RatchetJob,
+  split: SplitScenarios,
+  source: PointsSource,
+  clock: JobClock,
+  onProgress?: (done: number, expected: number) => void,
+) {
+  const compute = source.redis
+    ? factoredEvaluator({ client: source.redis.client, redisKind: source.redis.kind, clock: clock.ms })
+    : null;
+  return pointsEvaluator(split, job.constants, source.store, {
+    compute,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+/**
+ * The points a shard computes in one pass: every grid value of every constant in scope on train and, since
+ * which values validation needs depends on train, speculatively on validation too, with the current values
+ * and the PR's base values. A later round (after an accepted change) needs points nobody could foresee; the
+ * merge computes those.
+ */
+export function speculativeRequests(job: RatchetJob): PointsRequest[] {
+  const requests: PointsRequest[] = [
+    { overrides: {}, split: 'train' },
+    { overrides: {}, split: 'validation' },
+  ];
+  for (const spec of job.scope) {
+    if (spec.engine.status !== 'read' || spec.kind === 'bool' || spec.grid.length === 0) continue;
+    for (const value of singleGrid(spec.name, job.constants).values) {
+      requests.push({ overrides: { [spec.name]: value }, split: 'train' });
+      requests.push({ overrides: { [spec.name]: value }, split: 'validation' });
+    }
+  }
+  if (job.baseConstants) {
+    for (const name of changedConstants(job.baseConstants, job.constants)) {
+      requests.push({ overrides: { [name]: job.baseConstants[name]! }, split: 'validation' });
+    }
+  }
+  return requests;
+}
+
+/** Shard i of N: every i-th scenario in seed order (whole scenarios, so the factoring holds). */
+export function shardScenarios(scenarios: readonly Scenario[], shard: ShardSpec): Set<Scenario> {
+  const ordered = [...scenarios].sort((a, b) => (a.seedId ?? 0) - (b.seedId ?? 0));
+  return new Set(ordered.filter((_, i) => i % shard.count === shard.index - 1));
+}
+
+/** Computes one shard's points; the merge makes the decisions from every shard's points. */
+export async function computeShard(
+  job: RatchetJob,
+  shard: ShardSpec,
+  source: PointsSource,
+  clock: JobClock,
+  onProgress?: (done: number, expected: number) => void,
+): Promise<PointsCounts> {
+  const { scenarios, split } = jobScenarios(job);
+  const evaluator = jobEvaluator(job, split, source, clock, onProgress);
+  await evaluator.fill(speculativeRequests(job), shardScenarios(scenarios, shard));
+  return evaluator.counts();
+}
+
 export async function runRatchetJob(
   job: RatchetJob,
-  redis: RedisHandle,
+  source: PointsSource,
   clock: JobClock,
   onProgress?: (done: number, expected: number) => void,
 ): Promise<RatchetReport> {
-  const scenarios = defaultSeeds(job.seeds, job.trainFraction).map(createScenario);
-  const split = splitScenarios(scenarios, job.trainFraction);
-  const modelled = job.scope.filter((s) => s.engine.status === 'read' && s.grid.length > 0);
-  const expected =
-    modelled.reduce((n, s) => n + (s.grid.length + 1) * split.train.length, 0) +
-    (modelled.length + 1) * split.validation.length;
+  const { scenarios, split } = jobScenarios(job);
   const startedAt = clock.now();
   const started = clock.ms();
-  const evaluator = splitEvaluator(
-    engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: clock.ms }),
-    split,
-    job.constants,
-    { concurrency: job.concurrency, onEvaluated: (done) => onProgress?.(Math.min(done, expected), expected) },
-  );
-  const delta = job.baseConstants
-    ? await prDelta(evaluator, job.baseConstants, job.constants, {
-        threshold: job.threshold,
-        alpha: job.alpha,
-        seed: DEFAULT_BOOTSTRAP_SEED,
-      })
-    : null;
-  const outcome = await runRatchet(evaluator, job.scope, job.constants, {
-    threshold: job.threshold,
-    cliffMargin: job.cliffMargin,
-    cliffThreshold: job.cliffThreshold,
-    alpha: job.alpha,
-    rounds: job.rounds,
-  });
+  const evaluator = jobEvaluator(job, split, source, clock, onProgress);
+  // The PR delta and round 1 ask for their points together, so they are computed in one batch.
+  const [delta, outcome] = await Promise.all([
+    job.baseConstants
+      ? prDelta(evaluator, job.baseConstants, job.constants, {
+          threshold: job.threshold,
+          alpha: job.alpha,
+          seed: DEFAULT_BOOTSTRAP_SEED,
+        })
+      : Promise.resolve(null),
+    runRatchet(evaluator, job.scope, job.constants, {
+      threshold: job.threshold,
+      cliffMargin: job.cliffMargin,
+      cliffThreshold: job.cliffThreshold,
+      alpha: job.alpha,
+      rounds: job.rounds,
+    }),
+  ]);
   const diff = job.file ? proposedDiff(outcome.decisions, job.file) : null;
   return buildRatchetReport(
     {
       startedAt: startedAt.toISOString(),
       finishedAt: clock.now().toISOString(),
-      redis: redis.kind,
+      redis: source.redis?.kind ?? 'none',
       seeds: job.seeds,
       trainFraction: job.trainFraction,
       trainSeeds: split.train.map((s) => s.seedId ?? 0),
@@ -132,5 +211,6 @@ export async function runRatchetJob(
     outcome,
     diff,
     delta,
+    { ...evaluator.counts(), engine: ENGINE_VERSION },
   );
 }

@@ -39,11 +39,14 @@ export async function prDelta(
 ): Promise<ConstantDelta[]> {
   const names = changedConstants(base, head);
   if (names.length === 0) return [];
-  const headScores = await evaluator.run({}, 'validation');
+  const [headScores, ...baseRuns] = await Promise.all([
+    evaluator.run({}, 'validation'),
+    ...names.map((name) => evaluator.run({ [name]: base[name]! }, 'validation')),
+  ]);
   const tests = new Map<string, PairedTest>();
-  for (const name of names) {
-    const baseScores = await evaluator.run({ [name]: base[name]! }, 'validation');
-    const deltas = headScores.flatMap((h) => {
+  for (const [i, name] of names.entries()) {
+    const baseScores = baseRuns[i]!;
+    const deltas = headScores!.flatMap((h) => {
       const a = score(h);
       const b = score(baseScores.find((x) => x.scenario === h.scenario));
       return a === null || b === null ? [] : [a - b];

@@ -140,12 +140,12 @@ interface Candidate {
 }
 
 async function trainSweep(evaluator: RatchetEvaluator, grid: Grid): Promise<SweepPoint[]> {
-  const points: SweepPoint[] = [];
-  for (const value of [...grid.values, ...grid.degenerate].sort((a, b) => a - b)) {
-    if (grid.degenerate.includes(value)) continue;
-    const scores = await evaluator.run({ [grid.constant]: value }, 'train');
-    points.push(...scores.map((s) => ({ constant: grid.constant, value, ...s })));
-  }
+  const values = [...grid.values].sort((a, b) => a - b);
+  // Every value is requested at once, so the evaluator can batch them; points keep ascending value order.
+  const scored = await Promise.all(values.map((value) => evaluator.run({ [grid.constant]: value }, 'train')));
+  const points: SweepPoint[] = values.flatMap((value, i) =>
+    scored[i]!.map((s) => ({ constant: grid.constant, value, ...s })),
+  );
   for (const value of grid.degenerate) {
     points.push({
       constant: grid.constant,
@@ -323,19 +323,25 @@ async function runRound(
     cliffThreshold: options.cliffThreshold ?? RATCHET_DEFAULTS.cliffThreshold,
     seed: `${options.seed ?? DEFAULT_BOOTSTRAP_SEED}${round > 1 ? `:round${round}` : ''}`,
   };
-  const trainPoints: SweepPoint[] = [];
   const validationPoints: ValidationPoint[] = [];
-  const staged: (RatchetDecision | Candidate)[] = [];
-  for (const spec of scope) staged.push(await propose(evaluator, spec, constants, settings, trainPoints));
+  // Every constant's training sweep is requested at once; points and decisions keep the scope's order.
+  const pointsBySpec = scope.map((): SweepPoint[] => []);
+  const staged = await Promise.all(
+    scope.map((spec, i) => propose(evaluator, spec, constants, settings, pointsBySpec[i]!)),
+  );
+  const trainPoints = pointsBySpec.flat();
 
   const candidates = staged.filter((s): s is Candidate => 'value' in s);
   const tests = new Map<string, PairedTest>();
   const scores = new Map<string, { candidate: number; deltas: number }>();
   if (candidates.length > 0) {
-    const baseline = await evaluator.run({}, 'validation');
-    for (const { decision, value } of candidates) {
-      const proposed = await evaluator.run({ [decision.constant]: value }, 'validation');
-      for (const p of baseline)
+    const [baseline, ...proposals] = await Promise.all([
+      evaluator.run({}, 'validation'),
+      ...candidates.map(({ decision, value }) => evaluator.run({ [decision.constant]: value }, 'validation')),
+    ]);
+    for (const [i, { decision, value }] of candidates.entries()) {
+      const proposed = proposals[i]!;
+      for (const p of baseline!)
         validationPoints.push({
           constant: decision.constant,
           value: decision.current,
@@ -346,7 +352,7 @@ async function runRound(
         validationPoints.push({ constant: decision.constant, value, role: 'candidate', ...p });
       const paired = proposed.flatMap((p) => {
         const c = metricOf(p, metric);
-        const b = baseline.find((q) => q.scenario === p.scenario);
+        const b = baseline!.find((q) => q.scenario === p.scenario);
         const bm = b ? metricOf(b, metric) : null;
         return c === null || bm === null ? [] : [[c, bm] as const];
       });

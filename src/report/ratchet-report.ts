@@ -2,10 +2,13 @@
  * The one report model of a ratchet run, from which the terminal text, the markdown (PR comment, check
  * run, job summary) and the JSON document are all rendered. Pure.
  */
+
 import type { Tier } from '../constants/registry.js';
 import type { ConstantEdit } from '../constants/rewrite.js';
 import type { Constants } from '../constants/values.js';
 import { NDCG_DEFINITION } from '../metrics/ranking.js';
+import { ENGINE_VERSION } from '../points/key.js';
+import type { PointsCounts } from '../ratchet/points-evaluator.js';
 import type { ConstantDelta } from '../ratchet/pr-delta.js';
 import type { RatchetAction, RatchetDecision, RatchetOutcome, ValidationPoint } from '../ratchet/ratchet.js';
 import type { RedisKind } from '../redis/acquire.js';
@@ -18,7 +21,8 @@ export const RATCHET_SCHEMA = 'memory-ratchet/ratchet@1';
 export interface RatchetRunMeta {
   readonly startedAt: string;
   readonly finishedAt: string;
-  readonly redis: RedisKind;
+  /** `none`: every point came from points files (a merge without Redis). */
+  readonly redis: RedisKind | 'none';
   readonly seeds: number;
   readonly trainFraction: number;
   readonly trainSeeds: readonly number[];
@@ -65,6 +69,8 @@ export interface RatchetReport {
   /** On a pull request: each constant changed between base and head, head against base on validation. */
   readonly prDelta: readonly ConstantDelta[] | null;
   readonly evaluations: EvaluationCounts;
+  /** How the points were had: engine runs, points reused from the store, degenerate skips. */
+  readonly compute: PointsCounts & { readonly engine: string };
   readonly points: { readonly train: readonly SweepPoint[]; readonly validation: readonly ValidationPoint[] };
 }
 
@@ -89,6 +95,12 @@ export function buildRatchetReport(
   outcome: RatchetOutcome,
   diff: ProposedDiff | null,
   prDelta: readonly ConstantDelta[] | null = null,
+  compute: PointsCounts & { readonly engine: string } = {
+    engineRuns: 0,
+    reused: 0,
+    skipped: 0,
+    engine: ENGINE_VERSION,
+  },
 ): RatchetReport {
   const { decisions } = outcome;
   const all = [...outcome.trainPoints, ...outcome.validationPoints].filter((p) => p.scenario !== '*');
@@ -110,6 +122,7 @@ export function buildRatchetReport(
     diff,
     prDelta,
     evaluations: evaluationCounts(all),
+    compute,
     points: { train: outcome.trainPoints, validation: outcome.validationPoints },
   };
 }

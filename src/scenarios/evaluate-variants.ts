@@ -261,9 +261,10 @@ export function factoredEvaluator({ client, redisKind, clock }: FactoredEvaluato
           await run?.close().catch(() => undefined);
         }
         const ms = (clock() - started) / runnable.length;
+        const evaluated = evaluatedQueries(scenario.script);
         runnableAt.forEach((at, v) => {
           if (results[at]) return;
-          const queries = evaluatedQueries(scenario.script).map((step) => {
+          const queries = evaluated.map((step) => {
             const rankedIds = rankings[v]!.get(step.label) ?? [];
             const grades = step.relevance ?? {};
             return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };

@@ -1,0 +1,170 @@
+/**
+ * The ratchet's evaluator over a points store. Requests made in the same turn of the event loop (every
+ * constant's grid values, the validation candidates, the PR delta) are gathered into one batch; what the
+ * store lacks is computed scenario by scenario with every variant the batch needs for that scenario in one
+ * factored evaluation, so Redis never idles between values, constants or phases. Any failed evaluation stops
+ * the run with its cause: an error is never a point.
+ */
+import type { ConstantValue } from '../constants/registry.js';
+import { type Constants, withOverrides } from '../constants/values.js';
+import { stageSettings } from '../engine/stages.js';
+import { EvaluationFailedError, errorMessage, MissingPointsError } from '../errors.js';
+import { pointKey } from '../points/key.js';
+import type { PointsStore } from '../points/store.js';
+import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { type PointScore, pointScore } from '../sweep/runner.js';
+import { mapPool } from '../util/pool.js';
+import type { RatchetEvaluator, Split } from './ratchet.js';
+import type { SplitScenarios } from './split.js';
+
+export interface PointsRequest {
+  readonly overrides: Readonly<Record<string, ConstantValue>>;
+  readonly split: Split;
+}
+
+export interface PointsCounts {
+  /** Scenario × constants evaluations run on the engine (not reused, not degenerate). */
+  readonly engineRuns: number;
+  /** Points served from the store without computing. */
+  readonly reused: number;
+  /** Points of degenerate scenarios (scored without the engine: skipped). */
+  readonly skipped: number;
+}
+
+export interface PointsEvaluatorOptions {
+  /** Computes missing points; null where nothing may be computed (the store must hold every point). */
+  readonly compute: VariantsEvaluator | null;
+  /** Scenarios evaluated at once (default 3: one in Redis, the next being prepared). */
+  readonly concurrency?: number;
+  /** Called as points are computed, with the points computed and the points known to be needed so far. */
+  readonly onProgress?: (done: number, expected: number) => void;
+}
+
+export interface PointsEvaluator extends RatchetEvaluator {
+  counts(): PointsCounts;
+  /** Computes (or finds) the points of these requests, restricted to `only` scenarios when given. */
+  fill(requests: readonly PointsRequest[], only?: ReadonlySet<Scenario>): Promise<void>;
+}
+
+interface Pending extends PointsRequest {
+  readonly resolve: (points: readonly PointScore[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export function pointsEvaluator(
+  split: SplitScenarios,
+  constants: Constants,
+  store: PointsStore,
+  options: PointsEvaluatorOptions,
+): PointsEvaluator {
+  let engineRuns = 0;
+  let reused = 0;
+  let skipped = 0;
+  let done = 0;
+  let expected = 0;
+  let pending: Pending[] = [];
+  let queue: Promise<void> = Promise.resolve();
+
+  const keyOf = (scenario: Scenario, effective: Constants) => pointKey(scenario, stageSettings(effective));
+
+  async function fill(requests: readonly PointsRequest[], only?: ReadonlySet<Scenario>): Promise<void> {
+    const needed = new Map<Scenario, Map<string, Constants>>();
+    for (const request of requests) {
+      const effective = withOverrides(constants, request.overrides);
+      const settings = stageSettings(effective);
+      for (const scenario of split[request.split]) {
+        if (only && !only.has(scenario)) continue;
+        const key = pointKey(scenario, settings);
+        if (store.has(key) || needed.get(scenario)?.has(key)) continue;
+        if (!needed.has(scenario)) needed.set(scenario, new Map());
+        needed.get(scenario)!.set(key, effective);
+      }
+    }
+    const total = [...needed.values()].reduce((n, m) => n + m.size, 0);
+    if (total === 0) return;
+    if (!options.compute) {
+      const [scenario, keys] = [...needed][0]!;
+      throw new MissingPointsError(
+        `${total} point${total === 1 ? '' : 's'} needed for the decisions are not in the points files (first: scenario ${scenario.name}, ${[...keys.keys()][0]}); compute them with Redis (give --redis-url) or add the missing shards`,
+      );
+    }
+    const compute = options.compute;
+    expected += total;
+    options.onProgress?.(done, expected);
+    const failures: { scenario: string; reason: string }[] = [];
+    await mapPool([...needed], options.concurrency ?? 3, async ([scenario, variants]) => {
+      if (failures.length > 0) return; // stop at the first failure: nothing after it could be used
+      const keys = [...variants.keys()];
+      let results: Awaited<ReturnType<VariantsEvaluator['evaluateVariants']>>;
+      try {
+        results = await compute.evaluateVariants(scenario, [...variants.values()]);
+      } catch (error) {
+        failures.push({ scenario: scenario.name, reason: errorMessage(error) });
+        return;
+      }
+      results.forEach((result, i) => {
+        if (result.status === 'error') {
+          failures.push({ scenario: scenario.name, reason: result.reason ?? 'unknown error' });
+          return;
+        }
+        if (result.status === 'ok') engineRuns++;
+        else skipped++;
+        store.set(keys[i]!, pointScore(result));
+      });
+      done += keys.length;
+      options.onProgress?.(done, expected);
+    });
+    if (failures.length > 0) {
+      throw new EvaluationFailedError(failures.length, failures[0]!.reason, failures[0]!.scenario);
+    }
+  }
+
+  function pointsOf(request: PointsRequest): PointScore[] {
+    const effective = withOverrides(constants, request.overrides);
+    return split[request.split].map((scenario) => {
+      const point = store.get(keyOf(scenario, effective));
+      if (!point) throw new MissingPointsError(`point for ${scenario.name} was not computed`);
+      return { ...point, scenario: scenario.name };
+    });
+  }
+
+  async function flush(batch: readonly Pending[]): Promise<void> {
+    const valid = batch.filter((request) => {
+      try {
+        withOverrides(constants, request.overrides);
+        return true;
+      } catch (error) {
+        request.reject(error);
+        return false;
+      }
+    });
+    const before = store.size;
+    try {
+      await fill(valid);
+    } catch (error) {
+      for (const request of valid) request.reject(error);
+      return;
+    }
+    reused += valid.reduce((n, r) => n + split[r.split].length, 0) - (store.size - before);
+    for (const request of valid) request.resolve(pointsOf(request));
+  }
+
+  return {
+    counts: () => ({ engineRuns, reused, skipped }),
+    fill,
+    run(overrides, which) {
+      return new Promise<readonly PointScore[]>((resolve, reject) => {
+        if (pending.length === 0) {
+          // Everything requested before the event loop turns joins this batch.
+          setImmediate(() => {
+            const batch = pending;
+            pending = [];
+            queue = queue.then(() => flush(batch));
+          });
+        }
+        pending.push({ overrides, split: which, resolve, reject });
+      });
+    },
+  };
+}
