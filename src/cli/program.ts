@@ -4,6 +4,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { constantsCommand } from './constants-command.js';
 import type { CliIo } from './io.js';
+import { mergeCommand } from './merge-command.js';
 import { ratchetCommand } from './ratchet-command.js';
 import { replayCommand } from './replay-command.js';
 import { seedsCommands } from './seeds-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   sweepCommand(program, io);
   seedsCommands(program, io);
   ratchetCommand(program, io);
+  mergeCommand(program, io);
   return program;
 }
 

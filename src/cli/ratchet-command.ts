@@ -3,12 +3,20 @@
  * [--cliff-margin 0.1] [--alpha 0.05] [--only NAMES] [--tier 1,2,3] [--json FILE] [--diff FILE]
  * [--markdown FILE]`, also run by `sweep --parametric --ratchet`.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
-import { reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
+import { jobSpec } from '../jobs/job-spec.js';
+import {
+  computeShard,
+  type RatchetJob,
+  reproduceCommand,
+  runRatchetJob,
+  type ShardSpec,
+} from '../jobs/ratchet-job.js';
 import { PointsStore } from '../points/store.js';
 import { RATCHET_DEFAULTS } from '../ratchet/ratchet.js';
 import { ratchetMarkdown } from '../report/ratchet-markdown.js';
@@ -22,6 +30,7 @@ import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
+import { readPointsFile, writePointsFile } from './points-files.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
 import { assertWritable, persistResults, writeJson } from './results-files.js';
@@ -44,6 +53,8 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly resultsDir: string;
   readonly concurrency: string;
   readonly rounds: string;
+  readonly points?: string;
+  readonly shard?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -107,52 +118,115 @@ async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
   return parsed;
 }
 
-export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport> {
+/** "i/N" with 1 ≤ i ≤ N. */
+export function parseShard(text: string): ShardSpec {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!(index >= 1 && count >= 1 && index <= count && count <= 1000)) {
+    throw new ConfigError(`--shard '${text}': give i/N with 1 ≤ i ≤ N ≤ 1000, e.g. --shard 2/4`);
+  }
+  return { index, count };
+}
+
+export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport | null> {
   const parsed = await parseRatchetOptions(options, io);
   if (options.diff && !options.constants) {
     throw new ConfigError('--diff needs --constants FILE: the diff is made against that file');
   }
+  const shard = options.shard !== undefined ? parseShard(options.shard) : null;
+  if (shard && !options.points) {
+    throw new ConfigError('--shard needs --points FILE: the shard writes its points there for `merge`');
+  }
+  if (options.points) await assertWritable(options.points, io.cwd, '--points');
   const input = await loadConstants(io, options);
   for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
   const scope = parsed.only
     ? parsed.only.map((name) => findConstant(name)!)
     : CONSTANTS.filter((spec) => parsed.tiers.includes(spec.tier as Tier));
-  const progress = progressBar(io, 'ratchet', options.quiet === true);
   const file = input.file ? { ...input.file, path: repoRelativePath(input.file.path, io.cwd) } : null;
+  const job: RatchetJob = {
+    constants: input.constants,
+    file,
+    constantsClass: input.file ? options.class : null,
+    baseConstants: null,
+    scope,
+    tiers: parsed.tiers,
+    only: parsed.only,
+    seeds: parsed.seeds,
+    trainFraction: parsed.trainFraction,
+    threshold: parsed.threshold,
+    cliffMargin: parsed.cliffMargin,
+    cliffThreshold: parsed.cliffThreshold,
+    alpha: parsed.alpha,
+    rounds: parsed.rounds,
+    concurrency: parsed.concurrency,
+    command: reproduceCommand({
+      constantsPath: options.constants ?? null,
+      constantsClass: options.class,
+      set: options.set,
+      ...parsed,
+    }),
+  };
+  // Points already computed (a resumed or repeated run) are reused: a point depends only on its key.
+  const store = new PointsStore();
+  if (options.points && existsSync(resolve(io.cwd, options.points))) {
+    store.merge((await readPointsFile(options.points, io.cwd)).points, options.points);
+  }
+  const progress = progressBar(
+    io,
+    shard ? `shard ${shard.index}/${shard.count}` : 'ratchet',
+    options.quiet === true,
+  );
+  const clock = { ms: io.clock, now: io.now };
+  const onProgress = (done: number, expected: number) => progress.update(done, expected);
+  if (shard) {
+    const started = io.clock();
+    const counts = await withRedis(options, io, async (redis) => {
+      try {
+        return await computeShard(job, shard, { store, redis }, clock, onProgress);
+      } finally {
+        progress.stop();
+      }
+    });
+    await writePointsFile(
+      options.points!,
+      io.cwd,
+      store,
+      jobSpec(job) as unknown as Record<string, unknown>,
+      shard,
+    );
+    io.stderr(
+      `shard ${shard.index}/${shard.count}: ${store.size} points (${counts.engineRuns} engine runs, ${counts.reused} reused) in ${((io.clock() - started) / 1000).toFixed(1)} s; written to ${options.points}; run \`memory-ratchet merge\` on every shard's file\n`,
+    );
+    return null;
+  }
   const report = await withRedis(options, io, async (redis) => {
     try {
-      return await runRatchetJob(
-        {
-          constants: input.constants,
-          file,
-          constantsClass: input.file ? options.class : null,
-          baseConstants: null,
-          scope,
-          tiers: parsed.tiers,
-          only: parsed.only,
-          seeds: parsed.seeds,
-          trainFraction: parsed.trainFraction,
-          threshold: parsed.threshold,
-          cliffMargin: parsed.cliffMargin,
-          cliffThreshold: parsed.cliffThreshold,
-          alpha: parsed.alpha,
-          rounds: parsed.rounds,
-          concurrency: parsed.concurrency,
-          command: reproduceCommand({
-            constantsPath: options.constants ?? null,
-            constantsClass: options.class,
-            set: options.set,
-            ...parsed,
-          }),
-        },
-        { store: new PointsStore(), redis },
-        { ms: io.clock, now: io.now },
-        (done, expected) => progress.update(done, expected),
-      );
+      return await runRatchetJob(job, { store, redis }, clock, onProgress);
     } finally {
       progress.stop();
     }
   });
+  if (options.points) {
+    await writePointsFile(
+      options.points,
+      io.cwd,
+      store,
+      jobSpec(job) as unknown as Record<string, unknown>,
+      null,
+    );
+  }
+  await emitRatchetReport(report, options, io);
+  return report;
+}
+
+/** Writes a report where the options ask and prints the summary (shared with `merge`). */
+export async function emitRatchetReport(
+  report: RatchetReport,
+  options: Pick<RatchetCliOptions, 'resultsDir' | 'json' | 'diff' | 'markdown' | 'quiet'>,
+  io: CliIo,
+): Promise<void> {
   const diff = report.diff;
   const startedAt = new Date(report.run.startedAt);
   const path = await persistResults(
@@ -167,11 +241,11 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), ratchetMarkdown(report));
   io.stdout(ratchetText(report));
   if (!options.quiet) {
+    const c = report.compute;
     io.stderr(
-      `ratchet: ${report.accepted.length} accepted, ${report.rejected.length} rejected, ${report.noSensitivity.length} insensitive, ${report.notModelled.length + report.notRead.length} not modelled or not read; ${report.evaluations.total} evaluations in ${report.durationSeconds.toFixed(1)} s; results in ${path}\n`,
+      `ratchet: ${report.accepted.length} accepted, ${report.rejected.length} rejected, ${report.noSensitivity.length} insensitive, ${report.notModelled.length + report.notRead.length} not modelled or not read; ${report.evaluations.total} evaluations (${c.engineRuns} engine runs, ${c.reused} reused, ${c.skipped} degenerate) in ${report.durationSeconds.toFixed(1)} s; results in ${path}\n`,
     );
   }
-  return report;
 }
 
 export function ratchetCommand(program: Command, io: CliIo): void {
@@ -198,7 +272,19 @@ export function ratchetCommand(program: Command, io: CliIo): void {
           'a change of mean nDCG@5 between adjacent values that counts as a cliff',
           String(RATCHET_DEFAULTS.cliffThreshold),
         )
-        .option('--concurrency <n>', 'evaluations in flight at once', String(DEFAULT_CONCURRENCY)),
+        .option(
+          '--concurrency <n>',
+          'scenarios evaluated at once (each with all its variants)',
+          String(DEFAULT_CONCURRENCY),
+        )
+        .option(
+          '--points <file>',
+          'reuse the points in this file (when it exists) and write every point of the run to it',
+        )
+        .option(
+          '--shard <i/N>',
+          'compute only shard i of N (every N-th scenario, every point a decision may need) into --points; `merge` decides',
+        ),
     ),
   ).action(async (options: RatchetCliOptions) => {
     await executeRatchet(options, io);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
-import { engineEvaluator } from '../scenarios/evaluate.js';
+import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
 import { createScenario } from '../scenarios/factory/factory.js';
 import { DEFAULT_SEED_COUNT, defaultSeeds } from '../scenarios/factory/seed-bank.js';
 import { handCraftedScenarios } from '../scenarios/hand-crafted.js';
@@ -66,7 +66,11 @@ export function sweepCommand(program: Command, io: CliIo): void {
           'a change of mean nDCG@5 between adjacent values that counts as a cliff',
           String(DEFAULT_CLIFF_THRESHOLD),
         )
-        .option('--concurrency <n>', 'evaluations in flight at once', String(DEFAULT_CONCURRENCY)),
+        .option(
+          '--concurrency <n>',
+          'scenarios evaluated at once (each with all its variants)',
+          String(DEFAULT_CONCURRENCY),
+        ),
       { withSeeds: false },
     ),
   ).action(async (options: SweepOptions) => {
@@ -95,7 +99,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const started = io.clock();
     const progress = progressBar(io, 'sweep', options.quiet === true);
     const { results, redisKind } = await withRedis(options, io, async (redis) => {
-      const evaluator = engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: io.clock });
+      const evaluator = factoredEvaluator({ client: redis.client, redisKind: redis.kind, clock: io.clock });
       try {
         const execution = await executeSweep(evaluator, scenarios, input.constants, plan, {
           cliffThreshold,

@@ -107,6 +107,7 @@ function jobEvaluator(
     : null;
   return pointsEvaluator(split, job.constants, source.store, {
     compute,
+    concurrency: job.concurrency,
     ...(onProgress ? { onProgress } : {}),
   });
 }

@@ -5,9 +5,9 @@
  */
 import type { ConstantValue } from '../constants/registry.js';
 import { type Constants, withOverrides } from '../constants/values.js';
-import { errorMessage } from '../errors.js';
+import { EvaluationFailedError, errorMessage } from '../errors.js';
 import type { RankingMetrics } from '../metrics/ranking.js';
-import type { Evaluator } from '../scenarios/evaluate.js';
+import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
 import type { Scenario, ScenarioResult, ScenarioStatus } from '../scenarios/scenario.js';
 import { type DurationStats, durationStats } from '../stats/durations.js';
 import { mapPool } from '../util/pool.js';
@@ -43,7 +43,8 @@ export interface RunOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+/** Scenarios evaluated at once: one in Redis while the next is prepared and the last is read. */
+export const DEFAULT_CONCURRENCY = 3;
 
 export interface EvaluationCounts {
   readonly total: number;
@@ -90,28 +91,48 @@ export const notRun = (scenario: string, reason: string): PointScore => ({
   durationMs: 0,
 });
 
-interface Job {
+export interface Job {
   readonly overrides: Readonly<Record<string, ConstantValue>>;
   readonly scenario: Scenario;
   readonly skip?: string;
 }
 
-async function runJobs(evaluator: Evaluator, base: Constants, jobs: readonly Job[], options: RunOptions) {
+/**
+ * Runs jobs scenario by scenario, each scenario's variants in one factored evaluation; results keep the
+ * jobs' order. A failed evaluation stops the sweep with its cause: an error is never a point.
+ */
+export async function runJobs(
+  evaluator: VariantsEvaluator,
+  base: Constants,
+  jobs: readonly Job[],
+  options: RunOptions = {},
+): Promise<PointScore[]> {
+  const results = new Array<PointScore>(jobs.length);
+  const byScenario = new Map<Scenario, number[]>();
   let done = 0;
-  return mapPool(jobs, options.concurrency ?? DEFAULT_CONCURRENCY, async (job) => {
-    let result: PointScore;
+  jobs.forEach((job, i) => {
     if (job.skip) {
-      result = { ...notRun(job.scenario.name, job.skip), degenerateValue: true };
-    } else {
-      try {
-        result = pointScore(await evaluator.evaluate(job.scenario, withOverrides(base, job.overrides)));
-      } catch (error) {
-        result = { ...notRun(job.scenario.name, errorMessage(error)), status: 'error' };
-      }
-    }
-    options.onProgress?.(++done);
-    return result;
+      results[i] = { ...notRun(job.scenario.name, job.skip), degenerateValue: true };
+      done++;
+    } else byScenario.set(job.scenario, [...(byScenario.get(job.scenario) ?? []), i]);
   });
+  if (done > 0) options.onProgress?.(done);
+  const failures: { scenario: string; reason: string }[] = [];
+  await mapPool([...byScenario], options.concurrency ?? DEFAULT_CONCURRENCY, async ([scenario, indices]) => {
+    if (failures.length > 0) return;
+    const variants = indices.map((i) => withOverrides(base, jobs[i]!.overrides));
+    const scored = await evaluator.evaluateVariants(scenario, variants);
+    scored.forEach((result, k) => {
+      if (result.status === 'error') failures.push({ scenario: scenario.name, reason: result.reason ?? '' });
+      results[indices[k]!] = pointScore(result);
+    });
+    done += indices.length;
+    options.onProgress?.(done);
+  });
+  if (failures.length > 0) {
+    throw new EvaluationFailedError(failures.length, failures[0]!.reason, failures[0]!.scenario);
+  }
+  return results;
 }
 
 const degenerateReason = (constant: string, value: number) =>
@@ -122,13 +143,8 @@ export function singleSweepSize(grid: Grid, scenarios: readonly Scenario[]): num
   return (grid.values.length + grid.degenerate.length) * scenarios.length;
 }
 
-export async function runSingleSweep(
-  evaluator: Evaluator,
-  scenarios: readonly Scenario[],
-  base: Constants,
-  grid: Grid,
-  options: RunOptions = {},
-): Promise<SweepPoint[]> {
+/** The jobs of a single sweep and how to read their results back as sweep points. */
+export function singleSweepJobs(grid: Grid, scenarios: readonly Scenario[]) {
   const values = [...grid.values, ...grid.degenerate].sort((a, b) => a - b);
   const jobs = values.flatMap((value) =>
     scenarios.map(
@@ -139,25 +155,32 @@ export async function runSingleSweep(
       }),
     ),
   );
-  const scores = await runJobs(evaluator, base, jobs, options);
-  return scores.map((s, i) => ({
-    constant: grid.constant,
-    value: values[Math.floor(i / scenarios.length)]!,
-    ...s,
-  }));
+  const points = (scores: readonly PointScore[]): SweepPoint[] =>
+    scores.map((s, i) => ({
+      constant: grid.constant,
+      value: values[Math.floor(i / scenarios.length)]!,
+      ...s,
+    }));
+  return { jobs, points };
+}
+
+export async function runSingleSweep(
+  evaluator: VariantsEvaluator,
+  scenarios: readonly Scenario[],
+  base: Constants,
+  grid: Grid,
+  options: RunOptions = {},
+): Promise<SweepPoint[]> {
+  const { jobs, points } = singleSweepJobs(grid, scenarios);
+  return points(await runJobs(evaluator, base, jobs, options));
 }
 
 export function pairSweepSize(grid: PairGrid, scenarios: readonly Scenario[]): number {
   return grid.a.values.length * grid.b.values.length * scenarios.length;
 }
 
-export async function runPairSweep(
-  evaluator: Evaluator,
-  scenarios: readonly Scenario[],
-  base: Constants,
-  grid: PairGrid,
-  options: RunOptions = {},
-): Promise<PairPoint[]> {
+/** The jobs of a pair sweep and how to read their results back as pair points. */
+export function pairSweepJobs(grid: PairGrid, base: Constants, scenarios: readonly Scenario[]) {
   const cells = grid.a.values.flatMap((a) => grid.b.values.map((b) => [a, b] as const));
   const jobs = cells.flatMap(([a, b]) =>
     scenarios.map((scenario): Job => {
@@ -171,9 +194,21 @@ export async function runPairSweep(
       return { overrides, scenario, ...(skip ? { skip } : {}) };
     }),
   );
-  const scores = await runJobs(evaluator, base, jobs, options);
-  return scores.map((s, i) => {
-    const [valueA, valueB] = cells[Math.floor(i / scenarios.length)]!;
-    return { constantA: grid.a.constant, valueA, constantB: grid.b.constant, valueB, ...s };
-  });
+  const points = (scores: readonly PointScore[]): PairPoint[] =>
+    scores.map((s, i) => {
+      const [valueA, valueB] = cells[Math.floor(i / scenarios.length)]!;
+      return { constantA: grid.a.constant, valueA, constantB: grid.b.constant, valueB, ...s };
+    });
+  return { jobs, points };
+}
+
+export async function runPairSweep(
+  evaluator: VariantsEvaluator,
+  scenarios: readonly Scenario[],
+  base: Constants,
+  grid: PairGrid,
+  options: RunOptions = {},
+): Promise<PairPoint[]> {
+  const { jobs, points } = pairSweepJobs(grid, base, scenarios);
+  return points(await runJobs(evaluator, base, jobs, options));
 }

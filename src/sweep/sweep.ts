@@ -1,6 +1,6 @@
 /** Runs a sweep plan: every single and pair grid on the same scenarios, then aggregates. */
 import type { Constants } from '../constants/values.js';
-import type { Evaluator } from '../scenarios/evaluate.js';
+import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import {
   type AggregateOptions,
@@ -12,10 +12,11 @@ import {
 import type { SweepPlan } from './plan.js';
 import {
   type PairPoint,
+  pairSweepJobs,
   pairSweepSize,
-  runPairSweep,
-  runSingleSweep,
+  runJobs,
   type SweepPoint,
+  singleSweepJobs,
   singleSweepSize,
 } from './runner.js';
 
@@ -39,30 +40,39 @@ export function sweepSize(plan: SweepPlan, scenarios: readonly Scenario[]): numb
   );
 }
 
+/** Every grid's jobs run together, so each scenario's variants of every constant share one evaluation. */
 export async function executeSweep(
-  evaluator: Evaluator,
+  evaluator: VariantsEvaluator,
   scenarios: readonly Scenario[],
   constants: Constants,
   plan: SweepPlan,
   options: ExecuteOptions = {},
 ): Promise<SweepExecution> {
   const total = sweepSize(plan, scenarios);
-  let before = 0;
-  const progress = (done: number) => options.onProgress?.(before + done, total);
-  const run = { ...(options.concurrency ? { concurrency: options.concurrency } : {}), onProgress: progress };
+  const singles = plan.singles.map((grid) => ({ grid, ...singleSweepJobs(grid, scenarios) }));
+  const pairs = plan.pairs.map((grid) => ({ grid, ...pairSweepJobs(grid, constants, scenarios) }));
+  const jobs = [...singles, ...pairs].flatMap((part) => part.jobs);
+  const scores = await runJobs(evaluator, constants, jobs, {
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    onProgress: (done) => options.onProgress?.(done, total),
+  });
+  let at = 0;
+  const take = (n: number) => {
+    const slice = scores.slice(at, at + n);
+    at += n;
+    return slice;
+  };
   const points: SweepPoint[] = [];
   const summaries: ConstantSummary[] = [];
-  for (const grid of plan.singles) {
-    const sweep = await runSingleSweep(evaluator, scenarios, constants, grid, run);
-    before += sweep.length;
+  for (const single of singles) {
+    const sweep = single.points(take(single.jobs.length));
     points.push(...sweep);
-    summaries.push(aggregateSweep(grid.constant, grid.current, sweep, options));
+    summaries.push(aggregateSweep(single.grid.constant, single.grid.current, sweep, options));
   }
   const pairPoints: PairPoint[] = [];
   const pairSummaries: PairSummary[] = [];
-  for (const grid of plan.pairs) {
-    const sweep = await runPairSweep(evaluator, scenarios, constants, grid, run);
-    before += sweep.length;
+  for (const pair of pairs) {
+    const sweep = pair.points(take(pair.jobs.length));
     pairPoints.push(...sweep);
     pairSummaries.push(aggregatePair(sweep, options));
   }

@@ -1,0 +1,80 @@
+/**
+ * A ratchet job as data: what a shard records in its points file so that the merge makes exactly the
+ * decisions the unsharded run would, without being given the options again. Pure.
+ */
+import { parseConstantsFile } from '../constants/parse-file.js';
+import { findConstant, type Tier } from '../constants/registry.js';
+import type { Constants } from '../constants/values.js';
+import { InputError } from '../errors.js';
+import type { RatchetJob } from './ratchet-job.js';
+
+export interface RatchetJobSpec {
+  readonly constants: Constants;
+  readonly baseConstants: Constants | null;
+  readonly file: { readonly path: string; readonly source: string; readonly className: string } | null;
+  readonly scope: readonly string[];
+  readonly tiers: readonly Tier[];
+  readonly only: readonly string[] | null;
+  readonly seeds: number;
+  readonly trainFraction: number;
+  readonly threshold: number;
+  readonly cliffMargin: number;
+  readonly cliffThreshold: number;
+  readonly alpha: number;
+  readonly rounds: number;
+  readonly command: string;
+}
+
+export function jobSpec(job: RatchetJob): RatchetJobSpec {
+  return {
+    constants: job.constants,
+    baseConstants: job.baseConstants,
+    file: job.file
+      ? { path: job.file.path, source: job.file.source, className: job.constantsClass ?? 'Defaults' }
+      : null,
+    scope: job.scope.map((spec) => spec.name),
+    tiers: job.tiers,
+    only: job.only,
+    seeds: job.seeds,
+    trainFraction: job.trainFraction,
+    threshold: job.threshold,
+    cliffMargin: job.cliffMargin,
+    cliffThreshold: job.cliffThreshold,
+    alpha: job.alpha,
+    rounds: job.rounds,
+    command: job.command,
+  };
+}
+
+export function jobFromSpec(spec: RatchetJobSpec, concurrency: number, source: string): RatchetJob {
+  const scope = spec.scope.map((name) => {
+    const found = findConstant(name);
+    if (!found) throw new InputError(`${source}: the run names an unknown constant '${name}'`);
+    return found;
+  });
+  const file = spec.file
+    ? {
+        path: spec.file.path,
+        source: spec.file.source,
+        parsed: parseConstantsFile(spec.file.source, spec.file.path, { className: spec.file.className }),
+      }
+    : null;
+  return {
+    constants: spec.constants,
+    file,
+    constantsClass: spec.file?.className ?? null,
+    baseConstants: spec.baseConstants,
+    scope,
+    tiers: spec.tiers,
+    only: spec.only,
+    seeds: spec.seeds,
+    trainFraction: spec.trainFraction,
+    threshold: spec.threshold,
+    cliffMargin: spec.cliffMargin,
+    cliffThreshold: spec.cliffThreshold,
+    alpha: spec.alpha,
+    rounds: spec.rounds,
+    concurrency,
+    command: spec.command,
+  };
+}
