@@ -2,7 +2,7 @@
  * Getting a Redis: the URL given; else a private `redis-server` on a free loopback port with no
  * persistence; else (when allowed) the embedded in-process emulator, announced through `notice`.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { errorMessage, RedisUnavailableError } from '../errors.js';
 import { startRedisContainer } from './docker.js';
@@ -11,7 +11,8 @@ import { findRedisServer, startRedisServer } from './server.js';
 export type RedisKind = 'server' | 'embedded';
 
 export interface RedisHandle {
-  readonly client: Redis;
+  /** A standalone client, or a Cluster client when the URL points at a Redis Cluster node. */
+  readonly client: Redis | Cluster;
   /** `server` for a real Redis (given or started), `embedded` for the in-process emulator. */
   readonly kind: RedisKind;
   /** Where it came from, for logs: a redacted URL, "redis-server on port N" or "embedded emulator". */
@@ -85,11 +86,19 @@ export async function connectToUrl(url: string): Promise<RedisHandle> {
         'REDIS_URL is right, or leave both unset to start a private redis-server.',
     );
   }
+  if (await isClusterNode(client)) {
+    client.disconnect();
+    return connectToCluster(url, shown);
+  }
+  return handleFor(client, shown);
+}
+
+function handleFor(client: Redis | Cluster, description: string): RedisHandle {
   let closing: Promise<void> | undefined;
   return {
     client,
     kind: 'server',
-    description: shown,
+    description,
     close: () => {
       closing ??= client.quit().then(
         () => undefined,
@@ -98,6 +107,43 @@ export async function connectToUrl(url: string): Promise<RedisHandle> {
       return closing;
     },
   };
+}
+
+async function isClusterNode(client: Redis): Promise<boolean> {
+  const info = await client.info('cluster').catch(() => '');
+  return /^cluster_enabled:1\b/m.test(info);
+}
+
+/**
+ * A Redis Cluster: every run's keys share one hash tag, so each script runs on the master of that slot;
+ * the Cluster client routes them and follows MOVED/ASK.
+ */
+async function connectToCluster(url: string, shown: string): Promise<RedisHandle> {
+  const parsed = new URL(url);
+  const cluster = new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+    lazyConnect: true,
+    enableReadyCheck: true,
+    clusterRetryStrategy: () => null,
+    redisOptions: {
+      connectTimeout: 3000,
+      maxRetriesPerRequest: 1,
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    },
+  });
+  cluster.on('error', () => {
+    // Errors surface through the failing command.
+  });
+  try {
+    await cluster.connect();
+    await cluster.ping();
+  } catch (error) {
+    cluster.disconnect();
+    throw new RedisUnavailableError(
+      `cannot use the Redis Cluster at ${shown} (${errorMessage(error)}). Check that every node is reachable.`,
+    );
+  }
+  return handleFor(cluster, `${shown} (cluster of ${cluster.nodes('master').length} masters)`);
 }
 
 function embedded(): RedisHandle {

@@ -74,7 +74,12 @@ function waitForReady(child: ChildProcess, ms: number): Promise<void> {
   });
 }
 
-export async function startRedisServer(executable: string, attempts = 3): Promise<StartedServer> {
+/** Starts redis-server; `extraArgs` add settings (the cluster tests start cluster-enabled nodes). */
+export async function startRedisServer(
+  executable: string,
+  attempts = 3,
+  extraArgs: readonly string[] = [],
+): Promise<StartedServer> {
   let lastError = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = await freePort();
@@ -96,6 +101,7 @@ export async function startRedisServer(executable: string, attempts = 3): Promis
         'no',
         '--loglevel',
         'notice',
+        ...extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

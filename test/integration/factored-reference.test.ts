@@ -15,7 +15,7 @@ import { createScenario } from '../../src/scenarios/factory/factory.js';
 import { defaultSeeds } from '../../src/scenarios/factory/seed-bank.js';
 import { handCraftedScenarios } from '../../src/scenarios/hand-crafted.js';
 import type { Scenario } from '../../src/scenarios/scenario.js';
-import { testRedis } from '../helpers/redis.js';
+import { embeddedRedis, testRedis } from '../helpers/redis.js';
 
 interface ReferencePoint {
   readonly scenario: string;
@@ -75,6 +75,25 @@ describe('factored evaluation reproduces the single-variant reference run', () =
       });
     }
     expect(compared).toBe(reference.length);
+  });
+
+  it('gives the same points on the embedded emulator (a sample of the reference)', async () => {
+    const embedded = await embeddedRedis();
+    try {
+      const evaluator = factoredEvaluator({ client: embedded.client, redisKind: 'embedded', clock: () => 0 });
+      const sample = ['factual_recall', 'temporal_scheduling', 'seed-0', 'seed-3'];
+      for (const name of sample) {
+        const points = reference.filter((p) => p.scenario === name).filter((_, i) => i % 12 === 0);
+        const results = await evaluator.evaluateVariants(
+          scenarios.get(name)!,
+          points.map((p) => withOverrides(defaultConstants(), p.overrides)),
+        );
+        expect(results.map((r) => r.metrics)).toEqual(points.map((p) => p.metrics));
+        expect(results.map((r) => r.rankingHash)).toEqual(points.map((p) => p.rankingHash));
+      }
+    } finally {
+      await embedded.close();
+    }
   });
 
   it('agrees with a live single-variant replay on scripts whose queries sit between writes', async () => {
