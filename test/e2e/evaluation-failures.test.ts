@@ -1,0 +1,116 @@
+/**
+ * An evaluation error is never a result: with Redis killed mid-run or full, the ratchet exits 1 naming the
+ * cause, and a standalone client on a cluster (MOVED) fails the run instead of calling constants degenerate.
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConstants } from '../../src/constants/values.js';
+import { EvaluationFailedError } from '../../src/errors.js';
+import { PointsStore } from '../../src/points/store.js';
+import { pointsEvaluator } from '../../src/ratchet/points-evaluator.js';
+import { splitScenarios } from '../../src/ratchet/split.js';
+import { findRedisServer, type StartedServer, startRedisServer } from '../../src/redis/server.js';
+import { factoredEvaluator } from '../../src/scenarios/evaluate-variants.js';
+import { createScenario } from '../../src/scenarios/factory/factory.js';
+import { defaultSeeds } from '../../src/scenarios/factory/seed-bank.js';
+import { CLI } from '../helpers/cli.js';
+import { startCluster } from '../helpers/cluster.js';
+
+let server: StartedServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+async function privateServer(): Promise<StartedServer> {
+  const executable = await findRedisServer(process.env.PATH ?? '');
+  server = await startRedisServer(executable!);
+  return server;
+}
+
+/** Starts the CLI; `during` runs once it has begun evaluating. */
+function ratchet(url: string, during: () => Promise<void>) {
+  const results = mkdtempSync(join(tmpdir(), 'mr-fail-'));
+  const child = spawn(process.execPath, [CLI, 'ratchet', '--redis-url', url, '--results-dir', results], {
+    env: { PATH: process.env.PATH },
+  });
+  let stderr = '';
+  let stdout = '';
+  let started = false;
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
+    const begin = Date.now();
+    const poll = setInterval(async () => {
+      if (started) return;
+      const client = new Redis(url);
+      const keys = await client.dbsize().catch(() => 0);
+      client.disconnect();
+      if (keys > 0) {
+        started = true;
+        clearInterval(poll);
+        await during();
+      }
+    }, 50);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr, ms: Date.now() - begin });
+    });
+  });
+}
+
+describe('evaluation errors fail the run', () => {
+  it('exits 1 naming the cause when Redis is killed mid-run', async () => {
+    const redis = await privateServer();
+    const run = await ratchet(redis.url, () => redis.stop());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /memory-ratchet: error: \d+ evaluations? failed \(first: scenario seed-\d+: .*(Connection is closed|ECONNREFUSED|ECONNRESET)/,
+    );
+    expect(run.stdout).not.toContain('RATCHET SUMMARY');
+  });
+
+  it('exits 1 naming OOM when Redis is full', async () => {
+    const redis = await privateServer();
+    const run = await ratchet(redis.url, async () => {
+      const client = new Redis(redis.url);
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+      await client.config('SET', 'maxmemory', '1');
+      client.disconnect();
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/evaluations? failed .*OOM/);
+    expect(run.stdout).not.toContain('RATCHET SUMMARY');
+  });
+
+  it('fails with MOVED when a standalone client is pointed at a cluster', async () => {
+    const cluster = await startCluster(3);
+    const client = new Redis(cluster.url);
+    try {
+      const scenarios = defaultSeeds(10).map(createScenario);
+      const evaluator = pointsEvaluator(
+        splitScenarios(scenarios, 0.7),
+        defaultConstants(),
+        new PointsStore(),
+        {
+          compute: factoredEvaluator({ client, redisKind: 'server', clock: () => 0 }),
+        },
+      );
+      const failure = evaluator.run({ DECAY_RATE: 0.3 }, 'train');
+      await expect(failure).rejects.toBeInstanceOf(EvaluationFailedError);
+      await expect(failure).rejects.toThrow(/MOVED/);
+    } finally {
+      client.disconnect();
+      await cluster.stop();
+    }
+  });
+});
