@@ -47,6 +47,9 @@ export interface FusedSegment {
 
 type ScriptFn = (...args: string[]) => Promise<unknown>;
 
+/** Writes per script call: bounds the argument list and how long one call holds Redis. */
+export const MAX_WRITES_PER_CALL = 50_000;
+
 function opFields(op: WriteOp): string[] {
   switch (op.op) {
     case 'save':
@@ -156,8 +159,8 @@ export function parseFusedReply(reply: string, variants: number, queries: number
 export class FusedRun {
   private readonly registry: string;
   private closing: Promise<void> | undefined;
-  /** Segments run so far: after the first, the states exist and each call continues them. */
-  private segments = 0;
+  /** Calls made so far: after the first, the states exist and each call continues them. */
+  private calls = 0;
 
   private constructor(
     private readonly redis: RedisClient,
@@ -179,7 +182,12 @@ export class FusedRun {
     if (this.closing) throw new EngineError(`fused run ${this.namespace} is closed`);
     const fn = (this.redis as unknown as Record<RegistryScriptName, ScriptFn>)[name];
     try {
-      return await fn.call(this.redis, this.registry, ...args);
+      // One array argument: ioredis flattens it, and no spread of a long list reaches the call stack.
+      return await (fn as unknown as (key: string, args: readonly string[]) => Promise<unknown>).call(
+        this.redis,
+        this.registry,
+        args,
+      );
     } catch (error) {
       throw new EngineError(`${name} failed: ${errorMessage(error)}`);
     }
@@ -187,28 +195,57 @@ export class FusedRun {
 
   /**
    * Applies the segment's writes to every record state and graph (created on first use, continued by later
-   * segments), then ranks every query under every variant: result[variant][query].
+   * segments), then ranks every query under every variant: result[variant][query]. `final`: no segment
+   * follows, so the states need not be kept.
    */
   async segment(
     segment: FusedSegment,
     records: readonly RecordSettings[],
     graphs: readonly GraphSettings[],
     variants: readonly FusedVariant[],
+    final: boolean,
   ): Promise<RankedItem[][][]> {
-    const args: string[] = [this.namespace, this.segments > 0 ? '1' : '0', num(segment.writes.length)];
-    for (const op of segment.writes) args.push(...opFields(op));
+    // Long segments are sent in slices of writes (each call continues the states), so no call carries an
+    // unbounded argument list or blocks Redis for long; the last slice asks the queries.
+    const writes = segment.writes;
+    for (let start = 0; start + MAX_WRITES_PER_CALL < writes.length; start += MAX_WRITES_PER_CALL) {
+      await this.send(writes.slice(start, start + MAX_WRITES_PER_CALL), records, graphs, [], [], true);
+    }
+    const last =
+      writes.length === 0
+        ? []
+        : writes.slice(Math.floor((writes.length - 1) / MAX_WRITES_PER_CALL) * MAX_WRITES_PER_CALL);
+    const reply = await this.send(last, records, graphs, segment.queries, variants, !final);
+    return parseFusedReply(reply, variants.length, segment.queries.length);
+  }
+
+  private async send(
+    writes: readonly WriteOp[],
+    records: readonly RecordSettings[],
+    graphs: readonly GraphSettings[],
+    queries: readonly FusedQuery[],
+    variants: readonly FusedVariant[],
+    persist: boolean,
+  ): Promise<string> {
+    const args: string[] = [
+      this.namespace,
+      this.calls > 0 ? '1' : '0',
+      persist ? '1' : '0',
+      num(writes.length),
+    ];
+    for (const op of writes) args.push(...opFields(op));
     args.push(num(records.length));
     for (const [i, k] of records.entries()) args.push(num(i), ...recordFields(k));
     args.push(num(graphs.length));
     for (const [i, g] of graphs.entries()) args.push(num(i), ...graphFields(g));
-    args.push(num(segment.queries.length));
-    for (const query of segment.queries) args.push(...queryFields(query));
+    args.push(num(queries.length));
+    for (const query of queries) args.push(...queryFields(query));
     args.push(num(variants.length));
     for (const variant of variants) args.push(...variantFields(variant));
     const reply = await this.call('mrEvaluateVariants', args);
-    this.segments++;
+    this.calls++;
     if (typeof reply !== 'string') throw new EngineError(`unexpected fused reply: ${typeof reply}`);
-    return parseFusedReply(reply, variants.length, segment.queries.length);
+    return reply;
   }
 
   /** Removes exactly the keys this run created (one script call). */

@@ -16,10 +16,11 @@
  * records, decay, conf, cycles, pressure, priority and ARGV[1] = the graph prefix.
  *
  * The operations act on a store with one interface and two implementations: commands on the keys
- * (the single-run scripts), or a working copy of one state held in Lua tables, loaded from its keys and
- * written back to them, one command per key, before any query reads it (the fused script). Both hold the
- * same strings and doubles, and nothing the model computes depends on the order of a hash or a set (every
- * ranking and pruning sorts by a total order), so both give the same results.
+ * (the single-run scripts), or a working copy of one state held in Lua tables inside the script call,
+ * loaded from its keys and written back to them when a later call continues it (the fused script). Both hold
+ * the same strings and doubles, and nothing the model computes depends on the order of a hash or a set
+ * (every ranking and pruning sorts by a total order), so both give the same results: the reference test
+ * compares every point.
  */
 
 export const KEY_NAMES = ['registry', 'records', 'decay', 'conf', 'cycles', 'pressure', 'priority'] as const;
@@ -676,10 +677,14 @@ return emit(saves)
  * query-time constants) is answered, reading each record state once, scoring it once per distinct decay
  * setting and propagating once per distinct graph setting. Later segments continue the same states.
  *
- * Each state is built in a working copy and written back to its keys before the queries read it.
+ * Each state is built in a working copy held by the script; when a later call continues the states (a
+ * script with writes after a query, or a long one sent in slices), the copy is written back to the state's
+ * keys, one command per key, and loaded again by that call. The queries read the working copy, which holds
+ * exactly what the keys would.
  *
  * KEYS[1] = the registry. ARGV (counts before each list):
- *   base prefix; '1' when the states exist from an earlier segment (they are loaded first), else '0';
+ *   base prefix; '1' when the states exist from an earlier call (they are loaded first), else '0';
+ *   '1' when a later call continues the states (they are written back), else '0';
  *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
@@ -697,6 +702,7 @@ local function take() local v = ARGV[cursor]; cursor = cursor + 1; return v end
 local function take_number() return tonumber(take()) end
 local base = take()
 local continuing = take() == '1'
+local persist = take() == '1'
 
 local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 2}
 local record_ops, graph_ops = {}, {}
@@ -736,7 +742,7 @@ for _ = 1, take_number() do
     elseif op[1] == 'touch' then op_touch(op[2], op[3])
     else op_outcome(op[2], op[3], op[4], K) end
   end
-  ST.flush_records()
+  if persist then ST.flush_records() end
   record_states[index] = ST
 end
 
@@ -752,7 +758,7 @@ for _ = 1, take_number() do
     elseif op[1] == 'strengthen' then op_strengthen(op[2], op[3], op[4] or delta, cap)
     else op_weaken_all(op[2], op[4] or factor) end
   end
-  ST.flush_graph()
+  if persist then ST.flush_graph() end
   graphs[index] = {store = ST, edges = {}}
 end
 

@@ -232,12 +232,13 @@ export function factoredEvaluator({ client, redisKind, clock }: FactoredEvaluato
         let run: FusedRun | undefined;
         try {
           run = await FusedRun.open(client);
-          for (const segment of segments) {
+          for (const [index, segment] of segments.entries()) {
             const reply = await run.segment(
               segment,
               records.values.map((s) => s.records as RecordSettings),
               graphs.values.map((s) => s.graph),
               fused,
+              index === segments.length - 1,
             );
             reply.forEach((perQuery, v) => {
               perQuery.forEach((ranked, q) => {

@@ -53,8 +53,8 @@ function spearman(x: readonly number[], y: readonly number[]): number {
 describe('ScenarioSeed validation', () => {
   it('accepts a valid seed and names the axis, value and range of a bad one', () => {
     expect(validateSeed(base)).toEqual(base);
-    expect(() => validateSeed({ ...base, recordCount: 101 })).toThrow(
-      'seed 7: recordCount = 101 is invalid; use an integer in [5, 100]',
+    expect(() => validateSeed({ ...base, recordCount: 1001 })).toThrow(
+      'seed 7: recordCount = 1001 is invalid; use an integer in [5, 1000]',
     );
     expect(() => validateSeed({ ...base, importanceShape: 'spiky' })).toThrow(
       'seed 7: importanceShape = "spiky" is invalid; use one of uniform, clustered, bimodal, exponential, flat',

@@ -222,7 +222,8 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   timeline.sort((x, y) => x.at - y.at || x.order - y.order || x.seq - y.seq);
   const steps: Step[] = [];
   let clock = HISTORY_START;
-  const first = Math.min(HISTORY_START, ...timeline.map((t) => t.at));
+  // A loop, not Math.min(...): a large scenario has more events than a call can take as arguments.
+  const first = timeline.reduce((min, t) => Math.min(min, t.at), HISTORY_START);
   clock = first;
   for (const event of timeline) {
     if (event.at > clock) {

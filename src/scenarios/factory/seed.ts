@@ -8,7 +8,7 @@ export type AccessPattern = (typeof ACCESS_PATTERNS)[number];
 
 export interface ScenarioSeed {
   readonly seedId: number;
-  /** How many records compete (5–100). */
+  /** How many records compete (5–1,000; the default bank draws 5–100). */
   readonly recordCount: number;
   readonly importanceShape: ImportanceShape;
   readonly accessPattern: AccessPattern;
@@ -21,6 +21,9 @@ export interface ScenarioSeed {
   /** How far back the history reaches, in days (1–365). */
   readonly ageSpreadDays: number;
 }
+
+/** The largest scenario a seed may ask for (the benchmark's scale point). */
+export const MAX_RECORD_COUNT = 1000;
 
 export const SEED_AXES = [
   'recordCount',
@@ -61,7 +64,7 @@ export function validateSeed(candidate: unknown): ScenarioSeed {
   if (!candidate || typeof candidate !== 'object') throw new ConfigError('a scenario seed must be an object');
   const seed = candidate as Record<string, unknown>;
   numberIn(seed, 'seedId', 0, Number.MAX_SAFE_INTEGER, true);
-  numberIn(seed, 'recordCount', 5, 100, true);
+  numberIn(seed, 'recordCount', 5, MAX_RECORD_COUNT, true);
   oneOf(seed, 'importanceShape', IMPORTANCE_SHAPES);
   oneOf(seed, 'accessPattern', ACCESS_PATTERNS);
   numberIn(seed, 'outcomeFrequency', 0, 1);
