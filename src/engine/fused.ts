@@ -48,7 +48,7 @@ export interface FusedSegment {
 type ScriptFn = (...args: string[]) => Promise<unknown>;
 
 /** Writes per script call: bounds the argument list and how long one call holds Redis. */
-export const MAX_WRITES_PER_CALL = 50_000;
+export const MAX_WRITES_PER_CALL = 100_000;
 
 function opFields(op: WriteOp): string[] {
   switch (op.op) {
@@ -234,14 +234,14 @@ export class FusedRun {
       num(writes.length),
     ];
     for (const op of writes) args.push(...opFields(op));
-    args.push(num(records.length));
-    for (const [i, k] of records.entries()) args.push(num(i), ...recordFields(k));
-    args.push(num(graphs.length));
-    for (const [i, g] of graphs.entries()) args.push(num(i), ...graphFields(g));
     args.push(num(queries.length));
     for (const query of queries) args.push(...queryFields(query));
     args.push(num(variants.length));
     for (const variant of variants) args.push(...variantFields(variant));
+    args.push(num(graphs.length));
+    for (const [i, g] of graphs.entries()) args.push(num(i), ...graphFields(g));
+    args.push(num(records.length));
+    for (const [i, k] of records.entries()) args.push(num(i), ...recordFields(k));
     const reply = await this.call('mrEvaluateVariants', args);
     this.calls++;
     if (typeof reply !== 'string') throw new EngineError(`unexpected fused reply: ${typeof reply}`);

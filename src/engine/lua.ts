@@ -71,16 +71,29 @@ local function key_store(key, co_prefix)
   function S.hall(kind) return pairs_of(redis.call('HGETALL', key[kind])) end
   function S.zadd(kind, member, score) redis.call('ZADD', key[kind], fmt(score), member); track(key[kind]) end
   function S.zall(kind) return scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES')) end
-  function S.co_score(src, dst)
-    local v = redis.call('ZSCORE', co_prefix .. src, dst)
-    if v then return tonumber(v) end
-    return nil
+  -- Adds the edge unless it exists; returns the new number of out-edges, or nil when it existed.
+  function S.co_insert(src, dst, w)
+    if redis.call('ZSCORE', co_prefix .. src, dst) then return nil end
+    redis.call('ZADD', co_prefix .. src, fmt(w), dst); track(co_prefix .. src)
+    return redis.call('ZCARD', co_prefix .. src)
   end
-  function S.co_set(src, dst, w) redis.call('ZADD', co_prefix .. src, fmt(w), dst); track(co_prefix .. src) end
-  function S.co_card(src) return redis.call('ZCARD', co_prefix .. src) end
+  -- w' = min((w or 0) + delta, cap); creates a missing edge.
+  function S.co_increase(src, dst, delta, cap)
+    local w = tonumber(redis.call('ZSCORE', co_prefix .. src, dst) or '0') or 0
+    redis.call('ZADD', co_prefix .. src, fmt(math.min(w + delta, cap)), dst); track(co_prefix .. src)
+  end
   function S.co_edges(src) return scored_pairs(redis.call('ZRANGE', co_prefix .. src, 0, -1, 'WITHSCORES')) end
   function S.co_rem(src, dst) redis.call('ZREM', co_prefix .. src, dst) end
   function S.co_del(src) redis.call('DEL', co_prefix .. src) end
+  -- Every out-edge weight times f; an edge that falls below \`floor\` is removed.
+  function S.co_scale(src, f, floor)
+    local key = co_prefix .. src
+    local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+    for i = 1, #raw, 2 do
+      local w = tonumber(raw[i + 1]) * f
+      if w < floor then redis.call('ZREM', key, raw[i]) else redis.call('ZADD', key, fmt(w), raw[i]) end
+    end
+  end
   return S
 end
 
@@ -115,16 +128,24 @@ local function memory_store(key, co_prefix)
     return list
   end
   local function edges(src)
-    if not CO[src] then CO[src] = {}; CARD[src] = 0 end
-    return CO[src]
+    local e = CO[src]
+    if not e then e = {}; CO[src] = e; CARD[src] = 0 end
+    return e
   end
-  function S.co_score(src, dst) local e = CO[src]; if e then return e[dst] end return nil end
-  function S.co_set(src, dst, w)
+  function S.co_insert(src, dst, w)
     local e = edges(src)
-    if e[dst] == nil then CARD[src] = CARD[src] + 1 end
+    if e[dst] ~= nil then return nil end
     e[dst] = w
+    local card = CARD[src] + 1
+    CARD[src] = card
+    return card
   end
-  function S.co_card(src) return CARD[src] or 0 end
+  function S.co_increase(src, dst, delta, cap)
+    local e = edges(src)
+    local w = e[dst]
+    if w == nil then CARD[src] = CARD[src] + 1; w = 0 end
+    e[dst] = math.min(w + delta, cap)
+  end
   function S.co_edges(src)
     local list = {}
     for m, w in pairs(CO[src] or {}) do list[#list + 1] = {m, w} end
@@ -135,6 +156,14 @@ local function memory_store(key, co_prefix)
     if e and e[dst] ~= nil then e[dst] = nil; CARD[src] = CARD[src] - 1 end
   end
   function S.co_del(src) if CO[src] then CO[src] = {}; CARD[src] = 0 end end
+  function S.co_scale(src, f, floor)
+    local e = CO[src]
+    if not e then return end
+    for m, w in pairs(e) do  -- assigning or clearing an existing field during pairs() is allowed
+      local scaled = w * f
+      if scaled < floor then e[m] = nil; CARD[src] = CARD[src] - 1 else e[m] = scaled end
+    end
+  end
   function S.load_records()
     loaded = true
     for _, kind in ipairs(HASHES) do
@@ -150,7 +179,7 @@ local function memory_store(key, co_prefix)
     for _, k in ipairs(members) do
       if string.sub(k, 1, #co_prefix) == co_prefix then
         local src = string.sub(k, #co_prefix + 1)
-        for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', k, 0, -1, 'WITHSCORES'))) do S.co_set(src, kv[1], kv[2]) end
+        for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', k, 0, -1, 'WITHSCORES'))) do S.co_insert(src, kv[1], kv[2]) end
       end
     end
   end
@@ -330,40 +359,32 @@ end
 return outcome
 end
 
-local function op_link(a, b, w, max_edges)
-local function link_one(src, dst)
-  if ST.co_score(src, dst) ~= nil then return end
-  ST.co_set(src, dst, w)
-  local card = ST.co_card(src)
-  if card > max_edges then
+-- One direction of link: insert if absent, then prune the lowest beyond max_edges.
+local function link_one(src, dst, w, max_edges)
+  local card = ST.co_insert(src, dst, w)
+  if card and card > max_edges then
     -- lowest weight first, ties by ascending member; the new edge itself may go
     local edges = ST.co_edges(src)
     table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] < y[2] end return x[1] < y[1] end)
     for i = 1, card - max_edges do ST.co_rem(src, edges[i][1]) end
   end
 end
-link_one(a, b)
-link_one(b, a)
+
+local function op_link(a, b, w, max_edges)
+link_one(a, b, w, max_edges)
+link_one(b, a, w, max_edges)
 return 'linked'
 end
 
 local function op_strengthen(a, b, delta, cap)
-local function strengthen_one(src, dst)
-  local w = ST.co_score(src, dst) or 0
-  ST.co_set(src, dst, math.min(w + delta, cap))
-end
-strengthen_one(a, b)
-strengthen_one(b, a)
+ST.co_increase(a, b, delta, cap)
+ST.co_increase(b, a, delta, cap)
 return 'strengthened'
 end
 
 local function op_weaken_all(id, f)
 if f == 0 then ST.co_del(id) return 'weakened' end
-local edges = ST.co_edges(id)
-for i = 1, #edges do
-  local w = edges[i][2] * f
-  if w < 0.001 then ST.co_rem(id, edges[i][1]) else ST.co_set(id, edges[i][1], w) end
-end
+ST.co_scale(id, f, 0.001)
 return 'weakened'
 end
 
@@ -530,11 +551,16 @@ local function propagate(seeds, depth, dph, threshold, cap, max_edges, cache)
       if not (visited[pk] and visited[pk] >= w) then
         visited[pk] = w
         if d < depth then
-          -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order)
+          -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order). Only which
+          -- edges are taken matters, not the order they are taken in: the queue is first in, first out, so
+          -- each depth is expanded before the next, and within a depth a node keeps the largest activation
+          -- whatever order it arrives in. So the edges are sorted only when some must be left out.
           local edges = cache and cache[pk]
           if not edges then
             edges = ST.co_edges(pk)
-            table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
+            if #edges > max_edges then
+              table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
+            end
             if cache then cache[pk] = edges end
           end
           for i = 1, math.min(#edges, max_edges) do
@@ -687,13 +713,13 @@ return emit(saves)
  *   '1' when a later call continues the states (they are written back), else '0';
  *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
- *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
- *        dismissedFactor, contradictedFactor, discharge;
- *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
  *   queries: method ('composite'|'topByDecay'), limit, wDecay|'', wConf|'', wPriority|'', order, now,
  *        seed count, seeds…;
  *   variants: record index, graph index, rate, mod (1/0), strength, c0, decayPerHop, weightCap, depth,
- *        threshold, maxEdges.
+ *        threshold, maxEdges;
+ *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
+ *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
+ *        dismissedFactor, contradictedFactor, discharge.
  * Returns one string: for each variant, for each query, `<n>|` then n items `<byte length>:<id><score>;`.
  */
 export const EVALUATE_VARIANTS = `${PRELUDE}${OPERATIONS}${SCORING}
@@ -725,7 +751,59 @@ for _ = 1, take_number() do
   end
 end
 
-local record_states = {}
+local queries = {}
+for q = 1, take_number() do
+  local query = {
+    method = take(), limit = take_number(),
+    weights = {decay = take_number(), confidence = take_number(), priority = take_number()},
+    order = take(), now = take(), seeds = {},
+  }
+  for k = 1, take_number() do query.seeds[k] = take() end
+  queries[q] = query
+end
+
+local variants = {}
+for v = 1, take_number() do
+  variants[v] = {
+    r = take(), g = take(), rate = take(), mod = take(), strength = take(), c0 = take(),
+    dph = take(), cap = take(), depth = take(), threshold = take(), max_edges = take(),
+  }
+end
+local function boost_key(variant, q)
+  return table.concat({variant.g, q, variant.dph, variant.cap, variant.depth, variant.threshold, variant.max_edges}, '|')
+end
+
+-- Each graph is built, asked every propagation its variants need, and let go before the next one, so the
+-- script never holds more than one graph (a large heap makes every allocation dearer).
+local boosts = {}
+for _ = 1, take_number() do
+  local index = take()
+  local weight, cap, delta, factor, max_edges = take_number(), take_number(), take_number(), take_number(), take_number()
+  ST = memory_store(nil, base .. ':g' .. index .. ':co:')
+  if continuing then ST.load_graph() end
+  for i = 1, #graph_ops do
+    local op = graph_ops[i]
+    if op[1] == 'link' then op_link(op[2], op[3], op[4] or weight, max_edges)
+    elseif op[1] == 'strengthen' then op_strengthen(op[2], op[3], op[4] or delta, cap)
+    else op_weaken_all(op[2], op[4] or factor) end
+  end
+  if persist then ST.flush_graph() end
+  local sorted_edges = {}
+  for _, variant in ipairs(variants) do
+    if variant.g == index then
+      for q, query in ipairs(queries) do
+        local key = boost_key(variant, q)
+        if query.method ~= 'topByDecay' and #query.seeds > 0 and not boosts[key] then
+          boosts[key] = propagate(query.seeds, tonumber(variant.depth), tonumber(variant.dph),
+            tonumber(variant.threshold), tonumber(variant.cap), tonumber(variant.max_edges), sorted_edges)
+        end
+      end
+    end
+  end
+end
+
+-- Each record state is built and read into scoring form; the working copy is let go.
+local states = {}
 for _ = 1, take_number() do
   local index = take()
   local K = {
@@ -743,48 +821,22 @@ for _ = 1, take_number() do
     else op_outcome(op[2], op[3], op[4], K) end
   end
   if persist then ST.flush_records() end
-  record_states[index] = ST
+  if #queries > 0 then states[index] = read_records() end
 end
+ST = nil
 
-local graphs = {}
-for _ = 1, take_number() do
-  local index = take()
-  local weight, cap, delta, factor, max_edges = take_number(), take_number(), take_number(), take_number(), take_number()
-  ST = memory_store(nil, base .. ':g' .. index .. ':co:')
-  if continuing then ST.load_graph() end
-  for i = 1, #graph_ops do
-    local op = graph_ops[i]
-    if op[1] == 'link' then op_link(op[2], op[3], op[4] or weight, max_edges)
-    elseif op[1] == 'strengthen' then op_strengthen(op[2], op[3], op[4] or delta, cap)
-    else op_weaken_all(op[2], op[4] or factor) end
-  end
-  if persist then ST.flush_graph() end
-  graphs[index] = {store = ST, edges = {}}
-end
-
-local queries = {}
-for q = 1, take_number() do
-  local query = {
-    method = take(), limit = take_number(),
-    weights = {decay = take_number(), confidence = take_number(), priority = take_number()},
-    order = take(), now = take(), seeds = {},
-  }
-  for k = 1, take_number() do query.seeds[k] = take() end
-  queries[q] = query
-end
-
-local states, scored, boosts = {}, {}, {}
+local scored = {}
 local out = {}
-for _ = 1, take_number() do
-  local r, g = take(), take()
-  local rate, mod, strength, c0 = take(), take(), take(), take()
-  local dph, cap, depth, threshold, max_edges = take(), take(), take(), take(), take()
-  if not states[r] then ST = record_states[r]; states[r] = read_records() end
-  local S = states[r]
+local NO_BOOST = {}
+for _, variant in ipairs(variants) do
+  local S = states[variant.r]
   for q = 1, #queries do
     local query = queries[q]
-    local P = {now = tonumber(query.now), r = tonumber(rate), mod = mod == '1', s = tonumber(strength), c0 = tonumber(c0)}
-    local decay_key = table.concat({r, query.now, rate, mod, strength, c0}, '|')
+    local P = {
+      now = tonumber(query.now), r = tonumber(variant.rate), mod = variant.mod == '1',
+      s = tonumber(variant.strength), c0 = tonumber(variant.c0),
+    }
+    local decay_key = table.concat({variant.r, query.now, variant.rate, variant.mod, variant.strength, variant.c0}, '|')
     local function decay()
       if not scored[decay_key] then scored[decay_key] = decay_scores(S, P) end
       return scored[decay_key]
@@ -793,16 +845,7 @@ for _ = 1, take_number() do
     if query.method == 'topByDecay' then
       ranked = top_by_decay(decay(), query.limit)
     else
-      local boost = {}
-      if #query.seeds > 0 then
-        local boost_key = table.concat({g, q, dph, cap, depth, threshold, max_edges}, '|')
-        if not boosts[boost_key] then
-          ST = graphs[g].store
-          boosts[boost_key] = propagate(query.seeds, tonumber(depth), tonumber(dph), tonumber(threshold), tonumber(cap), tonumber(max_edges), graphs[g].edges)
-        end
-        boost = boosts[boost_key]
-      end
-      ranked = composite_rank(S, P, decay, query.weights, query.order, boost, query.limit)
+      ranked = composite_rank(S, P, decay, query.weights, query.order, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
     end
     out[#out + 1] = #ranked .. '|'
     for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] .. fmt(ranked[i][2]) .. ';' end
