@@ -53,6 +53,44 @@ local function scored_pairs(raw)
   for i = 1, #raw, 2 do list[#list + 1] = {raw[i], tonumber(raw[i + 1])} end
   return list
 end
+local function parse_conf(raw)
+  local c, n, corr, contra = string.match(raw, '^(%S+) (%S+) (%S+) (%S+)$')
+  if not c then return nil end
+  return {c = tonumber(c), n = tonumber(n), corr = tonumber(corr), contra = tonumber(contra)}
+end
+
+local function parse_cycles(raw)
+  local list = {}
+  for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
+    list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
+  end
+  return list
+end
+
+local function parse_pressure(raw)
+  local rate, last = string.match(raw, '^(%S+) (%S+)$')
+  return {rate = tonumber(rate), last = tonumber(last)}
+end
+
+-- How each hash's values are written in Redis: the base score; "confidence evidence corroborations
+-- contradictions"; "period amplitude phase;…"; "rate last_resolved", every number in exact decimal form.
+local CODEC = {
+  records = {encode = fmt, decode = function(raw) return tonumber(raw) or 1.0 end},
+  conf = {
+    encode = function(e) return fmt(e.c) .. ' ' .. fmt(e.n) .. ' ' .. fmt(e.corr) .. ' ' .. fmt(e.contra) end,
+    decode = parse_conf,
+  },
+  cycles = {
+    encode = function(list)
+      local parts = {}
+      for i = 1, #list do parts[i] = fmt(list[i][1]) .. ' ' .. fmt(list[i][2]) .. ' ' .. fmt(list[i][3]) end
+      return table.concat(parts, ';')
+    end,
+    decode = parse_cycles,
+  },
+  pressure = {encode = function(p) return fmt(p.rate) .. ' ' .. fmt(p.last) end, decode = parse_pressure},
+}
+
 -- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
 local function in_slices(command, key, args)
   for i = 1, #args, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, #args))) end
@@ -61,14 +99,22 @@ end
 -- The store on Redis keys: key names by kind (records, decay, …) and the graph prefix.
 local function key_store(key, co_prefix)
   local S = {}
-  function S.hget(kind, id) local v = redis.call('HGET', key[kind], id); if v then return v end return nil end
-  function S.hset(kind, id, v) redis.call('HSET', key[kind], id, v); track(key[kind]) end
+  function S.hget(kind, id)
+    local raw = redis.call('HGET', key[kind], id)
+    if raw then return CODEC[kind].decode(raw) end
+    return nil
+  end
+  function S.hset(kind, id, v) redis.call('HSET', key[kind], id, CODEC[kind].encode(v)); track(key[kind]) end
   function S.hsetnx(kind, id, v)
-    if redis.call('HSETNX', key[kind], id, v) == 1 then track(key[kind]); return true end
+    if redis.call('HSETNX', key[kind], id, CODEC[kind].encode(v)) == 1 then track(key[kind]); return true end
     return false
   end
   function S.hdel(kind, id) redis.call('HDEL', key[kind], id) end
-  function S.hall(kind) return pairs_of(redis.call('HGETALL', key[kind])) end
+  function S.hall(kind)
+    local list = pairs_of(redis.call('HGETALL', key[kind]))
+    for i = 1, #list do list[i][2] = CODEC[kind].decode(list[i][2]) end
+    return list
+  end
   function S.zadd(kind, member, score) redis.call('ZADD', key[kind], fmt(score), member); track(key[kind]) end
   function S.zall(kind) return scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES')) end
   -- Adds the edge unless it exists; returns the new number of out-edges, or nil when it existed.
@@ -104,7 +150,8 @@ local function state_keys(prefix)
   return key
 end
 
--- The store as a working copy in Lua tables. \`load\` reads a state's keys (and the graph's, listed in the
+-- The store as a working copy in Lua tables, holding values as the model reads them (encoded only when
+-- written back). \`load\` reads a state's keys (and the graph's, listed in the
 -- registry); \`flush\` writes every key back as it would stand after the same commands (an emptied key is
 -- deleted, as Redis deletes it).
 local function memory_store(key, co_prefix)
@@ -167,7 +214,7 @@ local function memory_store(key, co_prefix)
   function S.load_records()
     loaded = true
     for _, kind in ipairs(HASHES) do
-      for _, kv in ipairs(pairs_of(redis.call('HGETALL', key[kind]))) do H[kind][kv[1]] = kv[2] end
+      for _, kv in ipairs(pairs_of(redis.call('HGETALL', key[kind]))) do H[kind][kv[1]] = CODEC[kind].decode(kv[2]) end
     end
     for _, kind in ipairs(ZSETS) do
       for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES'))) do Z[kind][kv[1]] = kv[2] end
@@ -186,7 +233,7 @@ local function memory_store(key, co_prefix)
   function S.flush_records()
     for _, kind in ipairs(HASHES) do
       local args = {}
-      for f, v in pairs(H[kind]) do args[#args + 1] = f; args[#args + 1] = v end
+      for f, v in pairs(H[kind]) do args[#args + 1] = f; args[#args + 1] = CODEC[kind].encode(v) end
       if loaded then redis.call('DEL', key[kind]) end
       if #args > 0 then in_slices('HSET', key[kind], args); track(key[kind]) end
     end
@@ -211,19 +258,12 @@ end
 -- The store the operations act on.
 local ST
 
-local function parse_conf(raw)
-  if not raw then return nil end
-  local c, n, corr, contra = string.match(raw, '^(%S+) (%S+) (%S+) (%S+)$')
-  if not c then return nil end
-  return {c = tonumber(c), n = tonumber(n), corr = tonumber(corr), contra = tonumber(contra)}
-end
-
 local function read_conf(id)
-  return parse_conf(ST.hget('conf', id))
+  return ST.hget('conf', id)
 end
 
 local function write_conf(id, e)
-  ST.hset('conf', id, fmt(e.c) .. ' ' .. fmt(e.n) .. ' ' .. fmt(e.corr) .. ' ' .. fmt(e.contra))
+  ST.hset('conf', id, e)
 end
 
 -- Capped running mean: n_eff = min(n+1, cap); c' = clamp01(c + (s-c)/(n_eff+1)).
@@ -237,23 +277,12 @@ local function update_conf(id, s, c0, cap)
   write_conf(id, e)
 end
 
-local function parse_cycles(raw)
-  local list = {}
-  if not raw then return list end
-  for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
-    list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
-  end
-  return list
-end
-
 local function read_cycles(id)
-  return parse_cycles(ST.hget('cycles', id))
+  return ST.hget('cycles', id) or {}
 end
 
 local function write_cycles(id, list)
-  local parts = {}
-  for i = 1, #list do parts[i] = fmt(list[i][1]) .. ' ' .. fmt(list[i][2]) .. ' ' .. fmt(list[i][3]) end
-  ST.hset('cycles', id, table.concat(parts, ';'))
+  ST.hset('cycles', id, list)
 end
 
 -- strengthen_cycle / weaken_cycle: every amplitude a' = min(max(a*f, 0), 100), snapped to 0 below 0.01.
@@ -268,18 +297,12 @@ local function scale_cycles(id, f)
   write_cycles(id, list)
 end
 
-local function parse_pressure(raw)
-  if not raw then return nil end
-  local rate, last = string.match(raw, '^(%S+) (%S+)$')
-  return {rate = tonumber(rate), last = tonumber(last)}
-end
-
 local function read_pressure(id)
-  return parse_pressure(ST.hget('pressure', id))
+  return ST.hget('pressure', id)
 end
 
 local function write_pressure(id, rate, last)
-  ST.hset('pressure', id, fmt(rate) .. ' ' .. fmt(last))
+  ST.hset('pressure', id, {rate = rate, last = last})
 end
 
 -- resolve_pressure: only for records whose declared pressure rate is positive.
@@ -298,9 +321,9 @@ end
 const OPERATIONS = `
 local function op_save(id, score, now, declared_raw, pressure_rate, K)
 if score < K.wf_min then return 'filtered' end             -- strict: score == threshold is kept
-ST.hset('records', id, fmt(score))
+ST.hset('records', id, score)
 ST.zadd('decay', id, now)                   -- auto_now: every save resets the decay clock
-ST.hsetnx('conf', id, fmt(K.c0) .. ' 0 0 0')
+ST.hsetnx('conf', id, {c = K.c0, n = 0, corr = 0, contra = 0})
 -- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
 local declared = {}
 for p, a, ph in string.gmatch(declared_raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
@@ -438,14 +461,14 @@ end
 -- confidence (nil when absent), cycles and pressure, and the confidence and priority arms' members.
 local function read_records()
   local S = {index = {}, base = {}, conf = {}, cycles = {}, pressure = {}, conf_arm = {}, priority = {}}
-  for _, kv in ipairs(ST.hall('records')) do S.base[kv[1]] = tonumber(kv[2] or '') or 1.0 end
+  for _, kv in ipairs(ST.hall('records')) do S.base[kv[1]] = kv[2] end
   for _, kv in ipairs(ST.hall('conf')) do
-    local e = parse_conf(kv[2])
+    local e = kv[2]
     if e and e.c then S.conf[kv[1]] = clamp01(e.c) end
-    S.conf_arm[#S.conf_arm + 1] = {kv[1], tonumber(string.match(kv[2], '^(%S+)'))}
+    S.conf_arm[#S.conf_arm + 1] = {kv[1], e and e.c}
   end
-  for _, kv in ipairs(ST.hall('cycles')) do S.cycles[kv[1]] = parse_cycles(kv[2]) end
-  for _, kv in ipairs(ST.hall('pressure')) do S.pressure[kv[1]] = parse_pressure(kv[2]) end
+  for _, kv in ipairs(ST.hall('cycles')) do S.cycles[kv[1]] = kv[2] end
+  for _, kv in ipairs(ST.hall('pressure')) do S.pressure[kv[1]] = kv[2] end
   S.index = ST.zall('decay')
   S.priority = ST.zall('priority')
   return S
@@ -504,30 +527,62 @@ end
 -- popoto's composite_score: Σ w·arm in the declared arm order, then the co-occurrence boost (weight 1.0,
 -- a list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records
 -- that do not exist are dropped (hydration). \`decay\` is a thunk, so arms that are not asked for cost nothing.
-local function composite_order(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end
-local function composite_rank(S, P, decay, weights, arm_order, boost, limit)
-  local acc, seen = {}, {}
-  local function add(id, v)
-    if v ~= v then v = 0 end   -- ZUNIONSTORE turns NaN products into 0
-    if seen[id] then acc[id] = acc[id] + v else seen[id] = true; acc[id] = v end
-  end
+-- Σ w·arm in the declared arm order, per id (NaN products count 0, as ZUNIONSTORE makes them).
+local function arm_sums(S, P, decay, weights, arm_order)
+  local acc = {}
   for arm in string.gmatch(arm_order, '[^,]+') do
     local w = weights[arm]
-    if arm == 'decay' then
-      local scores = decay()
-      for i = 1, #scores do add(scores[i][1], w * scores[i][2]) end
-    elseif arm == 'confidence' then
-      for i = 1, #S.conf_arm do add(S.conf_arm[i][1], w * (S.conf_arm[i][2] or P.c0)) end
-    elseif arm == 'priority' then
-      for i = 1, #S.priority do add(S.priority[i][1], w * S.priority[i][2]) end
+    local list, default = nil, nil
+    if arm == 'decay' then list = decay()
+    elseif arm == 'confidence' then list, default = S.conf_arm, P.c0
+    elseif arm == 'priority' then list = S.priority end
+    if list then
+      for i = 1, #list do
+        local id, v = list[i][1], w * (list[i][2] or default)
+        if v ~= v then v = 0 end
+        local a = acc[id]
+        if a == nil then acc[id] = v else acc[id] = a + v end
+      end
     end
   end
-  for i = 1, #boost do add(boost[i][1], boost[i][2]) end
-  local items = {}
-  for id in pairs(seen) do items[#items + 1] = {id, acc[id]} end
-  local top = top_k(items, limit, composite_order)
+  return acc
+end
+
+-- popoto's composite_score: the arm sums (\`sums\`, not changed) plus the co-occurrence boost (weight 1.0, a
+-- list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records that
+-- do not exist are dropped (hydration). The cut is a bounded insertion over the sums, the same as sorting
+-- them all.
+local function composite_rank(S, sums, boost, limit)
+  local acc = sums
+  if #boost > 0 then
+    acc = {}
+    for id, v in pairs(sums) do acc[id] = v end
+    for i = 1, #boost do
+      local id, v = boost[i][1], boost[i][2]
+      if v ~= v then v = 0 end
+      local a = acc[id]
+      if a == nil then acc[id] = v else acc[id] = a + v end
+    end
+  end
+  local top, n = {}, 0
+  if limit > 0 then
+    for id, score in pairs(acc) do
+      local last = top[n]
+      if n < limit or score > last[2] or (score == last[2] and id > last[1]) then
+        local j = (n < limit) and n + 1 or n
+        while j > 1 do
+          local above = top[j - 1]
+          if not (score > above[2] or (score == above[2] and id > above[1])) then break end
+          top[j] = above
+          j = j - 1
+        end
+        top[j] = {id, score}
+        if n < limit then n = n + 1 end
+      end
+    end
+  end
   local out = {}
-  for i = 1, #top do
+  for i = 1, n do
     if S.base[top[i][1]] ~= nil then out[#out + 1] = top[i] end
   end
   return out
@@ -661,7 +716,8 @@ local S = read_records()
 local weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])}
 local boost = {}
 for i = 12, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
-return flat(composite_rank(S, P, function() return decay_scores(S, P) end, weights, ARGV[11], boost, tonumber(ARGV[2])))
+local sums = arm_sums(S, P, function() return decay_scores(S, P) end, weights, ARGV[11])
+return flat(composite_rank(S, sums, boost, tonumber(ARGV[2])))
 `,
   true,
 );
@@ -825,7 +881,7 @@ for _ = 1, take_number() do
 end
 ST = nil
 
-local scored = {}
+local scored, summed = {}, {}
 local out = {}
 local NO_BOOST = {}
 for _, variant in ipairs(variants) do
@@ -845,7 +901,13 @@ for _, variant in ipairs(variants) do
     if query.method == 'topByDecay' then
       ranked = top_by_decay(decay(), query.limit)
     else
-      ranked = composite_rank(S, P, decay, query.weights, query.order, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
+      -- Variants that differ only in the graph share the arm sums.
+      local sums = summed[decay_key .. '|' .. q]
+      if not sums then
+        sums = arm_sums(S, P, decay, query.weights, query.order)
+        summed[decay_key .. '|' .. q] = sums
+      end
+      ranked = composite_rank(S, sums, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
     end
     out[#out + 1] = #ranked .. '|'
     for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] .. fmt(ranked[i][2]) .. ';' end
