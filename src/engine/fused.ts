@@ -13,7 +13,6 @@ import {
   FIXED,
   newNamespace,
   num,
-  type RankedItem,
   type RedisClient,
   type RegistryScriptName,
   registerScripts,
@@ -126,9 +125,9 @@ const variantFields = (v: FusedVariant): string[] => [
   num(FIXED.maxEdges),
 ];
 
-/** Reads the script's reply: for each variant, for each query, `<n>|` then n `<len>:<id><score>;`. */
-export function parseFusedReply(reply: string, variants: number, queries: number): RankedItem[][][] {
-  const out: RankedItem[][][] = [];
+/** Reads the script's reply: for each variant, for each query, `<n>|` then n ids as `<len>:<id>`. */
+export function parseFusedReply(reply: string, variants: number, queries: number): string[][][] {
+  const out: string[][][] = [];
   let at = 0;
   const until = (char: string) => {
     const end = reply.indexOf(char, at);
@@ -138,17 +137,16 @@ export function parseFusedReply(reply: string, variants: number, queries: number
     return text;
   };
   for (let v = 0; v < variants; v++) {
-    const perQuery: RankedItem[][] = [];
+    const perQuery: string[][] = [];
     for (let q = 0; q < queries; q++) {
       const n = Number(until('|'));
-      const items: RankedItem[] = [];
+      const ids: string[] = [];
       for (let i = 0; i < n; i++) {
         const length = Number(until(':'));
-        const id = reply.slice(at, at + length);
+        ids.push(reply.slice(at, at + length));
         at += length;
-        items.push({ id, score: Number(until(';')) });
       }
-      perQuery.push(items);
+      perQuery.push(ids);
     }
     out.push(perQuery);
   }
@@ -195,7 +193,7 @@ export class FusedRun {
 
   /**
    * Applies the segment's writes to every record state and graph (created on first use, continued by later
-   * segments), then ranks every query under every variant: result[variant][query]. `final`: no segment
+   * segments), then ranks every query under every variant: the ranked ids, result[variant][query]. `final`: no segment
    * follows, so the states need not be kept.
    */
   async segment(
@@ -204,7 +202,7 @@ export class FusedRun {
     graphs: readonly GraphSettings[],
     variants: readonly FusedVariant[],
     final: boolean,
-  ): Promise<RankedItem[][][]> {
+  ): Promise<string[][][]> {
     // Long segments are sent in slices of writes (each call continues the states), so no call carries an
     // unbounded argument list or blocks Redis for long; the last slice asks the queries.
     const writes = segment.writes;

@@ -776,7 +776,8 @@ return emit(saves)
  *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
  *        dismissedFactor, contradictedFactor, discharge.
- * Returns one string: for each variant, for each query, `<n>|` then n items `<byte length>:<id><score>;`.
+ * Returns one string: for each variant, for each query, `<n>|` then the n ranked ids as `<byte length>:<id>`
+ * (the scores decide the order; an evaluation needs only the ids).
  */
 export const EVALUATE_VARIANTS = `${PRELUDE}${OPERATIONS}${SCORING}
 local cursor = 1
@@ -910,7 +911,7 @@ for _, variant in ipairs(variants) do
       ranked = composite_rank(S, sums, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
     end
     out[#out + 1] = #ranked .. '|'
-    for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] .. fmt(ranked[i][2]) .. ';' end
+    for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end
   end
 end
 return table.concat(out)

@@ -246,10 +246,7 @@ export function factoredEvaluator({ client, redisKind, clock }: FactoredEvaluato
                 // The first query with a label is the one evaluated under it, as in a replay.
                 if (rankings[v]!.has(step.label)) return;
                 const exclude = new Set(step.exclude ?? []);
-                const ids = ranked
-                  .filter((item) => !exclude.has(item.id))
-                  .slice(0, step.limit)
-                  .map((item) => item.id);
+                const ids = ranked.filter((id) => !exclude.has(id)).slice(0, step.limit);
                 rankings[v]!.set(step.label, ids);
               });
             });
