@@ -553,32 +553,41 @@ end
 -- do not exist are dropped (hydration). The cut is a bounded insertion over the sums, the same as sorting
 -- them all.
 local function composite_rank(S, sums, boost, limit)
-  local acc = sums
+  -- The boost is added to each id's arm sum as it is read (sum + boost, as the accumulation would do).
+  local extra, only_boost = nil, nil
   if #boost > 0 then
-    acc = {}
-    for id, v in pairs(sums) do acc[id] = v end
+    extra, only_boost = {}, {}
     for i = 1, #boost do
       local id, v = boost[i][1], boost[i][2]
       if v ~= v then v = 0 end
-      local a = acc[id]
-      if a == nil then acc[id] = v else acc[id] = a + v end
+      if extra[id] == nil then extra[id] = v else extra[id] = extra[id] + v end
+      if sums[id] == nil and not only_boost[id] then only_boost[id] = true; only_boost[#only_boost + 1] = id end
     end
   end
   local top, n = {}, 0
-  if limit > 0 then
-    for id, score in pairs(acc) do
-      local last = top[n]
-      if n < limit or score > last[2] or (score == last[2] and id > last[1]) then
-        local j = (n < limit) and n + 1 or n
-        while j > 1 do
-          local above = top[j - 1]
-          if not (score > above[2] or (score == above[2] and id > above[1])) then break end
-          top[j] = above
-          j = j - 1
-        end
-        top[j] = {id, score}
-        if n < limit then n = n + 1 end
+  local function consider(id, score)
+    local last = top[n]
+    if n < limit or score > last[2] or (score == last[2] and id > last[1]) then
+      local j = (n < limit) and n + 1 or n
+      while j > 1 do
+        local above = top[j - 1]
+        if not (score > above[2] or (score == above[2] and id > above[1])) then break end
+        top[j] = above
+        j = j - 1
       end
+      top[j] = {id, score}
+      if n < limit then n = n + 1 end
+    end
+  end
+  if limit > 0 then
+    if extra then
+      for id, v in pairs(sums) do
+        local b = extra[id]
+        if b == nil then consider(id, v) else consider(id, v + b) end
+      end
+      for i = 1, #only_boost do consider(only_boost[i], extra[only_boost[i]]) end
+    else
+      for id, v in pairs(sums) do consider(id, v) end
     end
   end
   local out = {}
@@ -810,11 +819,14 @@ end
 
 local queries = {}
 for q = 1, take_number() do
+  local method, limit, wd, wc, wp = take(), take_number(), take(), take(), take()
   local query = {
-    method = take(), limit = take_number(),
-    weights = {decay = take_number(), confidence = take_number(), priority = take_number()},
+    method = method, limit = limit,
+    weights = {decay = tonumber(wd), confidence = tonumber(wc), priority = tonumber(wp)},
     order = take(), now = take(), seeds = {},
   }
+  -- Queries with the same weights share their arm sums (only the boost tells them apart).
+  query.sums_key = table.concat({wd, wc, wp, query.order}, '|')
   for k = 1, take_number() do query.seeds[k] = take() end
   queries[q] = query
 end
@@ -902,11 +914,12 @@ for _, variant in ipairs(variants) do
     if query.method == 'topByDecay' then
       ranked = top_by_decay(decay(), query.limit)
     else
-      -- Variants that differ only in the graph share the arm sums.
-      local sums = summed[decay_key .. '|' .. q]
+      -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
+      local sums_key = decay_key .. '|' .. query.sums_key
+      local sums = summed[sums_key]
       if not sums then
         sums = arm_sums(S, P, decay, query.weights, query.order)
-        summed[decay_key .. '|' .. q] = sums
+        summed[sums_key] = sums
       end
       ranked = composite_rank(S, sums, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
     end
