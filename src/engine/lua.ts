@@ -319,16 +319,16 @@ end
  * the fused multi-variant script all call these, so every path applies the same arithmetic.
  */
 const OPERATIONS = `
-local function op_save(id, score, now, declared_raw, pressure_rate, K)
+-- \`cycles\`: the declared cycles as {period, amplitude, phase} lists, parsed once (parse_cycles) and
+-- copied here, since the stored amplitudes are merged into the copy.
+local function op_save(id, score, now, cycles, pressure_rate, K)
 if score < K.wf_min then return 'filtered' end             -- strict: score == threshold is kept
 ST.hset('records', id, score)
 ST.zadd('decay', id, now)                   -- auto_now: every save resets the decay clock
 ST.hsetnx('conf', id, {c = K.c0, n = 0, corr = 0, contra = 0})
 -- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
 local declared = {}
-for p, a, ph in string.gmatch(declared_raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
-  declared[#declared + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
-end
+for i = 1, #cycles do declared[i] = {cycles[i][1], cycles[i][2], cycles[i][3]} end
 if #declared == 0 then
   ST.hdel('cycles', id)
 else
@@ -427,7 +427,7 @@ end
 -- A single-run operation from its ARGV fields (the layout MemoryEngine sends), starting at \`o\`.
 local function run_single(name, A, o)
   if name == 'save' then
-    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), A[o + 6], tonumber(A[o + 7]), save_constants(A, o + 3))
+    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 6]), tonumber(A[o + 7]), save_constants(A, o + 3))
   elseif name == 'touch' then
     return op_touch(A[o], tonumber(A[o + 1]))
   elseif name == 'outcome' then
@@ -805,7 +805,7 @@ for _ = 1, take_number() do
   local f = {}
   for k = 1, arity do f[k] = take() end
   if name == 'save' then
-    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3]), f[4], tonumber(f[5])}
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3]), parse_cycles(f[4]), tonumber(f[5])}
   elseif name == 'touch' then
     record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2])}
   elseif name == 'outcome' then
