@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8916);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3815);
 /** Action entry: runs the action; everything else lives in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -78524,7 +78524,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8916:
+/***/ 3815:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81493,30 +81493,30 @@ function getIDToken(aud) {
  * Typed errors. Each message names the input at fault and how to fix it; the CLI maps
  * `InputError`s to exit code 2 (bad usage or input) and everything else to exit code 1.
  */
-class InputError extends Error {
+class errors_InputError extends Error {
     name = 'InputError';
 }
 /** A bad constant name or value (from `--set`, a constants file or a config). */
-class errors_ConfigError extends InputError {
+class errors_ConfigError extends errors_InputError {
     name = 'ConfigError';
 }
 /** A scenario script that cannot be parsed or does not follow the format. */
-class ScenarioError extends InputError {
+class errors_ScenarioError extends errors_InputError {
     name = 'ScenarioError';
 }
 /** No Redis could be reached or started. */
-class RedisUnavailableError extends InputError {
+class RedisUnavailableError extends errors_InputError {
     name = 'RedisUnavailableError';
 }
 /** A failure inside the memory engine (a Lua error, a broken invariant). */
-class EngineError extends Error {
+class errors_EngineError extends Error {
     name = 'EngineError';
 }
 function errors_errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 /** A constants file that cannot be read as one: names the file, line and column. */
-class ConstantsParseError extends InputError {
+class ConstantsParseError extends errors_InputError {
     file;
     line;
     column;
@@ -81527,6 +81527,23 @@ class ConstantsParseError extends InputError {
         this.line = line;
         this.column = column;
     }
+}
+/** Evaluations that failed (a Redis fault, a script error): the run stops; it never becomes a result. */
+class errors_EvaluationFailedError extends Error {
+    failed;
+    firstCause;
+    scenario;
+    name = 'EvaluationFailedError';
+    constructor(failed, firstCause, scenario) {
+        super(`${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${firstCause}); no decision was made from them`);
+        this.failed = failed;
+        this.firstCause = firstCause;
+        this.scenario = scenario;
+    }
+}
+/** Points a decision needs that the store does not hold and nothing may compute (a merge without Redis). */
+class MissingPointsError extends errors_InputError {
+    name = 'MissingPointsError';
 }
 
 ;// CONCATENATED MODULE: ./lib/src/action/context.js
@@ -81598,6 +81615,50 @@ function readContext(eventName, payload, env) {
         default:
             throw new errors_ConfigError(`event '${eventName}' is not supported; trigger the action on pull_request, workflow_dispatch or workflow_run`);
     }
+}
+
+;// CONCATENATED MODULE: ./lib/src/points/shards.js
+/** A sharded run's points files, checked before a merge trusts them. Pure. */
+
+/** Every file must come from the same run, and the shards must be complete: 1..N, each once. */
+function checkShards(documents) {
+    const [first, ...rest] = documents;
+    if (!first)
+        throw new errors_InputError('merge: give at least one points file');
+    const run = JSON.stringify(first.doc.run);
+    for (const { path, doc } of rest) {
+        if (JSON.stringify(doc.run) !== run) {
+            throw new errors_InputError(`merge: ${path} comes from a different run than ${first.path} (options, constants or seeds differ); merge only the shards of one run`);
+        }
+    }
+    const shards = documents.filter((d) => d.doc.shard);
+    if (shards.length === 0)
+        return;
+    const count = shards[0].doc.shard.count;
+    const seen = new Map();
+    for (const { path, doc } of shards) {
+        if (doc.shard.count !== count) {
+            throw new errors_InputError(`merge: ${path} is shard ${doc.shard.index}/${doc.shard.count}, others are of ${count}`);
+        }
+        const again = seen.get(doc.shard.index);
+        if (again)
+            throw new errors_InputError(`merge: ${path} and ${again} are both shard ${doc.shard.index}/${count}`);
+        seen.set(doc.shard.index, path);
+    }
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+    if (missing.length > 0) {
+        throw new errors_InputError(`merge: shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; give every shard's points file`);
+    }
+}
+/** "i/N" with 1 ≤ i ≤ N. */
+function parseShard(text, source = '--shard') {
+    const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+    const index = match ? Number(match[1]) : Number.NaN;
+    const count = match ? Number(match[2]) : Number.NaN;
+    if (!(index >= 1 && count >= 1 && index <= count && count <= 1000)) {
+        throw new errors_ConfigError(`${source} '${text}': give i/N with 1 ≤ i ≤ N ≤ 1000, e.g. 2/4`);
+    }
+    return { index, count };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/constants/registry.js
@@ -82175,7 +82236,7 @@ function parseAssignments(assignments) {
     }
     return overrides;
 }
-function numberConstant(constants, name) {
+function values_numberConstant(constants, name) {
     const value = constants[name];
     if (typeof value !== 'number')
         throw new errors_ConfigError(`constant ${name} must be a number, got ${String(value)}`);
@@ -82315,6 +82376,7 @@ function planSweep(options, constants) {
 ;// CONCATENATED MODULE: ./lib/src/action/inputs.js
 
 
+
 const INPUT_DEFAULTS = {
     'constants-path': 'src/popoto/fields/constants.py',
     'constants-class': 'Defaults',
@@ -82368,6 +82430,11 @@ function readInputs(get) {
         }
     };
     const only = input('only');
+    const shard = input('shard');
+    const points = input('points');
+    if (shard !== '' && points !== '') {
+        throw new errors_ConfigError("inputs 'shard' and 'points' are two roles: a shard job computes points, the merge job reads them; give one");
+    }
     return Object.freeze({
         constantsPath: input('constants-path'),
         constantsClass: input('constants-class'),
@@ -82384,6 +82451,8 @@ function readInputs(get) {
         checkName: input('check-name'),
         failOn: oneOf('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
         suggestions: suggestions === 'true',
+        shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
+        points: points === '' ? null : points,
     });
 }
 
@@ -88219,7 +88288,7 @@ function formatOf(file) {
         return 'python';
     throw new ConstantsParseError(file, 1, 1, 'unknown constants file type; use a .py, .json, .yaml or .yml file');
 }
-function parseConstantsFile(source, file, options = {}) {
+function parse_file_parseConstantsFile(source, file, options = {}) {
     const bytes = Buffer.byteLength(source, 'utf8');
     if (bytes > MAX_CONSTANTS_FILE_BYTES) {
         throw new ConstantsParseError(file, 1, 1, `the file is ${bytes} bytes, over the 1 MB limit for a constants file; point --constants at the constants module itself`);
@@ -88294,7 +88363,7 @@ function resolveConstants(parsed) {
 /** GitHub API failures turned into errors that say what to do. */
 
 /** The token may not do this; the message carries the `permissions:` block to add to the workflow. */
-class PermissionError extends InputError {
+class PermissionError extends errors_InputError {
     action;
     needs;
     name = 'PermissionError';
@@ -93825,6 +93894,1641 @@ async function suggestChanges(github, request) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/jobs/job-spec.js
+/**
+ * A ratchet job as data: what a shard records in its points file so that the merge makes exactly the
+ * decisions the unsharded run would, without being given the options again. Pure.
+ */
+
+
+
+function jobSpec(job) {
+    return {
+        constants: job.constants,
+        baseConstants: job.baseConstants,
+        file: job.file
+            ? { path: job.file.path, source: job.file.source, className: job.constantsClass ?? 'Defaults' }
+            : null,
+        scope: job.scope.map((spec) => spec.name),
+        tiers: job.tiers,
+        only: job.only,
+        seeds: job.seeds,
+        trainFraction: job.trainFraction,
+        threshold: job.threshold,
+        cliffMargin: job.cliffMargin,
+        cliffThreshold: job.cliffThreshold,
+        alpha: job.alpha,
+        rounds: job.rounds,
+        command: job.command,
+    };
+}
+function jobFromSpec(spec, concurrency, source) {
+    const scope = spec.scope.map((name) => {
+        const found = findConstant(name);
+        if (!found)
+            throw new InputError(`${source}: the run names an unknown constant '${name}'`);
+        return found;
+    });
+    const file = spec.file
+        ? {
+            path: spec.file.path,
+            source: spec.file.source,
+            parsed: parseConstantsFile(spec.file.source, spec.file.path, { className: spec.file.className }),
+        }
+        : null;
+    return {
+        constants: spec.constants,
+        file,
+        constantsClass: spec.file?.className ?? null,
+        baseConstants: spec.baseConstants,
+        scope,
+        tiers: spec.tiers,
+        only: spec.only,
+        seeds: spec.seeds,
+        trainFraction: spec.trainFraction,
+        threshold: spec.threshold,
+        cliffMargin: spec.cliffMargin,
+        cliffThreshold: spec.cliffThreshold,
+        alpha: spec.alpha,
+        rounds: spec.rounds,
+        concurrency,
+        command: spec.command,
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/src/engine/lua.js
+/**
+ * The memory model's Lua scripts. They run inside Redis (Lua 5.1) and, unchanged, inside the embedded
+ * emulator (Lua 5.3 via fengari), so they keep to the common subset: `^` instead of `math.pow`, no
+ * cjson/cmsgpack, strings for every number handed back (Redis truncates Lua numbers to integers), and
+ * `{unpack(t)}` for returned arrays (the emulator only converts tables built by a constructor).
+ *
+ * A record state is six keys under one prefix, all with the run's Redis Cluster hash tag:
+ *   records   HASH  id → importance (existence of the record, and its decay base score)
+ *   decay     ZSET  id → epoch seconds of the last save or touch
+ *   conf      HASH  id → "confidence evidence corroborations contradictions"
+ *   cycles    HASH  id → "period amplitude phase;…" in declared order
+ *   pressure  HASH  id → "rate last_resolved"
+ *   priority  ZSET  id → write-filter score (never reduced)
+ * a co-occurrence graph is one ZSET per record (`<prefix>co:<id>`: neighbour → weight), and a registry SET
+ * lists every key a run created (cleanup deletes exactly these). The single-run scripts get KEYS registry,
+ * records, decay, conf, cycles, pressure, priority and ARGV[1] = the graph prefix.
+ *
+ * The operations act on a store with one interface and two implementations: commands on the keys
+ * (the single-run scripts), or a working copy of one state held in Lua tables inside the script call,
+ * loaded from its keys and written back to them when a later call continues it (the fused script). Both hold
+ * the same strings and doubles, and nothing the model computes depends on the order of a hash or a set
+ * (every ranking and pruning sorts by a total order), so both give the same results: the reference test
+ * compares every point.
+ */
+const KEY_NAMES = ['registry', 'records', 'decay', 'conf', 'cycles', 'pressure', 'priority'];
+const PRELUDE = `
+local REG = KEYS[1]
+
+-- Exact decimal form of a double (17 significant digits round-trip).
+local function fmt(x) return string.format('%.17g', x) end
+-- popoto returns Lua scores through tostring, which keeps 14 significant digits.
+local function round14(x) return tonumber(tostring(x)) end
+local function emit(t) if #t > 7000 then return t end return {unpack(t)} end
+-- Each key is added to the registry once per script call (SADD is idempotent; this saves the calls).
+local tracked = {}
+local function track(key)
+  if not tracked[key] then tracked[key] = true; redis.call('SADD', REG, key) end
+end
+local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
+
+local HASHES = {'records', 'conf', 'cycles', 'pressure'}
+local ZSETS = {'decay', 'priority'}
+
+local function pairs_of(raw)
+  local list = {}
+  for i = 1, #raw, 2 do list[#list + 1] = {raw[i], raw[i + 1]} end
+  return list
+end
+local function scored_pairs(raw)
+  local list = {}
+  for i = 1, #raw, 2 do list[#list + 1] = {raw[i], tonumber(raw[i + 1])} end
+  return list
+end
+local function parse_conf(raw)
+  local c, n, corr, contra = string.match(raw, '^(%S+) (%S+) (%S+) (%S+)$')
+  if not c then return nil end
+  return {c = tonumber(c), n = tonumber(n), corr = tonumber(corr), contra = tonumber(contra)}
+end
+
+local function parse_cycles(raw)
+  local list = {}
+  for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
+    list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
+  end
+  return list
+end
+
+local function parse_pressure(raw)
+  local rate, last = string.match(raw, '^(%S+) (%S+)$')
+  return {rate = tonumber(rate), last = tonumber(last)}
+end
+
+-- How each hash's values are written in Redis: the base score; "confidence evidence corroborations
+-- contradictions"; "period amplitude phase;…"; "rate last_resolved", every number in exact decimal form.
+local CODEC = {
+  records = {encode = fmt, decode = function(raw) return tonumber(raw) or 1.0 end},
+  conf = {
+    encode = function(e) return fmt(e.c) .. ' ' .. fmt(e.n) .. ' ' .. fmt(e.corr) .. ' ' .. fmt(e.contra) end,
+    decode = parse_conf,
+  },
+  cycles = {
+    encode = function(list)
+      local parts = {}
+      for i = 1, #list do parts[i] = fmt(list[i][1]) .. ' ' .. fmt(list[i][2]) .. ' ' .. fmt(list[i][3]) end
+      return table.concat(parts, ';')
+    end,
+    decode = parse_cycles,
+  },
+  pressure = {encode = function(p) return fmt(p.rate) .. ' ' .. fmt(p.last) end, decode = parse_pressure},
+}
+
+-- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
+local function in_slices(command, key, args)
+  for i = 1, #args, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, #args))) end
+end
+
+-- The store on Redis keys: key names by kind (records, decay, …) and the graph prefix.
+local function key_store(key, co_prefix)
+  local S = {}
+  function S.hget(kind, id)
+    local raw = redis.call('HGET', key[kind], id)
+    if raw then return CODEC[kind].decode(raw) end
+    return nil
+  end
+  function S.hset(kind, id, v) redis.call('HSET', key[kind], id, CODEC[kind].encode(v)); track(key[kind]) end
+  function S.hsetnx(kind, id, v)
+    if redis.call('HSETNX', key[kind], id, CODEC[kind].encode(v)) == 1 then track(key[kind]); return true end
+    return false
+  end
+  function S.hdel(kind, id) redis.call('HDEL', key[kind], id) end
+  function S.hall(kind)
+    local list = pairs_of(redis.call('HGETALL', key[kind]))
+    for i = 1, #list do list[i][2] = CODEC[kind].decode(list[i][2]) end
+    return list
+  end
+  function S.zadd(kind, member, score) redis.call('ZADD', key[kind], fmt(score), member); track(key[kind]) end
+  function S.zall(kind) return scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES')) end
+  -- Adds the edge unless it exists; returns the new number of out-edges, or nil when it existed.
+  function S.co_insert(src, dst, w)
+    if redis.call('ZSCORE', co_prefix .. src, dst) then return nil end
+    redis.call('ZADD', co_prefix .. src, fmt(w), dst); track(co_prefix .. src)
+    return redis.call('ZCARD', co_prefix .. src)
+  end
+  -- w' = min((w or 0) + delta, cap); creates a missing edge.
+  function S.co_increase(src, dst, delta, cap)
+    local w = tonumber(redis.call('ZSCORE', co_prefix .. src, dst) or '0') or 0
+    redis.call('ZADD', co_prefix .. src, fmt(math.min(w + delta, cap)), dst); track(co_prefix .. src)
+  end
+  function S.co_edges(src) return scored_pairs(redis.call('ZRANGE', co_prefix .. src, 0, -1, 'WITHSCORES')) end
+  function S.co_rem(src, dst) redis.call('ZREM', co_prefix .. src, dst) end
+  function S.co_del(src) redis.call('DEL', co_prefix .. src) end
+  -- Every out-edge weight times f; an edge that falls below \`floor\` is removed.
+  function S.co_scale(src, f, floor)
+    local key = co_prefix .. src
+    local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+    for i = 1, #raw, 2 do
+      local w = tonumber(raw[i + 1]) * f
+      if w < floor then redis.call('ZREM', key, raw[i]) else redis.call('ZADD', key, fmt(w), raw[i]) end
+    end
+  end
+  return S
+end
+
+local function state_keys(prefix)
+  local key = {}
+  for _, kind in ipairs(HASHES) do key[kind] = prefix .. ':' .. kind end
+  for _, kind in ipairs(ZSETS) do key[kind] = prefix .. ':' .. kind end
+  return key
+end
+
+-- The store as a working copy in Lua tables, holding values as the model reads them (encoded only when
+-- written back). \`load\` reads a state's keys (and the graph's, listed in the
+-- registry); \`flush\` writes every key back as it would stand after the same commands (an emptied key is
+-- deleted, as Redis deletes it).
+local function memory_store(key, co_prefix)
+  local S, H, Z, CO, CARD = {}, {}, {}, {}, {}
+  local loaded = false  -- nothing to delete before writing back a state that did not exist
+  for _, kind in ipairs(HASHES) do H[kind] = {} end
+  for _, kind in ipairs(ZSETS) do Z[kind] = {} end
+  function S.hget(kind, id) return H[kind][id] end
+  function S.hset(kind, id, v) H[kind][id] = v end
+  function S.hsetnx(kind, id, v) if H[kind][id] == nil then H[kind][id] = v; return true end return false end
+  function S.hdel(kind, id) H[kind][id] = nil end
+  function S.hall(kind)
+    local list = {}
+    for f, v in pairs(H[kind]) do list[#list + 1] = {f, v} end
+    return list
+  end
+  function S.zadd(kind, member, score) Z[kind][member] = score end
+  function S.zall(kind)
+    local list = {}
+    for m, v in pairs(Z[kind]) do list[#list + 1] = {m, v} end
+    return list
+  end
+  local function edges(src)
+    local e = CO[src]
+    if not e then e = {}; CO[src] = e; CARD[src] = 0 end
+    return e
+  end
+  function S.co_insert(src, dst, w)
+    local e = edges(src)
+    if e[dst] ~= nil then return nil end
+    e[dst] = w
+    local card = CARD[src] + 1
+    CARD[src] = card
+    return card
+  end
+  function S.co_increase(src, dst, delta, cap)
+    local e = edges(src)
+    local w = e[dst]
+    if w == nil then CARD[src] = CARD[src] + 1; w = 0 end
+    e[dst] = math.min(w + delta, cap)
+  end
+  function S.co_edges(src)
+    local list = {}
+    for m, w in pairs(CO[src] or {}) do list[#list + 1] = {m, w} end
+    return list
+  end
+  function S.co_rem(src, dst)
+    local e = CO[src]
+    if e and e[dst] ~= nil then e[dst] = nil; CARD[src] = CARD[src] - 1 end
+  end
+  function S.co_del(src) if CO[src] then CO[src] = {}; CARD[src] = 0 end end
+  function S.co_scale(src, f, floor)
+    local e = CO[src]
+    if not e then return end
+    for m, w in pairs(e) do  -- assigning or clearing an existing field during pairs() is allowed
+      local scaled = w * f
+      if scaled < floor then e[m] = nil; CARD[src] = CARD[src] - 1 else e[m] = scaled end
+    end
+  end
+  function S.load_records()
+    loaded = true
+    for _, kind in ipairs(HASHES) do
+      for _, kv in ipairs(pairs_of(redis.call('HGETALL', key[kind]))) do H[kind][kv[1]] = CODEC[kind].decode(kv[2]) end
+    end
+    for _, kind in ipairs(ZSETS) do
+      for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', key[kind], 0, -1, 'WITHSCORES'))) do Z[kind][kv[1]] = kv[2] end
+    end
+  end
+  function S.load_graph()
+    loaded = true
+    local members = redis.call('SMEMBERS', REG)
+    for _, k in ipairs(members) do
+      if string.sub(k, 1, #co_prefix) == co_prefix then
+        local src = string.sub(k, #co_prefix + 1)
+        for _, kv in ipairs(scored_pairs(redis.call('ZRANGE', k, 0, -1, 'WITHSCORES'))) do S.co_insert(src, kv[1], kv[2]) end
+      end
+    end
+  end
+  function S.flush_records()
+    for _, kind in ipairs(HASHES) do
+      local args = {}
+      for f, v in pairs(H[kind]) do args[#args + 1] = f; args[#args + 1] = CODEC[kind].encode(v) end
+      if loaded then redis.call('DEL', key[kind]) end
+      if #args > 0 then in_slices('HSET', key[kind], args); track(key[kind]) end
+    end
+    for _, kind in ipairs(ZSETS) do
+      local args = {}
+      for m, v in pairs(Z[kind]) do args[#args + 1] = fmt(v); args[#args + 1] = m end
+      if loaded then redis.call('DEL', key[kind]) end
+      if #args > 0 then in_slices('ZADD', key[kind], args); track(key[kind]) end
+    end
+  end
+  function S.flush_graph()
+    for src, e in pairs(CO) do
+      local args = {}
+      for m, w in pairs(e) do args[#args + 1] = fmt(w); args[#args + 1] = m end
+      if loaded then redis.call('DEL', co_prefix .. src) end
+      if #args > 0 then in_slices('ZADD', co_prefix .. src, args); track(co_prefix .. src) end
+    end
+  end
+  return S
+end
+
+-- The store the operations act on.
+local ST
+
+local function read_conf(id)
+  return ST.hget('conf', id)
+end
+
+local function write_conf(id, e)
+  ST.hset('conf', id, e)
+end
+
+-- Capped running mean: n_eff = min(n+1, cap); c' = clamp01(c + (s-c)/(n_eff+1)).
+local function update_conf(id, s, c0, cap)
+  if s < 0 or s > 1 then return end  -- ObservationProtocol swallows out-of-range signals
+  local e = read_conf(id) or {c = c0, n = 0, corr = 0, contra = 0}
+  local n_eff = math.min(e.n + 1, cap)
+  e.c = clamp01(e.c + (s - e.c) / (n_eff + 1))
+  e.n = e.n + 1
+  if s >= 0.5 then e.corr = e.corr + 1 else e.contra = e.contra + 1 end
+  write_conf(id, e)
+end
+
+local function read_cycles(id)
+  return ST.hget('cycles', id) or {}
+end
+
+local function write_cycles(id, list)
+  ST.hset('cycles', id, list)
+end
+
+-- strengthen_cycle / weaken_cycle: every amplitude a' = min(max(a*f, 0), 100), snapped to 0 below 0.01.
+local function scale_cycles(id, f)
+  local list = read_cycles(id)
+  if #list == 0 then return end
+  for i = 1, #list do
+    local a = math.min(math.max(list[i][2] * f, 0), 100)
+    if a < 0.01 then a = 0 end
+    list[i][2] = a
+  end
+  write_cycles(id, list)
+end
+
+local function read_pressure(id)
+  return ST.hget('pressure', id)
+end
+
+local function write_pressure(id, rate, last)
+  ST.hset('pressure', id, {rate = rate, last = last})
+end
+
+-- resolve_pressure: only for records whose declared pressure rate is positive.
+local function resolve_pressure(id, now)
+  local p = read_pressure(id)
+  if p and p.rate > 0 then write_pressure(id, p.rate, now) end
+end
+`;
+/**
+ * Every write operation as a function of its own fields and the constants of the state it writes to:
+ * K (records: wf_min, wf_priority, c0, cap, eps, acted_signal, contradicted_signal, acted_factor,
+ * dismissed_factor, contradicted_factor, discharge) for saves and outcomes. The single-run scripts, BATCH and
+ * the fused multi-variant script all call these, so every path applies the same arithmetic.
+ */
+const OPERATIONS = `
+-- \`cycles\`: the declared cycles as {period, amplitude, phase} lists, parsed once (parse_cycles) and
+-- copied here, since the stored amplitudes are merged into the copy.
+local function op_save(id, score, now, cycles, pressure_rate, K)
+if score < K.wf_min then return 'filtered' end             -- strict: score == threshold is kept
+ST.hset('records', id, score)
+ST.zadd('decay', id, now)                   -- auto_now: every save resets the decay clock
+ST.hsetnx('conf', id, {c = K.c0, n = 0, corr = 0, contra = 0})
+-- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
+local declared = {}
+for i = 1, #cycles do declared[i] = {cycles[i][1], cycles[i][2], cycles[i][3]} end
+if #declared == 0 then
+  ST.hdel('cycles', id)
+else
+  local stored, used = read_cycles(id), {}
+  for i = 1, #declared do
+    for j = 1, #stored do
+      if not used[j] and stored[j][1] == declared[i][1] then
+        used[j] = true
+        declared[i][2] = stored[j][2]
+        break
+      end
+    end
+  end
+  write_cycles(id, declared)
+end
+if pressure_rate > 0 then
+  local p = read_pressure(id)
+  if p then write_pressure(id, pressure_rate, p.last) else write_pressure(id, pressure_rate, now) end
+else
+  ST.hdel('pressure', id)
+end
+if score >= K.wf_priority then ST.zadd('priority', id, score) end
+return 'saved'
+end
+
+local function op_touch(id, now)
+if ST.hget('records', id) == nil then return 'missing' end
+ST.zadd('decay', id, now)
+return 'touched'
+end
+
+local function op_outcome(id, outcome, now, K)
+if ST.hget('records', id) == nil then return 'missing' end  -- unsaved instances are skipped
+if outcome == 'acted' then
+  ST.zadd('decay', id, now)                   -- (a) touch
+  scale_cycles(id, K.acted_factor)            -- (c) strengthen_cycle, then resolve_pressure
+  resolve_pressure(id, now)
+  update_conf(id, K.acted_signal, K.c0, K.cap) -- (d) confidence
+elseif outcome == 'dismissed' then
+  scale_cycles(id, K.dismissed_factor)        -- (b) weaken_cycle; no confidence, no decay change
+elseif outcome == 'contradicted' then
+  scale_cycles(id, K.contradicted_factor)     -- (b) weaken_cycle
+  update_conf(id, K.contradicted_signal, K.c0, K.cap) -- (c) confidence
+  -- (d) the prediction ledger's feedback would run here, before the auto-discharge check
+  local e = read_conf(id)                     -- (e) auto-discharge reads confidence after (c) and (d)
+  local c = K.c0
+  if e then c = e.c end
+  if c < K.discharge - K.eps then resolve_pressure(id, now) end
+end
+-- 'deferred' and 'used' change only access bookkeeping, which no ranking arm here reads.
+return outcome
+end
+
+-- One direction of link: insert if absent, then prune the lowest beyond max_edges.
+local function link_one(src, dst, w, max_edges)
+  local card = ST.co_insert(src, dst, w)
+  if card and card > max_edges then
+    -- lowest weight first, ties by ascending member; the new edge itself may go
+    local edges = ST.co_edges(src)
+    table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] < y[2] end return x[1] < y[1] end)
+    for i = 1, card - max_edges do ST.co_rem(src, edges[i][1]) end
+  end
+end
+
+local function op_link(a, b, w, max_edges)
+link_one(a, b, w, max_edges)
+link_one(b, a, w, max_edges)
+return 'linked'
+end
+
+local function op_strengthen(a, b, delta, cap)
+ST.co_increase(a, b, delta, cap)
+ST.co_increase(b, a, delta, cap)
+return 'strengthened'
+end
+
+local function op_weaken_all(id, f)
+if f == 0 then ST.co_del(id) return 'weakened' end
+ST.co_scale(id, f, 0.001)
+return 'weakened'
+end
+
+-- The record-state constants K as the single-run scripts pass them (ARGV from \`first\`).
+local function save_constants(A, first)
+  return {wf_min = tonumber(A[first]), wf_priority = tonumber(A[first + 1]), c0 = tonumber(A[first + 2])}
+end
+local function outcome_constants(A, first)
+  return {
+    c0 = tonumber(A[first]), cap = tonumber(A[first + 1]), eps = tonumber(A[first + 2]),
+    acted_signal = tonumber(A[first + 3]), contradicted_signal = tonumber(A[first + 4]),
+    acted_factor = tonumber(A[first + 5]), dismissed_factor = tonumber(A[first + 6]),
+    contradicted_factor = tonumber(A[first + 7]), discharge = tonumber(A[first + 8]),
+  }
+end
+
+-- A single-run operation from its ARGV fields (the layout MemoryEngine sends), starting at \`o\`.
+local function run_single(name, A, o)
+  if name == 'save' then
+    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 6]), tonumber(A[o + 7]), save_constants(A, o + 3))
+  elseif name == 'touch' then
+    return op_touch(A[o], tonumber(A[o + 1]))
+  elseif name == 'outcome' then
+    return op_outcome(A[o], A[o + 1], tonumber(A[o + 2]), outcome_constants(A, o + 3))
+  elseif name == 'link' then
+    return op_link(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]))
+  elseif name == 'strengthen' then
+    return op_strengthen(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]))
+  elseif name == 'weakenAll' then
+    return op_weaken_all(A[o], tonumber(A[o + 1]))
+  end
+  return redis.error_reply('unknown operation ' .. tostring(name))
+end
+`;
+/**
+ * Reading and ranking, shared by the single-run scripts and the fused one. A record state is read once
+ * (`read_records`): every hash parsed into Lua values, so scoring it under several decay settings parses
+ * nothing twice. The cyclic decay score S(m) is engine-semantics §1.2 and §2.2, rounded to 14 significant
+ * digits. P: now, r (rate), mod (modulation on), s (strength), c0.
+ */
+const SCORING = `
+local function decay_params(first)
+  return {
+    now = tonumber(ARGV[first]), r = tonumber(ARGV[first + 1]), mod = ARGV[first + 2] == '1',
+    s = tonumber(ARGV[first + 3]), c0 = tonumber(ARGV[first + 4]),
+  }
+end
+
+-- The store's record state as Lua values: the decay index in index order, each record's base score, clamped
+-- confidence (nil when absent), cycles and pressure, and the confidence and priority arms' members.
+local function read_records()
+  local S = {index = {}, base = {}, conf = {}, cycles = {}, pressure = {}, conf_arm = {}, priority = {}}
+  for _, kv in ipairs(ST.hall('records')) do S.base[kv[1]] = kv[2] end
+  for _, kv in ipairs(ST.hall('conf')) do
+    local e = kv[2]
+    if e and e.c then S.conf[kv[1]] = clamp01(e.c) end
+    S.conf_arm[#S.conf_arm + 1] = {kv[1], e and e.c}
+  end
+  for _, kv in ipairs(ST.hall('cycles')) do S.cycles[kv[1]] = kv[2] end
+  for _, kv in ipairs(ST.hall('pressure')) do S.pressure[kv[1]] = kv[2] end
+  S.index = ST.zall('decay')
+  S.priority = ST.zall('priority')
+  return S
+end
+
+local NO_CYCLES = {}
+local function cyclic_score(id, ts, P, S)
+  local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
+  local b = S.base[id] or 1.0
+  local d = b * t ^ (-P.r)
+  if P.mod then
+    local c = S.conf[id] or P.c0
+    local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
+    d = d * math.max(t, 1) ^ (-(reff - P.r))
+  end
+  local cycles = S.cycles[id] or NO_CYCLES
+  for i = 1, #cycles do
+    local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
+    if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
+  end
+  local p = S.pressure[id]
+  if p and p.rate > 0 then d = d + p.rate * math.max(0, (P.now - p.last) / 86400) end
+  return round14(d)
+end
+
+-- Every member of the decay index with its score, in index order.
+local function decay_scores(S, P)
+  local out = {}
+  for i = 1, #S.index do out[i] = {S.index[i][1], cyclic_score(S.index[i][1], S.index[i][2], P, S)} end
+  return out
+end
+
+-- The first k of items under the strict total order \`before\`, in that order: a bounded insertion, the
+-- same result as sorting everything and cutting to k, at a fraction of the comparisons when k is small.
+local function top_k(items, k, before)
+  local top, n = {}, 0
+  if k <= 0 then return top end
+  for i = 1, #items do
+    local item = items[i]
+    if n < k or before(item, top[n]) then
+      local j = (n < k) and n + 1 or n
+      while j > 1 and before(item, top[j - 1]) do top[j] = top[j - 1]; j = j - 1 end
+      top[j] = item
+      if n < k then n = n + 1 end
+    end
+  end
+  return top
+end
+
+-- popoto's top_by_decay: descending score, ties by ascending id.
+local function decay_order(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] < y[1] end
+local function top_by_decay(scores, limit)
+  return top_k(scores, limit, decay_order)
+end
+
+-- popoto's composite_score: Σ w·arm in the declared arm order, then the co-occurrence boost (weight 1.0,
+-- a list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records
+-- that do not exist are dropped (hydration). \`decay\` is a thunk, so arms that are not asked for cost nothing.
+-- Σ w·arm in the declared arm order, per id (NaN products count 0, as ZUNIONSTORE makes them).
+local function arm_sums(S, P, decay, weights, arm_order)
+  local acc = {}
+  for arm in string.gmatch(arm_order, '[^,]+') do
+    local w = weights[arm]
+    local list, default = nil, nil
+    if arm == 'decay' then list = decay()
+    elseif arm == 'confidence' then list, default = S.conf_arm, P.c0
+    elseif arm == 'priority' then list = S.priority end
+    if list then
+      for i = 1, #list do
+        local id, v = list[i][1], w * (list[i][2] or default)
+        if v ~= v then v = 0 end
+        local a = acc[id]
+        if a == nil then acc[id] = v else acc[id] = a + v end
+      end
+    end
+  end
+  return acc
+end
+
+-- popoto's composite_score: the arm sums (\`sums\`, not changed) plus the co-occurrence boost (weight 1.0, a
+-- list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records that
+-- do not exist are dropped (hydration). The cut is a bounded insertion over the sums, the same as sorting
+-- them all.
+local function composite_rank(S, sums, boost, limit)
+  -- The boost is added to each id's arm sum as it is read (sum + boost, as the accumulation would do).
+  local extra, only_boost = nil, nil
+  if #boost > 0 then
+    extra, only_boost = {}, {}
+    for i = 1, #boost do
+      local id, v = boost[i][1], boost[i][2]
+      if v ~= v then v = 0 end
+      if extra[id] == nil then extra[id] = v else extra[id] = extra[id] + v end
+      if sums[id] == nil and not only_boost[id] then only_boost[id] = true; only_boost[#only_boost + 1] = id end
+    end
+  end
+  local top, n = {}, 0
+  local function consider(id, score)
+    local last = top[n]
+    if n < limit or score > last[2] or (score == last[2] and id > last[1]) then
+      local j = (n < limit) and n + 1 or n
+      while j > 1 do
+        local above = top[j - 1]
+        if not (score > above[2] or (score == above[2] and id > above[1])) then break end
+        top[j] = above
+        j = j - 1
+      end
+      top[j] = {id, score}
+      if n < limit then n = n + 1 end
+    end
+  end
+  if limit > 0 then
+    if extra then
+      for id, v in pairs(sums) do
+        local b = extra[id]
+        if b == nil then consider(id, v) else consider(id, v + b) end
+      end
+      for i = 1, #only_boost do consider(only_boost[i], extra[only_boost[i]]) end
+    else
+      for id, v in pairs(sums) do consider(id, v) end
+    end
+  end
+  local out = {}
+  for i = 1, n do
+    if S.base[top[i][1]] ~= nil then out[#out + 1] = top[i] end
+  end
+  return out
+end
+
+-- Breadth-first spreading activation over the store's graph from the seeds (which get no score). Returns
+-- {id, score} sorted by id, scores rounded to 14 significant digits. \`cache\`, when given, keeps each
+-- node's sorted edges for later calls on the same unchanged graph.
+local function propagate(seeds, depth, dph, threshold, cap, max_edges, cache)
+  local is_seed, result, order = {}, {}, {}
+  for i = 1, #seeds do is_seed[seeds[i]] = true end
+  if #seeds == 0 then return {} end
+  if depth == 0 then
+    for i = 1, #seeds do order[#order + 1] = seeds[i]; result[seeds[i]] = 1.0 end
+  else
+    local queue, head, visited = {}, 1, {}
+    for i = 1, #seeds do queue[#queue + 1] = {seeds[i], 1.0, 0} end
+    while head <= #queue do
+      local node = queue[head]; head = head + 1
+      local pk, w, d = node[1], node[2], node[3]
+      if not (visited[pk] and visited[pk] >= w) then
+        visited[pk] = w
+        if d < depth then
+          -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order). Only which
+          -- edges are taken matters, not the order they are taken in: the queue is first in, first out, so
+          -- each depth is expanded before the next, and within a depth a node keeps the largest activation
+          -- whatever order it arrives in. So the edges are sorted only when some must be left out.
+          local edges = cache and cache[pk]
+          if not edges then
+            edges = ST.co_edges(pk)
+            if #edges > max_edges then
+              table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
+            end
+            if cache then cache[pk] = edges end
+          end
+          for i = 1, math.min(#edges, max_edges) do
+            local nbr = edges[i][1]
+            local p = w * dph * math.min(edges[i][2], cap)
+            if p >= threshold then
+              if result[nbr] == nil then order[#order + 1] = nbr end
+              if result[nbr] == nil or p > result[nbr] then result[nbr] = p end
+              queue[#queue + 1] = {nbr, p, d + 1}
+            end
+          end
+        end
+      end
+    end
+  end
+  local ids = {}
+  for i = 1, #order do if not is_seed[order[i]] then ids[#ids + 1] = order[i] end end
+  table.sort(ids)
+  local out = {}
+  for i = 1, #ids do out[i] = {ids[i], round14(result[ids[i]])} end
+  return out
+end
+
+-- A ranked list as the flat [id, score, …] reply, scores in exact decimal form.
+local function flat(list)
+  local out = {}
+  for i = 1, #list do out[#out + 1] = list[i][1]; out[#out + 1] = fmt(list[i][2]) end
+  return emit(out)
+end
+`;
+/** A single-run script: its state is the seven KEYS of one namespace (and ARGV[1], the graph prefix). */
+function script(body, withScoring = false) {
+    return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}
+ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7]}, ARGV[1])
+${body}`;
+}
+/**
+ * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate).
+ * Returns 'filtered' when the write filter rejects it (nothing is written), else 'saved'.
+ */
+const SAVE = script(`
+return run_single('save', ARGV, 2)
+`);
+/** touch(id, now): 'missing' for a record that was never saved. */
+const TOUCH = script(`
+return run_single('touch', ARGV, 2)
+`);
+/**
+ * outcome(id, outcome, now, c0, cap, eps, actedSignal, contradictedSignal, actedFactor, dismissedFactor,
+ * contradictedFactor, autoDischargeThreshold): ObservationProtocol effects in popoto's order.
+ */
+const OUTCOME = script(`
+return run_single('outcome', ARGV, 2)
+`);
+/** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */
+const LINK = script(`
+return run_single('link', ARGV, 2)
+`);
+/** strengthen(a, b, delta, cap): w' = min((w or 0) + delta, cap) both ways; creates missing edges. */
+const STRENGTHEN = script(`
+return run_single('strengthen', ARGV, 2)
+`);
+/** weakenAll(id, factor): out-edges of id only; w' = w·f, removed below 0.001; factor 0 deletes the set. */
+const WEAKEN_ALL = script(`
+return run_single('weakenAll', ARGV, 2)
+`);
+/**
+ * propagate(depth, decayPerHop, threshold, cap, maxEdges, seed...): breadth-first spreading activation.
+ * Returns a flat [id, score, …] list sorted by id; scores rounded to 14 significant digits.
+ */
+const PROPAGATE = script(`
+local seeds = {}
+for i = 7, #ARGV do seeds[#seeds + 1] = ARGV[i] end
+return flat(propagate(seeds, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])))
+`, true);
+/**
+ * composite(limit, now, rate, mod, s, c0, wDecay|'' , wConf|'', wPriority|'', order "decay,confidence,…",
+ * boost id, boost score, …): Σ w·arm + boost, the arms summed in the declared order, then descending score
+ * with ties by descending id (ZREVRANGE), cut to limit, then records that do not exist are dropped
+ * (hydration). Returns a flat [id, score, …] list.
+ */
+const COMPOSITE = script(`
+local P = decay_params(3)
+local S = read_records()
+local weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])}
+local boost = {}
+for i = 12, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
+local sums = arm_sums(S, P, function() return decay_scores(S, P) end, weights, ARGV[11])
+return flat(composite_rank(S, sums, boost, tonumber(ARGV[2])))
+`, true);
+/** topByDecay(limit, now, rate, mod, s, c0): descending cyclic decay score, ties by ascending id. */
+const TOP_BY_DECAY = script(`
+local P = decay_params(3)
+return flat(top_by_decay(decay_scores(read_records(), P), tonumber(ARGV[2])))
+`, true);
+/**
+ * batch(name, args…, name, args…, …): runs write operations in order inside one script call, so a replay
+ * pays one round trip and one script invocation per batch instead of one per step. Returns the results of
+ * the saves, in order ('saved' or 'filtered').
+ */
+const BATCH = script(`
+local ARITY = {save = 8, touch = 2, outcome = 12, link = 4, strengthen = 4, weakenAll = 2}
+local saves = {}
+local i = 2
+while i <= #ARGV do
+  local name = ARGV[i]
+  if not ARITY[name] then return redis.error_reply('unknown batch operation ' .. tostring(name)) end
+  local result = run_single(name, ARGV, i + 1)
+  if name == 'save' then saves[#saves + 1] = result end
+  i = i + 1 + ARITY[name]
+end
+return emit(saves)
+`);
+/**
+ * The fused multi-variant evaluation: one scenario segment (the writes up to a barrier, then the queries
+ * asked there) for every constants variant a round needs, in one call. Record states and co-occurrence
+ * graphs live in disjoint keys, so each distinct set of record-stage constants builds one record state
+ * (`<base>:r<i>:records` …) and each distinct set of graph-stage constants one graph (`<base>:g<j>:co:<id>`);
+ * the writes are shipped once and applied to each. Then every query variant (a record state, a graph and the
+ * query-time constants) is answered, reading each record state once, scoring it once per distinct decay
+ * setting and propagating once per distinct graph setting. Later segments continue the same states.
+ *
+ * Each state is built in a working copy held by the script; when a later call continues the states (a
+ * script with writes after a query, or a long one sent in slices), the copy is written back to the state's
+ * keys, one command per key, and loaded again by that call. The queries read the working copy, which holds
+ * exactly what the keys would.
+ *
+ * KEYS[1] = the registry. ARGV (counts before each list):
+ *   base prefix; '1' when the states exist from an earlier call (they are loaded first), else '0';
+ *   '1' when a later call continues the states (they are written back), else '0';
+ *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) |
+ *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
+ *   queries: method ('composite'|'topByDecay'), limit, wDecay|'', wConf|'', wPriority|'', order, now,
+ *        seed count, seeds…;
+ *   variants: record index, graph index, rate, mod (1/0), strength, c0, decayPerHop, weightCap, depth,
+ *        threshold, maxEdges;
+ *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
+ *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
+ *        dismissedFactor, contradictedFactor, discharge.
+ * Returns one string: for each variant, for each query, `<n>|` then the n ranked ids as `<byte length>:<id>`
+ * (the scores decide the order; an evaluation needs only the ids).
+ */
+const EVALUATE_VARIANTS = `${PRELUDE}${OPERATIONS}${SCORING}
+local cursor = 1
+local function take() local v = ARGV[cursor]; cursor = cursor + 1; return v end
+local function take_number() return tonumber(take()) end
+local base = take()
+local continuing = take() == '1'
+local persist = take() == '1'
+
+local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 2}
+local record_ops, graph_ops = {}, {}
+for _ = 1, take_number() do
+  local name = take()
+  local arity = ARITY[name]
+  if not arity then return redis.error_reply('unknown operation ' .. tostring(name)) end
+  local f = {}
+  for k = 1, arity do f[k] = take() end
+  if name == 'save' then
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3]), parse_cycles(f[4]), tonumber(f[5])}
+  elseif name == 'touch' then
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2])}
+  elseif name == 'outcome' then
+    record_ops[#record_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
+  elseif name == 'weakenAll' then
+    graph_ops[#graph_ops + 1] = {name, f[1], nil, tonumber(f[2])}
+  else
+    graph_ops[#graph_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
+  end
+end
+
+local queries = {}
+for q = 1, take_number() do
+  local method, limit, wd, wc, wp = take(), take_number(), take(), take(), take()
+  local query = {
+    method = method, limit = limit,
+    weights = {decay = tonumber(wd), confidence = tonumber(wc), priority = tonumber(wp)},
+    order = take(), now = take(), seeds = {},
+  }
+  -- Queries with the same weights share their arm sums (only the boost tells them apart).
+  query.sums_key = table.concat({wd, wc, wp, query.order}, '|')
+  for k = 1, take_number() do query.seeds[k] = take() end
+  queries[q] = query
+end
+
+local variants = {}
+for v = 1, take_number() do
+  variants[v] = {
+    r = take(), g = take(), rate = take(), mod = take(), strength = take(), c0 = take(),
+    dph = take(), cap = take(), depth = take(), threshold = take(), max_edges = take(),
+  }
+end
+local function boost_key(variant, q)
+  return table.concat({variant.g, q, variant.dph, variant.cap, variant.depth, variant.threshold, variant.max_edges}, '|')
+end
+
+-- Each graph is built, asked every propagation its variants need, and let go before the next one, so the
+-- script never holds more than one graph (a large heap makes every allocation dearer).
+local boosts = {}
+for _ = 1, take_number() do
+  local index = take()
+  local weight, cap, delta, factor, max_edges = take_number(), take_number(), take_number(), take_number(), take_number()
+  ST = memory_store(nil, base .. ':g' .. index .. ':co:')
+  if continuing then ST.load_graph() end
+  for i = 1, #graph_ops do
+    local op = graph_ops[i]
+    if op[1] == 'link' then op_link(op[2], op[3], op[4] or weight, max_edges)
+    elseif op[1] == 'strengthen' then op_strengthen(op[2], op[3], op[4] or delta, cap)
+    else op_weaken_all(op[2], op[4] or factor) end
+  end
+  if persist then ST.flush_graph() end
+  local sorted_edges = {}
+  for _, variant in ipairs(variants) do
+    if variant.g == index then
+      for q, query in ipairs(queries) do
+        local key = boost_key(variant, q)
+        if query.method ~= 'topByDecay' and #query.seeds > 0 and not boosts[key] then
+          boosts[key] = propagate(query.seeds, tonumber(variant.depth), tonumber(variant.dph),
+            tonumber(variant.threshold), tonumber(variant.cap), tonumber(variant.max_edges), sorted_edges)
+        end
+      end
+    end
+  end
+end
+
+-- Each record state is built and read into scoring form; the working copy is let go.
+local states = {}
+for _ = 1, take_number() do
+  local index = take()
+  local K = {
+    wf_min = take_number(), wf_priority = take_number(), c0 = take_number(), cap = take_number(),
+    eps = take_number(), acted_signal = take_number(), contradicted_signal = take_number(),
+    acted_factor = take_number(), dismissed_factor = take_number(), contradicted_factor = take_number(),
+    discharge = take_number(),
+  }
+  ST = memory_store(state_keys(base .. ':r' .. index), nil)
+  if continuing then ST.load_records() end
+  for i = 1, #record_ops do
+    local op = record_ops[i]
+    if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], K)
+    elseif op[1] == 'touch' then op_touch(op[2], op[3])
+    else op_outcome(op[2], op[3], op[4], K) end
+  end
+  if persist then ST.flush_records() end
+  if #queries > 0 then states[index] = read_records() end
+end
+ST = nil
+
+local scored, summed = {}, {}
+local out = {}
+local NO_BOOST = {}
+for _, variant in ipairs(variants) do
+  local S = states[variant.r]
+  for q = 1, #queries do
+    local query = queries[q]
+    local P = {
+      now = tonumber(query.now), r = tonumber(variant.rate), mod = variant.mod == '1',
+      s = tonumber(variant.strength), c0 = tonumber(variant.c0),
+    }
+    local decay_key = table.concat({variant.r, query.now, variant.rate, variant.mod, variant.strength, variant.c0}, '|')
+    local function decay()
+      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P) end
+      return scored[decay_key]
+    end
+    local ranked
+    if query.method == 'topByDecay' then
+      ranked = top_by_decay(decay(), query.limit)
+    else
+      -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
+      local sums_key = decay_key .. '|' .. query.sums_key
+      local sums = summed[sums_key]
+      if not sums then
+        sums = arm_sums(S, P, decay, query.weights, query.order)
+        summed[sums_key] = sums
+      end
+      ranked = composite_rank(S, sums, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
+    end
+    out[#out + 1] = #ranked .. '|'
+    for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end
+  end
+end
+return table.concat(out)
+`;
+/** Deletes every key the registry (KEYS[1]) lists, then the registry itself; returns how many keys went. */
+const DROP_REGISTERED = `
+local keys = redis.call('SMEMBERS', KEYS[1])
+for i = 1, #keys, 500 do
+  redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys)))
+end
+redis.call('DEL', KEYS[1])
+return #keys
+`;
+
+;// CONCATENATED MODULE: ./lib/src/engine/stages.js
+/**
+ * The constants the engine reads, split by the stage that reads them: the record state (saves, touches,
+ * outcomes), the co-occurrence graph (link, strengthen, weakenAll) and the query (decay scoring,
+ * propagation). The two states live in disjoint keys, so a scenario needs one record state per distinct
+ * record-stage setting and one graph per distinct graph-stage setting, whatever the query-time constants.
+ * Derived from the same reads the engine makes, so no constant can be put in the wrong stage. Pure.
+ */
+
+function stages_stageSettings(constants) {
+    const n = (name) => values_numberConstant(constants, name);
+    const strength = n('DECAY_CONFIDENCE_MODULATION_STRENGTH');
+    return {
+        records: {
+            wfMin: n('WF_MIN_THRESHOLD'),
+            wfPriority: n('WF_PRIORITY_THRESHOLD'),
+            c0: n('INITIAL_CONFIDENCE'),
+            cap: n('CONFIDENCE_EVIDENCE_CAP'),
+            eps: n('CONFIDENCE_EPSILON'),
+            actedSignal: n('ACTED_CONFIDENCE_SIGNAL'),
+            contradictedSignal: n('CONTRADICTED_CONFIDENCE_SIGNAL'),
+            actedFactor: n('ACTED_CYCLE_STRENGTHEN_FACTOR'),
+            dismissedFactor: n('DISMISSED_CYCLE_WEAKEN_FACTOR'),
+            contradictedFactor: n('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
+            discharge: n('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
+        },
+        graph: {
+            initialWeight: n('CO_OCCURRENCE_INITIAL_WEIGHT'),
+            weightCap: n('CO_OCCURRENCE_WEIGHT_CAP'),
+            delta: n('delta'),
+            decayFactor: n('CO_OCCURRENCE_DECAY_FACTOR'),
+        },
+        query: {
+            rate: n('DECAY_RATE'),
+            // Modulation with strength 0 is the identity; the engine switches it off rather than computing it.
+            modulation: constants.DECAY_CONFIDENCE_MODULATION_ENABLED === true && strength !== 0,
+            strength,
+            c0: n('INITIAL_CONFIDENCE'),
+            decayPerHop: n('CO_OCCURRENCE_DECAY_PER_HOP'),
+            weightCap: n('CO_OCCURRENCE_WEIGHT_CAP'),
+        },
+    };
+}
+/** A stage's settings as a stable text key (values in declaration order, shortest round-trip form). */
+const settingsKey = (settings) => Object.values(settings).map(String).join(',');
+/** Everything the engine reads of `constants`: two constants objects with the same key score the same. */
+function engineKey(settings) {
+    return `${settingsKey(settings.records)}/${settingsKey(settings.graph)}/${settingsKey(settings.query)}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engine/engine.js
+/**
+ * The memory model: popoto's decay, confidence, observation, write-filter and co-occurrence primitives,
+ * scored by Lua inside Redis. One engine is one run: its constants are fixed when it opens, its clock
+ * is whatever `now` each call is given, and every key it writes lives under its namespace and is
+ * removed by `close()`.
+ */
+
+
+
+
+const OUTCOMES = (/* unused pure expression or super */ null && (['acted', 'dismissed', 'deferred', 'contradicted', 'used']));
+const ARM_NAMES = ['decay', 'confidence', 'priority'];
+/** popoto's hard-coded numbers that shape ranking (not in `Defaults`). */
+const FIXED = {
+    maxEdges: 500,
+    propagateDepth: 2,
+    propagateThreshold: 0.01,
+};
+/** Scripts over one namespace's seven keys (the single-run engine). */
+const RUN_SCRIPTS = {
+    mrSave: SAVE,
+    mrTouch: TOUCH,
+    mrOutcome: OUTCOME,
+    mrLink: LINK,
+    mrStrengthen: STRENGTHEN,
+    mrWeakenAll: WEAKEN_ALL,
+    mrPropagate: PROPAGATE,
+    mrComposite: COMPOSITE,
+    mrTopByDecay: TOP_BY_DECAY,
+    mrBatch: BATCH,
+};
+/** Scripts over one registry key (the fused evaluation and its cleanup). */
+const REGISTRY_SCRIPTS = {
+    mrEvaluateVariants: EVALUATE_VARIANTS,
+    mrDropRegistered: DROP_REGISTERED,
+};
+/** Every script's source, for the engine version that points are keyed by. */
+const SCRIPT_SOURCES = [
+    ...Object.values(RUN_SCRIPTS),
+    ...Object.values(REGISTRY_SCRIPTS),
+];
+const registered = new WeakMap();
+const isCluster = (redis) => typeof redis.nodes === 'function';
+/**
+ * Registers the scripts once per client (EVALSHA, reloaded automatically after a SCRIPT FLUSH) and loads
+ * them into the server before first use: on a cluster, into every master. Writes are pipelined, and a
+ * NOSCRIPT retry would be sent after commands queued behind it, reordering them; loading first keeps every
+ * command in the order sent.
+ */
+function registerScripts(redis) {
+    let ready = registered.get(redis);
+    if (!ready) {
+        for (const [name, source] of Object.entries(RUN_SCRIPTS)) {
+            redis.defineCommand(name, { numberOfKeys: KEY_NAMES.length, lua: source });
+        }
+        for (const [name, source] of Object.entries(REGISTRY_SCRIPTS)) {
+            redis.defineCommand(name, { numberOfKeys: 1, lua: source });
+        }
+        const servers = isCluster(redis) ? redis.nodes('master') : [redis];
+        ready = Promise.all(servers.flatMap((server) => SCRIPT_SOURCES.map(async (source) => server.script('LOAD', source)))).then(() => undefined, (error) => {
+            // The embedded emulator has no SCRIPT command and no script cache to miss.
+            if (!/Unsupported command/.test(errors_errorMessage(error)))
+                throw error;
+        });
+        registered.set(redis, ready);
+    }
+    return ready;
+}
+/** Numbers cross into Lua as their shortest round-trip decimal text, so no precision is lost. */
+const num = (x) => String(x);
+function parsePairs(reply) {
+    if (!Array.isArray(reply))
+        throw new EngineError(`unexpected script reply: ${JSON.stringify(reply)}`);
+    const items = [];
+    for (let i = 0; i < reply.length; i += 2)
+        items.push({ id: String(reply[i]), score: Number(reply[i + 1]) });
+    return items;
+}
+/** A record's cycles as the scripts read them: `period amplitude phase` joined by `;`. */
+const encodeCycles = (cycles) => (cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
+/** The graph writes' own checks, against the graph-stage constants they would use. */
+function checkGraphWrite(op, graph) {
+    if (op.op === 'link') {
+        const w = op.weight ?? graph.initialWeight;
+        if (op.a === op.b)
+            throw new errors_EngineError(`link: a record cannot be linked to itself ('${op.a}')`);
+        if (w > graph.weightCap)
+            throw new errors_EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${graph.weightCap}`);
+    }
+    else if (op.op === 'strengthen') {
+        const d = op.delta ?? graph.delta;
+        if (!(d > 0))
+            throw new errors_EngineError(`strengthen: delta must be > 0, got ${d}`);
+    }
+    else {
+        const f = op.factor ?? graph.decayFactor;
+        if (!(f >= 0 && f <= 1))
+            throw new errors_EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
+    }
+}
+/** Propagation must contract: each hop multiplies by at most cap × decay per hop. */
+function checkPropagation(query) {
+    if (query.weightCap * query.decayPerHop >= 1) {
+        throw new errors_EngineError(`propagate: CO_OCCURRENCE_WEIGHT_CAP × CO_OCCURRENCE_DECAY_PER_HOP = ${query.weightCap * query.decayPerHop} must be < 1`);
+    }
+}
+/** The arms of a composite query in the order its weights declare them (popoto's dict order). */
+function armOrder(weights) {
+    const order = Object.keys(weights).filter((arm) => ARM_NAMES.includes(arm));
+    if (order.length === 0)
+        throw new errors_EngineError('composite: at least one arm weight is required');
+    return order;
+}
+function newNamespace() {
+    return `mr:{${(0,external_node_crypto_.randomBytes)(8).toString('hex')}}`;
+}
+class engine_MemoryEngine {
+    redis;
+    namespace;
+    constants;
+    keys;
+    coPrefix;
+    settings;
+    closed = false;
+    closing;
+    constructor(redis, namespace, constants) {
+        this.redis = redis;
+        this.namespace = namespace;
+        this.constants = constants;
+        this.keys = lua.KEY_NAMES.map((name) => `${namespace}:${name}`);
+        this.coPrefix = `${namespace}:co:`;
+        this.settings = stageSettings(constants);
+    }
+    /** Opens a run under a fresh namespace (or the given one, which must be unused). */
+    static async open(redis, constants, namespace = newNamespace()) {
+        await registerScripts(redis);
+        const engine = new engine_MemoryEngine(redis, namespace, constants);
+        if ((await redis.exists(...engine.keys)) > 0) {
+            throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
+        }
+        return engine;
+    }
+    async call(name, ...args) {
+        if (this.closed)
+            throw new EngineError(`engine ${this.namespace} is closed`);
+        const fn = this.redis[name];
+        try {
+            return await fn.call(this.redis, ...this.keys, this.coPrefix, ...args);
+        }
+        catch (error) {
+            throw new EngineError(`${name} failed: ${errorMessage(error)}`);
+        }
+    }
+    decayArgs(now) {
+        const q = this.settings.query;
+        return [num(now), num(q.rate), q.modulation ? '1' : '0', num(q.strength), num(q.c0)];
+    }
+    /** The script arguments of a write: its operation name, then its arguments (validated here). */
+    writeArgs(op) {
+        const { records: k, graph } = this.settings;
+        switch (op.op) {
+            case 'save': {
+                const { record } = op;
+                return [
+                    'save',
+                    record.id,
+                    num(record.importance),
+                    num(op.now),
+                    num(k.wfMin),
+                    num(k.wfPriority),
+                    num(k.c0),
+                    encodeCycles(record.cycles),
+                    num(record.pressureRate ?? 0),
+                ];
+            }
+            case 'touch':
+                return ['touch', op.id, num(op.now)];
+            case 'outcome':
+                return [
+                    'outcome',
+                    op.id,
+                    op.outcome,
+                    num(op.now),
+                    num(k.c0),
+                    num(k.cap),
+                    num(k.eps),
+                    num(k.actedSignal),
+                    num(k.contradictedSignal),
+                    num(k.actedFactor),
+                    num(k.dismissedFactor),
+                    num(k.contradictedFactor),
+                    num(k.discharge),
+                ];
+            case 'link':
+                checkGraphWrite(op, graph);
+                return ['link', op.a, op.b, num(op.weight ?? graph.initialWeight), num(FIXED.maxEdges)];
+            case 'strengthen':
+                checkGraphWrite(op, graph);
+                return ['strengthen', op.a, op.b, num(op.delta ?? graph.delta), num(graph.weightCap)];
+            case 'weakenAll':
+                checkGraphWrite(op, graph);
+                return ['weakenAll', op.id, num(op.factor ?? graph.decayFactor)];
+        }
+    }
+    async single(op, script) {
+        const [, ...args] = this.writeArgs(op);
+        return this.call(script, ...args);
+    }
+    /**
+     * Runs writes in order inside one script call per chunk; returns, for each save, whether the write
+     * filter let it through. The result is the same as calling the single operations one by one.
+     */
+    async write(ops, chunk = 1000) {
+        const saved = [];
+        const args = ops.map((op) => this.writeArgs(op));
+        for (let i = 0; i < args.length; i += chunk) {
+            const reply = await this.call('mrBatch', ...args.slice(i, i + chunk).flat());
+            if (!Array.isArray(reply))
+                throw new EngineError(`unexpected batch reply: ${JSON.stringify(reply)}`);
+            for (const result of reply)
+                saved.push(result === 'saved');
+        }
+        return saved;
+    }
+    /** Saves a record through the write filter; false when the filter rejected it. */
+    async save(record, now) {
+        return (await this.single({ op: 'save', record, now }, 'mrSave')) === 'saved';
+    }
+    /** Re-stamps the decay clock; false for a record that was never saved. */
+    async touch(id, now) {
+        return (await this.single({ op: 'touch', id, now }, 'mrTouch')) === 'touched';
+    }
+    /** Applies an observed outcome; false for a record that was never saved (popoto skips it). */
+    async outcome(id, outcome, now) {
+        return (await this.single({ op: 'outcome', id, outcome, now }, 'mrOutcome')) !== 'missing';
+    }
+    /** Creates a symmetric edge at `weight` (default CO_OCCURRENCE_INITIAL_WEIGHT); existing edges are kept. */
+    async link(a, b, weight) {
+        await this.single({ op: 'link', a, b, ...(weight !== undefined ? { weight } : {}) }, 'mrLink');
+    }
+    /** Adds `delta` (default: the `delta` constant) to the edge both ways, capped; creates missing edges. */
+    async strengthen(a, b, delta) {
+        await this.single({ op: 'strengthen', a, b, ...(delta !== undefined ? { delta } : {}) }, 'mrStrengthen');
+    }
+    /** Maintenance: multiplies the out-edges of `id` by `factor` (default CO_OCCURRENCE_DECAY_FACTOR). */
+    async weakenAll(id, factor) {
+        await this.single({ op: 'weakenAll', id, ...(factor !== undefined ? { factor } : {}) }, 'mrWeakenAll');
+    }
+    /** Spreading activation from `seeds` with CO_OCCURRENCE_DECAY_PER_HOP; seeds get no score. */
+    async propagate(seeds, options = {}) {
+        const { decayPerHop: dph, weightCap: cap } = this.settings.query;
+        checkPropagation(this.settings.query);
+        const reply = await this.call('mrPropagate', num(options.depth ?? FIXED.propagateDepth), num(dph), num(options.threshold ?? FIXED.propagateThreshold), num(cap), num(FIXED.maxEdges), ...seeds);
+        return new Map(parsePairs(reply).map((item) => [item.id, item.score]));
+    }
+    /** popoto's composite_score: Σ weight·arm + boost; ties by descending id; missing records dropped. */
+    async composite(query) {
+        const order = armOrder(query.weights);
+        const weight = (arm) => {
+            const w = query.weights[arm];
+            return w === undefined ? '' : num(w);
+        };
+        const boost = [...(query.boost ?? new Map())].flatMap(([id, score]) => [id, num(score)]);
+        const reply = await this.call('mrComposite', num(query.limit), ...this.decayArgs(query.now), weight('decay'), weight('confidence'), weight('priority'), order.join(','), ...boost);
+        return parsePairs(reply);
+    }
+    /** popoto's top_by_decay: the cyclic decay score, ties by ascending id. */
+    async topByDecay(limit, now) {
+        return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now)));
+    }
+    /**
+     * Removes exactly the keys this run created. Every caller gets the same promise, so a caller that goes
+     * on to disconnect waits until the keys are gone.
+     */
+    close() {
+        this.closing ??= this.removeKeys();
+        return this.closing;
+    }
+    async removeKeys() {
+        this.closed = true;
+        const registry = this.keys[0];
+        const created = await this.redis.smembers(registry);
+        for (let i = 0; i < created.length; i += 500)
+            await this.redis.del(...created.slice(i, i + 500));
+        await this.redis.del(registry);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/points/key.js
+/**
+ * Points are content-addressed: a point is a pure function of the engine (its scripts and scoring code),
+ * the scenario (its full script, which fixes the bank and the seed) and the constants the engine reads.
+ * Two runs that need the same point share it, whether they are resumed, sharded or repeated. Pure.
+ */
+
+
+
+/** Bumped when what a point holds, or how metrics are computed from rankings, changes. */
+const POINT_FORMAT = 'points/1 ndcg-linear-gain';
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/** The engine version points are keyed by: its Lua sources and the point format. */
+const ENGINE_VERSION = sha256([POINT_FORMAT, ...SCRIPT_SOURCES].join('\u0000')).slice(0, 16);
+const digests = new WeakMap();
+/** A scenario's identity: its name and its whole script (which fix the bank and the seed). */
+function scenarioDigest(scenario) {
+    let digest = digests.get(scenario);
+    if (!digest) {
+        digest = sha256(JSON.stringify({ name: scenario.name, script: scenario.script })).slice(0, 24);
+        digests.set(scenario, digest);
+    }
+    return digest;
+}
+/** The key of one point: engine version, scenario and the constants the engine reads. */
+function pointKey(scenario, settings) {
+    return `${ENGINE_VERSION}:${scenarioDigest(scenario)}:${engineKey(settings)}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/stats/durations.js
+function durationStats(durations) {
+    const sorted = [...durations].sort((a, b) => a - b);
+    const rank = (q) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    const total = sorted.reduce((a, b) => a + b, 0);
+    const round = (x) => Math.round(x * 1000) / 1000;
+    return {
+        count: sorted.length,
+        p50Ms: round(rank(0.5)),
+        p95Ms: round(rank(0.95)),
+        p99Ms: round(rank(0.99)),
+        meanMs: round(sorted.length === 0 ? 0 : total / sorted.length),
+        minMs: round(sorted[0] ?? 0),
+        maxMs: round(sorted.at(-1) ?? 0),
+        totalMs: round(total),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/sweep/runner.js
+
+
+
+
+/** Scenarios evaluated at once: one in Redis while the next is prepared and the last is read. */
+const DEFAULT_CONCURRENCY = 3;
+/** Counts of points by status, and the duration statistics of those that ran. */
+function evaluationCounts(points) {
+    return {
+        total: points.length,
+        ok: points.filter((p) => p.status === 'ok').length,
+        skipped: points.filter((p) => p.status === 'skipped-degenerate').length,
+        errors: points.filter((p) => p.status === 'error').length,
+        durations: durationStats(points.filter((p) => p.status !== 'skipped-degenerate').map((p) => p.durationMs)),
+    };
+}
+/** The per-scenario point of an evaluation. */
+function pointScore(result) {
+    return {
+        scenario: result.scenario,
+        status: result.status,
+        ...(result.reason !== undefined ? { reason: result.reason } : {}),
+        metrics: result.metrics,
+        calibrationError: result.calibrationError,
+        rankingHash: result.rankingHash,
+        durationMs: result.durationMs,
+    };
+}
+/** A point for a scenario that was not scored. */
+const notRun = (scenario, reason) => ({
+    scenario,
+    status: 'skipped-degenerate',
+    reason,
+    metrics: null,
+    calibrationError: null,
+    rankingHash: null,
+    durationMs: 0,
+});
+/**
+ * Runs jobs scenario by scenario, each scenario's variants in one factored evaluation; results keep the
+ * jobs' order. A failed evaluation stops the sweep with its cause: an error is never a point.
+ */
+async function runJobs(evaluator, base, jobs, options = {}) {
+    const results = new Array(jobs.length);
+    const byScenario = new Map();
+    let done = 0;
+    jobs.forEach((job, i) => {
+        if (job.skip) {
+            results[i] = { ...notRun(job.scenario.name, job.skip), degenerateValue: true };
+            done++;
+        }
+        else
+            byScenario.set(job.scenario, [...(byScenario.get(job.scenario) ?? []), i]);
+    });
+    if (done > 0)
+        options.onProgress?.(done);
+    const failures = [];
+    await mapPool([...byScenario], options.concurrency ?? DEFAULT_CONCURRENCY, async ([scenario, indices]) => {
+        if (failures.length > 0)
+            return;
+        const variants = indices.map((i) => withOverrides(base, jobs[i].overrides));
+        const scored = await evaluator.evaluateVariants(scenario, variants);
+        scored.forEach((result, k) => {
+            if (result.status === 'error')
+                failures.push({ scenario: scenario.name, reason: result.reason ?? '' });
+            results[indices[k]] = pointScore(result);
+        });
+        done += indices.length;
+        options.onProgress?.(done);
+    });
+    if (failures.length > 0) {
+        throw new EvaluationFailedError(failures.length, failures[0].reason, failures[0].scenario);
+    }
+    return results;
+}
+const runner_degenerateReason = (constant, value) => `${constant} = ${value} is outside the valid range: degenerate, not run`;
+/** Jobs for a single sweep: values ascending (degenerate ones included), scenarios in the given order. */
+function singleSweepSize(grid, scenarios) {
+    return (grid.values.length + grid.degenerate.length) * scenarios.length;
+}
+/** The jobs of a single sweep and how to read their results back as sweep points. */
+function singleSweepJobs(grid, scenarios) {
+    const values = [...grid.values, ...grid.degenerate].sort((a, b) => a - b);
+    const jobs = values.flatMap((value) => scenarios.map((scenario) => ({
+        overrides: { [grid.constant]: value },
+        scenario,
+        ...(grid.degenerate.includes(value) ? { skip: runner_degenerateReason(grid.constant, value) } : {}),
+    })));
+    const points = (scores) => scores.map((s, i) => ({
+        constant: grid.constant,
+        value: values[Math.floor(i / scenarios.length)],
+        ...s,
+    }));
+    return { jobs, points };
+}
+async function runSingleSweep(evaluator, scenarios, base, grid, options = {}) {
+    const { jobs, points } = singleSweepJobs(grid, scenarios);
+    return points(await runJobs(evaluator, base, jobs, options));
+}
+function pairSweepSize(grid, scenarios) {
+    return grid.a.values.length * grid.b.values.length * scenarios.length;
+}
+/** The jobs of a pair sweep and how to read their results back as pair points. */
+function pairSweepJobs(grid, base, scenarios) {
+    const cells = grid.a.values.flatMap((a) => grid.b.values.map((b) => [a, b]));
+    const jobs = cells.flatMap(([a, b]) => scenarios.map((scenario) => {
+        const overrides = { [grid.a.constant]: a, [grid.b.constant]: b };
+        let skip;
+        try {
+            withOverrides(base, overrides);
+        }
+        catch (error) {
+            skip = `${errorMessage(error)}: degenerate, not run`;
+        }
+        return { overrides, scenario, ...(skip ? { skip } : {}) };
+    }));
+    const points = (scores) => scores.map((s, i) => {
+        const [valueA, valueB] = cells[Math.floor(i / scenarios.length)];
+        return { constantA: grid.a.constant, valueA, constantB: grid.b.constant, valueB, ...s };
+    });
+    return { jobs, points };
+}
+async function runPairSweep(evaluator, scenarios, base, grid, options = {}) {
+    const { jobs, points } = pairSweepJobs(grid, base, scenarios);
+    return points(await runJobs(evaluator, base, jobs, options));
+}
+
+;// CONCATENATED MODULE: ./lib/src/util/pool.js
+/** Runs `work` over `items` with at most `concurrency` in flight; results keep the items' order. */
+async function pool_mapPool(items, concurrency, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./lib/src/ratchet/points-evaluator.js
+
+
+
+
+
+
+function pointsEvaluator(split, constants, store, options) {
+    let engineRuns = 0;
+    let reused = 0;
+    let skipped = 0;
+    let done = 0;
+    let expected = 0;
+    let pending = [];
+    let queue = Promise.resolve();
+    const keyOf = (scenario, effective) => pointKey(scenario, stages_stageSettings(effective));
+    async function fill(requests, only) {
+        const needed = new Map();
+        for (const request of requests) {
+            const effective = values_withOverrides(constants, request.overrides);
+            const settings = stages_stageSettings(effective);
+            for (const scenario of split[request.split]) {
+                if (only && !only.has(scenario))
+                    continue;
+                const key = pointKey(scenario, settings);
+                if (store.has(key) || needed.get(scenario)?.has(key))
+                    continue;
+                if (!needed.has(scenario))
+                    needed.set(scenario, new Map());
+                needed.get(scenario).set(key, effective);
+            }
+        }
+        const total = [...needed.values()].reduce((n, m) => n + m.size, 0);
+        if (total === 0)
+            return;
+        if (!options.compute) {
+            const [scenario, keys] = [...needed][0];
+            throw new MissingPointsError(`${total} point${total === 1 ? '' : 's'} needed for the decisions are not in the points files (first: scenario ${scenario.name}, ${[...keys.keys()][0]}); compute them with Redis (give --redis-url) or add the missing shards`);
+        }
+        const compute = options.compute;
+        expected += total;
+        options.onProgress?.(done, expected);
+        const failures = [];
+        await pool_mapPool([...needed], options.concurrency ?? 3, async ([scenario, variants]) => {
+            if (failures.length > 0)
+                return; // stop at the first failure: nothing after it could be used
+            const keys = [...variants.keys()];
+            let results;
+            try {
+                results = await compute.evaluateVariants(scenario, [...variants.values()]);
+            }
+            catch (error) {
+                failures.push({ scenario: scenario.name, reason: errors_errorMessage(error) });
+                return;
+            }
+            results.forEach((result, i) => {
+                if (result.status === 'error') {
+                    failures.push({ scenario: scenario.name, reason: result.reason ?? 'unknown error' });
+                    return;
+                }
+                if (result.status === 'ok')
+                    engineRuns++;
+                else
+                    skipped++;
+                store.set(keys[i], pointScore(result));
+            });
+            done += keys.length;
+            options.onProgress?.(done, expected);
+        });
+        if (failures.length > 0) {
+            throw new errors_EvaluationFailedError(failures.length, failures[0].reason, failures[0].scenario);
+        }
+    }
+    function pointsOf(request) {
+        const effective = values_withOverrides(constants, request.overrides);
+        return split[request.split].map((scenario) => {
+            const point = store.get(keyOf(scenario, effective));
+            if (!point)
+                throw new MissingPointsError(`point for ${scenario.name} was not computed`);
+            return { ...point, scenario: scenario.name };
+        });
+    }
+    async function flush(batch) {
+        const valid = batch.filter((request) => {
+            try {
+                values_withOverrides(constants, request.overrides);
+                return true;
+            }
+            catch (error) {
+                request.reject(error);
+                return false;
+            }
+        });
+        const before = store.size;
+        try {
+            await fill(valid);
+        }
+        catch (error) {
+            for (const request of valid)
+                request.reject(error);
+            return;
+        }
+        reused += valid.reduce((n, r) => n + split[r.split].length, 0) - (store.size - before);
+        for (const request of valid)
+            request.resolve(pointsOf(request));
+    }
+    return {
+        counts: () => ({ engineRuns, reused, skipped }),
+        fill,
+        run(overrides, which) {
+            return new Promise((resolve, reject) => {
+                if (pending.length === 0) {
+                    // Everything requested before the event loop turns joins this batch.
+                    setImmediate(() => {
+                        const batch = pending;
+                        pending = [];
+                        queue = queue.then(() => flush(batch));
+                    });
+                }
+                pending.push({ overrides, split: which, resolve, reject });
+            });
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/util/numbers.js
 /** A number with its sign always shown, to three decimals by default: +0.042, -0.013. */
 const signed = (x, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
@@ -93948,10 +95652,13 @@ async function prDelta(evaluator, base, head, options) {
     const names = changedConstants(base, head);
     if (names.length === 0)
         return [];
-    const headScores = await evaluator.run({}, 'validation');
+    const [headScores, ...baseRuns] = await Promise.all([
+        evaluator.run({}, 'validation'),
+        ...names.map((name) => evaluator.run({ [name]: base[name] }, 'validation')),
+    ]);
     const tests = new Map();
-    for (const name of names) {
-        const baseScores = await evaluator.run({ [name]: base[name] }, 'validation');
+    for (const [i, name] of names.entries()) {
+        const baseScores = baseRuns[i];
         const deltas = headScores.flatMap((h) => {
             const a = score(h);
             const b = score(baseScores.find((x) => x.scenario === h.scenario));
@@ -95029,13 +96736,10 @@ const distanceToCliff = (value, cliff) => value >= cliff.from && value <= cliff.
     ? 0
     : Math.min(Math.abs(value - cliff.from), Math.abs(value - cliff.to));
 async function trainSweep(evaluator, grid) {
-    const points = [];
-    for (const value of [...grid.values, ...grid.degenerate].sort((a, b) => a - b)) {
-        if (grid.degenerate.includes(value))
-            continue;
-        const scores = await evaluator.run({ [grid.constant]: value }, 'train');
-        points.push(...scores.map((s) => ({ constant: grid.constant, value, ...s })));
-    }
+    const values = [...grid.values].sort((a, b) => a - b);
+    // Every value is requested at once, so the evaluator can batch them; points keep ascending value order.
+    const scored = await Promise.all(values.map((value) => evaluator.run({ [grid.constant]: value }, 'train')));
+    const points = values.flatMap((value, i) => scored[i].map((s) => ({ constant: grid.constant, value, ...s })));
     for (const value of grid.degenerate) {
         points.push({
             constant: grid.constant,
@@ -95191,18 +96895,21 @@ async function runRound(evaluator, scope, constants, options, round) {
         cliffThreshold: options.cliffThreshold ?? RATCHET_DEFAULTS.cliffThreshold,
         seed: `${options.seed ?? DEFAULT_BOOTSTRAP_SEED}${round > 1 ? `:round${round}` : ''}`,
     };
-    const trainPoints = [];
     const validationPoints = [];
-    const staged = [];
-    for (const spec of scope)
-        staged.push(await propose(evaluator, spec, constants, settings, trainPoints));
+    // Every constant's training sweep is requested at once; points and decisions keep the scope's order.
+    const pointsBySpec = scope.map(() => []);
+    const staged = await Promise.all(scope.map((spec, i) => propose(evaluator, spec, constants, settings, pointsBySpec[i])));
+    const trainPoints = pointsBySpec.flat();
     const candidates = staged.filter((s) => 'value' in s);
     const tests = new Map();
     const scores = new Map();
     if (candidates.length > 0) {
-        const baseline = await evaluator.run({}, 'validation');
-        for (const { decision, value } of candidates) {
-            const proposed = await evaluator.run({ [decision.constant]: value }, 'validation');
+        const [baseline, ...proposals] = await Promise.all([
+            evaluator.run({}, 'validation'),
+            ...candidates.map(({ decision, value }) => evaluator.run({ [decision.constant]: value }, 'validation')),
+        ]);
+        for (const [i, { decision, value }] of candidates.entries()) {
+            const proposed = proposals[i];
             for (const p of baseline)
                 validationPoints.push({
                     constant: decision.constant,
@@ -95267,180 +96974,12 @@ async function runRound(evaluator, scope, constants, options, round) {
     return { decisions: decisions.map((d) => ({ ...d, round })), trainPoints, validationPoints };
 }
 
-;// CONCATENATED MODULE: ./lib/src/stats/durations.js
-function durationStats(durations) {
-    const sorted = [...durations].sort((a, b) => a - b);
-    const rank = (q) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-    const total = sorted.reduce((a, b) => a + b, 0);
-    const round = (x) => Math.round(x * 1000) / 1000;
-    return {
-        count: sorted.length,
-        p50Ms: round(rank(0.5)),
-        p95Ms: round(rank(0.95)),
-        p99Ms: round(rank(0.99)),
-        meanMs: round(sorted.length === 0 ? 0 : total / sorted.length),
-        minMs: round(sorted[0] ?? 0),
-        maxMs: round(sorted.at(-1) ?? 0),
-        totalMs: round(total),
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/sweep/runner.js
-
-
-
-
-const DEFAULT_CONCURRENCY = 8;
-/** Counts of points by status, and the duration statistics of those that ran. */
-function evaluationCounts(points) {
-    return {
-        total: points.length,
-        ok: points.filter((p) => p.status === 'ok').length,
-        skipped: points.filter((p) => p.status === 'skipped-degenerate').length,
-        errors: points.filter((p) => p.status === 'error').length,
-        durations: durationStats(points.filter((p) => p.status !== 'skipped-degenerate').map((p) => p.durationMs)),
-    };
-}
-/** The per-scenario point of an evaluation. */
-function pointScore(result) {
-    return {
-        scenario: result.scenario,
-        status: result.status,
-        ...(result.reason !== undefined ? { reason: result.reason } : {}),
-        metrics: result.metrics,
-        calibrationError: result.calibrationError,
-        rankingHash: result.rankingHash,
-        durationMs: result.durationMs,
-    };
-}
-/** A point for a scenario that was not scored. */
-const notRun = (scenario, reason) => ({
-    scenario,
-    status: 'skipped-degenerate',
-    reason,
-    metrics: null,
-    calibrationError: null,
-    rankingHash: null,
-    durationMs: 0,
-});
-async function runJobs(evaluator, base, jobs, options) {
-    let done = 0;
-    return mapPool(jobs, options.concurrency ?? DEFAULT_CONCURRENCY, async (job) => {
-        let result;
-        if (job.skip) {
-            result = { ...notRun(job.scenario.name, job.skip), degenerateValue: true };
-        }
-        else {
-            try {
-                result = pointScore(await evaluator.evaluate(job.scenario, withOverrides(base, job.overrides)));
-            }
-            catch (error) {
-                result = { ...notRun(job.scenario.name, errorMessage(error)), status: 'error' };
-            }
-        }
-        options.onProgress?.(++done);
-        return result;
-    });
-}
-const degenerateReason = (constant, value) => `${constant} = ${value} is outside the valid range: degenerate, not run`;
-/** Jobs for a single sweep: values ascending (degenerate ones included), scenarios in the given order. */
-function singleSweepSize(grid, scenarios) {
-    return (grid.values.length + grid.degenerate.length) * scenarios.length;
-}
-async function runSingleSweep(evaluator, scenarios, base, grid, options = {}) {
-    const values = [...grid.values, ...grid.degenerate].sort((a, b) => a - b);
-    const jobs = values.flatMap((value) => scenarios.map((scenario) => ({
-        overrides: { [grid.constant]: value },
-        scenario,
-        ...(grid.degenerate.includes(value) ? { skip: degenerateReason(grid.constant, value) } : {}),
-    })));
-    const scores = await runJobs(evaluator, base, jobs, options);
-    return scores.map((s, i) => ({
-        constant: grid.constant,
-        value: values[Math.floor(i / scenarios.length)],
-        ...s,
-    }));
-}
-function pairSweepSize(grid, scenarios) {
-    return grid.a.values.length * grid.b.values.length * scenarios.length;
-}
-async function runPairSweep(evaluator, scenarios, base, grid, options = {}) {
-    const cells = grid.a.values.flatMap((a) => grid.b.values.map((b) => [a, b]));
-    const jobs = cells.flatMap(([a, b]) => scenarios.map((scenario) => {
-        const overrides = { [grid.a.constant]: a, [grid.b.constant]: b };
-        let skip;
-        try {
-            withOverrides(base, overrides);
-        }
-        catch (error) {
-            skip = `${errorMessage(error)}: degenerate, not run`;
-        }
-        return { overrides, scenario, ...(skip ? { skip } : {}) };
-    }));
-    const scores = await runJobs(evaluator, base, jobs, options);
-    return scores.map((s, i) => {
-        const [valueA, valueB] = cells[Math.floor(i / scenarios.length)];
-        return { constantA: grid.a.constant, valueA, constantB: grid.b.constant, valueB, ...s };
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/util/pool.js
-/** Runs `work` over `items` with at most `concurrency` in flight; results keep the items' order. */
-async function pool_mapPool(items, concurrency, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/ratchet/split.js
-
-
-
-
 /** Seeds below ⌊fraction·n⌋ train, the rest validate: deterministic, by seed id, no shuffling. */
 function splitScenarios(scenarios, fraction) {
     const cut = Math.floor(fraction * scenarios.length);
     const byId = [...scenarios].sort((a, b) => (a.seedId ?? 0) - (b.seedId ?? 0));
     return { train: byId.slice(0, cut), validation: byId.slice(cut) };
-}
-function splitEvaluator(evaluator, split, constants, options = {}) {
-    const cache = new Map();
-    let done = 0;
-    const evaluate = async (scenario, effective) => {
-        try {
-            return pointScore(await evaluator.evaluate(scenario, effective));
-        }
-        catch (error) {
-            return { ...notRun(scenario.name, errors_errorMessage(error)), status: 'error' };
-        }
-        finally {
-            options.onEvaluated?.(++done);
-        }
-    };
-    return {
-        evaluations: () => done,
-        run(overrides, which) {
-            const effective = values_withOverrides(constants, overrides);
-            const changed = Object.keys(effective)
-                .filter((name) => effective[name] !== constants[name])
-                .sort()
-                .map((name) => [name, effective[name]]);
-            const key = `${which}:${JSON.stringify(changed)}`;
-            let result = cache.get(key);
-            if (!result) {
-                result = pool_mapPool(split[which], options.concurrency ?? 8, (scenario) => evaluate(scenario, effective));
-                cache.set(key, result);
-            }
-            return result;
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/metrics/ranking.js
@@ -95469,7 +97008,7 @@ function reciprocalRank(ranking, grades) {
     const index = ranking.findIndex((id) => (grades[id] ?? 0) > 0);
     return index < 0 ? 0 : 1 / (index + 1);
 }
-function rankingMetrics(ranking, grades) {
+function ranking_rankingMetrics(ranking, grades) {
     return {
         'ndcg@5': ndcgAt(ranking, grades, 5),
         'ndcg@10': ndcgAt(ranking, grades, 10),
@@ -95484,6 +97023,11 @@ function rankingMetrics(ranking, grades) {
 const src_version_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./lib/src/report/ratchet-report.js
+/**
+ * The one report model of a ratchet run, from which the terminal text, the markdown (PR comment, check
+ * run, job summary) and the JSON document are all rendered. Pure.
+ */
+
 
 
 
@@ -95499,7 +97043,12 @@ function verdictSentence(decisions) {
     const list = accepted.map((d) => `${d.constant} ${d.current} → ${d.proposed}`).join(', ');
     return `${accepted.length} change${accepted.length === 1 ? '' : 's'} validated on held-out scenarios: ${list}.`;
 }
-function buildRatchetReport(run, durationSeconds, constants, outcome, diff, prDelta = null) {
+function buildRatchetReport(run, durationSeconds, constants, outcome, diff, prDelta = null, compute = {
+    engineRuns: 0,
+    reused: 0,
+    skipped: 0,
+    engine: ENGINE_VERSION,
+}) {
     const { decisions } = outcome;
     const all = [...outcome.trainPoints, ...outcome.validationPoints].filter((p) => p.scenario !== '*');
     return {
@@ -95520,697 +97069,206 @@ function buildRatchetReport(run, durationSeconds, constants, outcome, diff, prDe
         diff,
         prDelta,
         evaluations: evaluationCounts(all),
+        compute,
         points: { train: outcome.trainPoints, validation: outcome.validationPoints },
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/src/engine/lua.js
+;// CONCATENATED MODULE: ./lib/src/engine/fused.js
 /**
- * The memory model's Lua scripts. They run inside Redis (Lua 5.1) and, unchanged, inside the embedded
- * emulator (Lua 5.3 via fengari), so they keep to the common subset: `^` instead of `math.pow`, no
- * cjson/cmsgpack, strings for every number handed back (Redis truncates Lua numbers to integers), and
- * `{unpack(t)}` for returned arrays (the emulator only converts tables built by a constructor).
- *
- * Every script gets the same KEYS, all under one run namespace with a Redis Cluster hash tag:
- *   1 registry  SET   every key this run created (cleanup deletes exactly these)
- *   2 records   HASH  id → importance (existence of the record, and its decay base score)
- *   3 decay     ZSET  id → epoch seconds of the last save or touch
- *   4 conf      HASH  id → "confidence evidence corroborations contradictions"
- *   5 cycles    HASH  id → "period amplitude phase;…" in declared order
- *   6 pressure  HASH  id → "rate last_resolved"
- *   7 priority  ZSET  id → write-filter score (never reduced)
- * and ARGV[1] = the key prefix of the per-record co-occurrence ZSETs (prefix .. id).
- */
-const KEY_NAMES = ['registry', 'records', 'decay', 'conf', 'cycles', 'pressure', 'priority'];
-const PRELUDE = `
-local REG, REC, DECAY, CONF, CYCLES, PRESSURE, PRIORITY = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local CO_PREFIX = ARGV[1]
-
--- Exact decimal form of a double (17 significant digits round-trip).
-local function fmt(x) return string.format('%.17g', x) end
--- popoto returns Lua scores through tostring, which keeps 14 significant digits.
-local function round14(x) return tonumber(tostring(x)) end
-local function emit(t) if #t > 7000 then return t end return {unpack(t)} end
-local function track(key) redis.call('SADD', REG, key) end
-local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
-
-local function parse_conf(raw)
-  if not raw then return nil end
-  local c, n, corr, contra = string.match(raw, '^(%S+) (%S+) (%S+) (%S+)$')
-  if not c then return nil end
-  return {c = tonumber(c), n = tonumber(n), corr = tonumber(corr), contra = tonumber(contra)}
-end
-
-local function read_conf(id)
-  return parse_conf(redis.call('HGET', CONF, id))
-end
-
-local function write_conf(id, e)
-  redis.call('HSET', CONF, id, fmt(e.c) .. ' ' .. fmt(e.n) .. ' ' .. fmt(e.corr) .. ' ' .. fmt(e.contra))
-  track(CONF)
-end
-
--- Capped running mean: n_eff = min(n+1, cap); c' = clamp01(c + (s-c)/(n_eff+1)).
-local function update_conf(id, s, c0, cap)
-  if s < 0 or s > 1 then return end  -- ObservationProtocol swallows out-of-range signals
-  local e = read_conf(id) or {c = c0, n = 0, corr = 0, contra = 0}
-  local n_eff = math.min(e.n + 1, cap)
-  e.c = clamp01(e.c + (s - e.c) / (n_eff + 1))
-  e.n = e.n + 1
-  if s >= 0.5 then e.corr = e.corr + 1 else e.contra = e.contra + 1 end
-  write_conf(id, e)
-end
-
-local function parse_cycles(raw)
-  local list = {}
-  if not raw then return list end
-  for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
-    list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
-  end
-  return list
-end
-
-local function read_cycles(id)
-  return parse_cycles(redis.call('HGET', CYCLES, id))
-end
-
-local function write_cycles(id, list)
-  local parts = {}
-  for i = 1, #list do parts[i] = fmt(list[i][1]) .. ' ' .. fmt(list[i][2]) .. ' ' .. fmt(list[i][3]) end
-  redis.call('HSET', CYCLES, id, table.concat(parts, ';'))
-  track(CYCLES)
-end
-
--- strengthen_cycle / weaken_cycle: every amplitude a' = min(max(a*f, 0), 100), snapped to 0 below 0.01.
-local function scale_cycles(id, f)
-  local list = read_cycles(id)
-  if #list == 0 then return end
-  for i = 1, #list do
-    local a = math.min(math.max(list[i][2] * f, 0), 100)
-    if a < 0.01 then a = 0 end
-    list[i][2] = a
-  end
-  write_cycles(id, list)
-end
-
-local function parse_pressure(raw)
-  if not raw then return nil end
-  local rate, last = string.match(raw, '^(%S+) (%S+)$')
-  return {rate = tonumber(rate), last = tonumber(last)}
-end
-
-local function read_pressure(id)
-  return parse_pressure(redis.call('HGET', PRESSURE, id))
-end
-
-local function write_pressure(id, rate, last)
-  redis.call('HSET', PRESSURE, id, fmt(rate) .. ' ' .. fmt(last))
-  track(PRESSURE)
-end
-
--- resolve_pressure: only for records whose declared pressure rate is positive.
-local function resolve_pressure(id, now)
-  local p = read_pressure(id)
-  if p and p.rate > 0 then write_pressure(id, p.rate, now) end
-end
-`;
-/** Every write operation as a function of (argument table, offset), shared by its script and BATCH. */
-const OPERATIONS = `
-local function op_save(A, o)
-local id, score, now = A[o + 0], tonumber(A[o + 1]), tonumber(A[o + 2])
-local wf_min, wf_priority, c0 = tonumber(A[o + 3]), tonumber(A[o + 4]), tonumber(A[o + 5])
-local declared_raw, pressure_rate = A[o + 6], tonumber(A[o + 7])
-if score < wf_min then return 'filtered' end             -- strict: score == threshold is kept
-redis.call('HSET', REC, id, fmt(score)); track(REC)
-redis.call('ZADD', DECAY, fmt(now), id); track(DECAY)        -- auto_now: every save resets the decay clock
-if redis.call('HSETNX', CONF, id, fmt(c0) .. ' 0 0 0') == 1 then track(CONF) end
--- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
-local declared = {}
-for p, a, ph in string.gmatch(declared_raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
-  declared[#declared + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
-end
-if #declared == 0 then
-  redis.call('HDEL', CYCLES, id)
-else
-  local stored, used = read_cycles(id), {}
-  for i = 1, #declared do
-    for j = 1, #stored do
-      if not used[j] and stored[j][1] == declared[i][1] then
-        used[j] = true
-        declared[i][2] = stored[j][2]
-        break
-      end
-    end
-  end
-  write_cycles(id, declared)
-end
-if pressure_rate > 0 then
-  local p = read_pressure(id)
-  if p then write_pressure(id, pressure_rate, p.last) else write_pressure(id, pressure_rate, now) end
-else
-  redis.call('HDEL', PRESSURE, id)
-end
-if score >= wf_priority then redis.call('ZADD', PRIORITY, fmt(score), id); track(PRIORITY) end
-return 'saved'
-end
-
-local function op_touch(A, o)
-local id, now = A[o + 0], tonumber(A[o + 1])
-if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end
-redis.call('ZADD', DECAY, fmt(now), id)
-return 'touched'
-end
-
-local function op_outcome(A, o)
-local id, outcome, now = A[o + 0], A[o + 1], tonumber(A[o + 2])
-local c0, cap, eps = tonumber(A[o + 3]), tonumber(A[o + 4]), tonumber(A[o + 5])
-local acted_signal, contradicted_signal = tonumber(A[o + 6]), tonumber(A[o + 7])
-local acted_factor, dismissed_factor, contradicted_factor = tonumber(A[o + 8]), tonumber(A[o + 9]), tonumber(A[o + 10])
-local discharge_threshold = tonumber(A[o + 11])
-if redis.call('HEXISTS', REC, id) == 0 then return 'missing' end  -- unsaved instances are skipped
-if outcome == 'acted' then
-  redis.call('ZADD', DECAY, fmt(now), id)     -- (a) touch
-  scale_cycles(id, acted_factor)              -- (c) strengthen_cycle, then resolve_pressure
-  resolve_pressure(id, now)
-  update_conf(id, acted_signal, c0, cap)      -- (d) confidence
-elseif outcome == 'dismissed' then
-  scale_cycles(id, dismissed_factor)          -- (b) weaken_cycle; no confidence, no decay change
-elseif outcome == 'contradicted' then
-  scale_cycles(id, contradicted_factor)       -- (b) weaken_cycle
-  update_conf(id, contradicted_signal, c0, cap) -- (c) confidence
-  -- (d) the prediction ledger's feedback would run here, before the auto-discharge check
-  local e = read_conf(id)                     -- (e) auto-discharge reads confidence after (c) and (d)
-  local c = c0
-  if e then c = e.c end
-  if c < discharge_threshold - eps then resolve_pressure(id, now) end
-end
--- 'deferred' and 'used' change only access bookkeeping, which no ranking arm here reads.
-return outcome
-end
-
-local function op_link(A, o)
-local a, b, w, max_edges = A[o + 0], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3])
-local function link_one(src, dst)
-  local key = CO_PREFIX .. src
-  if redis.call('ZSCORE', key, dst) then return end
-  redis.call('ZADD', key, fmt(w), dst); track(key)
-  local card = redis.call('ZCARD', key)
-  if card > max_edges then
-    -- lowest weight first, ties by ascending member; the new edge itself may go
-    local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-    local edges = {}
-    for i = 1, #raw, 2 do edges[#edges + 1] = {raw[i], tonumber(raw[i + 1])} end
-    table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] < y[2] end return x[1] < y[1] end)
-    for i = 1, card - max_edges do redis.call('ZREM', key, edges[i][1]) end
-  end
-end
-link_one(a, b)
-link_one(b, a)
-return 'linked'
-end
-
-local function op_strengthen(A, o)
-local a, b, delta, cap = A[o + 0], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3])
-local function strengthen_one(src, dst)
-  local key = CO_PREFIX .. src
-  local w = tonumber(redis.call('ZSCORE', key, dst) or '0') or 0
-  redis.call('ZADD', key, fmt(math.min(w + delta, cap)), dst); track(key)
-end
-strengthen_one(a, b)
-strengthen_one(b, a)
-return 'strengthened'
-end
-
-local function op_weaken_all(A, o)
-local id, f = A[o + 0], tonumber(A[o + 1])
-local key = CO_PREFIX .. id
-if f == 0 then redis.call('DEL', key) return 'weakened' end
-local raw = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-for i = 1, #raw, 2 do
-  local w = tonumber(raw[i + 1]) * f
-  if w < 0.001 then redis.call('ZREM', key, raw[i]) else redis.call('ZADD', key, fmt(w), raw[i]) end
-end
-return 'weakened'
-end
-`;
-/**
- * The cyclic decay score S(m) of engine-semantics §1.2 and §2.2, rounded to 14 significant digits.
- * ARGV from `first`: now, rate, modulation on (1/0), strength, c0.
- */
-const SCORING = `
-local function decay_params(first)
-  return {
-    now = tonumber(ARGV[first]), r = tonumber(ARGV[first + 1]), mod = ARGV[first + 2] == '1',
-    s = tonumber(ARGV[first + 3]), c0 = tonumber(ARGV[first + 4]),
-  }
-end
-
--- The whole hash as a Lua table (one call instead of one per member).
-local function load_hash(key)
-  local raw = redis.call('HGETALL', key)
-  local t = {}
-  for i = 1, #raw, 2 do t[raw[i]] = raw[i + 1] end
-  return t
-end
-
-local function cyclic_score(id, ts, P, H)
-  local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
-  local b = tonumber(H.records[id] or '') or 1.0
-  local d = b * t ^ (-P.r)
-  if P.mod then
-    local e = parse_conf(H.conf[id])
-    local c = P.c0
-    if e and e.c then c = clamp01(e.c) end
-    local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
-    d = d * math.max(t, 1) ^ (-(reff - P.r))
-  end
-  local cycles = parse_cycles(H.cycles[id])
-  for i = 1, #cycles do
-    local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
-    if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
-  end
-  local p = parse_pressure(H.pressure[id])
-  if p and p.rate > 0 then d = d + p.rate * math.max(0, (P.now - p.last) / 86400) end
-  return round14(d)
-end
-
--- Every member of the decay index with its score, in index order.
-local function all_scores(P)
-  local H = {records = load_hash(REC), conf = load_hash(CONF), cycles = load_hash(CYCLES), pressure = load_hash(PRESSURE)}
-  local raw = redis.call('ZRANGE', DECAY, 0, -1, 'WITHSCORES')
-  local out = {}
-  for i = 1, #raw, 2 do out[#out + 1] = {raw[i], cyclic_score(raw[i], tonumber(raw[i + 1]), P, H)} end
-  return out
-end
-`;
-function script(body, withScoring = false) {
-    return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}\n${body}`;
-}
-/**
- * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate).
- * Returns 'filtered' when the write filter rejects it (nothing is written), else 'saved'.
- */
-const SAVE = script(`
-return op_save(ARGV, 2)
-`);
-/** touch(id, now): 'missing' for a record that was never saved. */
-const TOUCH = script(`
-return op_touch(ARGV, 2)
-`);
-/**
- * outcome(id, outcome, now, c0, cap, eps, actedSignal, contradictedSignal, actedFactor, dismissedFactor,
- * contradictedFactor, autoDischargeThreshold): ObservationProtocol effects in popoto's order.
- */
-const OUTCOME = script(`
-return op_outcome(ARGV, 2)
-`);
-/** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */
-const LINK = script(`
-return op_link(ARGV, 2)
-`);
-/** strengthen(a, b, delta, cap): w' = min((w or 0) + delta, cap) both ways; creates missing edges. */
-const STRENGTHEN = script(`
-return op_strengthen(ARGV, 2)
-`);
-/** weakenAll(id, factor): out-edges of id only; w' = w·f, removed below 0.001; factor 0 deletes the set. */
-const WEAKEN_ALL = script(`
-return op_weaken_all(ARGV, 2)
-`);
-/**
- * propagate(depth, decayPerHop, threshold, cap, maxEdges, seed...): breadth-first spreading activation.
- * Returns a flat [id, score, …] list sorted by id; scores rounded to 14 significant digits.
- */
-const PROPAGATE = script(`
-local depth, dph, threshold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local cap, max_edges = tonumber(ARGV[5]), tonumber(ARGV[6])
-local seeds, is_seed = {}, {}
-for i = 7, #ARGV do seeds[#seeds + 1] = ARGV[i]; is_seed[ARGV[i]] = true end
-local result, order = {}, {}
-if #seeds == 0 then return {} end
-if depth == 0 then
-  for i = 1, #seeds do order[#order + 1] = seeds[i]; result[seeds[i]] = 1.0 end
-else
-  local queue, head, visited = {}, 1, {}
-  for i = 1, #seeds do queue[#queue + 1] = {seeds[i], 1.0, 0} end
-  while head <= #queue do
-    local node = queue[head]; head = head + 1
-    local pk, w, d = node[1], node[2], node[3]
-    if not (visited[pk] and visited[pk] >= w) then
-      visited[pk] = w
-      if d < depth then
-        -- the top max_edges out-edges by weight, ties by descending member (ZREVRANGE order)
-        local raw = redis.call('ZRANGE', CO_PREFIX .. pk, 0, -1, 'WITHSCORES')
-        local edges = {}
-        for i = 1, #raw, 2 do edges[#edges + 1] = {raw[i], tonumber(raw[i + 1])} end
-        table.sort(edges, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end)
-        for i = 1, math.min(#edges, max_edges) do
-          local nbr = edges[i][1]
-          local p = w * dph * math.min(edges[i][2], cap)
-          if p >= threshold then
-            if result[nbr] == nil then order[#order + 1] = nbr end
-            if result[nbr] == nil or p > result[nbr] then result[nbr] = p end
-            queue[#queue + 1] = {nbr, p, d + 1}
-          end
-        end
-      end
-    end
-  end
-end
-local ids = {}
-for i = 1, #order do if not is_seed[order[i]] then ids[#ids + 1] = order[i] end end
-table.sort(ids)
-local out = {}
-for i = 1, #ids do out[#out + 1] = ids[i]; out[#out + 1] = fmt(round14(result[ids[i]])) end
-return emit(out)
-`);
-/**
- * composite(limit, now, rate, mod, s, c0, wDecay|'' , wConf|'', wPriority|'', order "decay,confidence,…",
- * boost id, boost score, …): Σ w·arm + boost, the arms summed in the declared order, then descending score
- * with ties by descending id (ZREVRANGE), cut to limit, then records that do not exist are dropped
- * (hydration). Returns a flat [id, score, …] list.
- */
-const COMPOSITE = script(`
-local limit = tonumber(ARGV[2])
-local P = decay_params(3)
-local weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])}
-local arm_order = ARGV[11]
-local acc, seen = {}, {}
-local function add(id, v)
-  if v ~= v then v = 0 end   -- ZUNIONSTORE turns NaN products into 0
-  if seen[id] then acc[id] = acc[id] + v else seen[id] = true; acc[id] = v end
-end
-for arm in string.gmatch(arm_order, '[^,]+') do
-  local w = weights[arm]
-  if arm == 'decay' then
-    local scores = all_scores(P)
-    for i = 1, #scores do add(scores[i][1], w * scores[i][2]) end
-  elseif arm == 'confidence' then
-    local raw = redis.call('HGETALL', CONF)
-    for i = 1, #raw, 2 do
-      local c = tonumber(string.match(raw[i + 1], '^(%S+)')) or P.c0
-      add(raw[i], w * c)
-    end
-  elseif arm == 'priority' then
-    local raw = redis.call('ZRANGE', PRIORITY, 0, -1, 'WITHSCORES')
-    for i = 1, #raw, 2 do add(raw[i], w * tonumber(raw[i + 1])) end
-  end
-end
-for i = 12, #ARGV, 2 do add(ARGV[i], tonumber(ARGV[i + 1])) end  -- co-occurrence boost, weight 1.0
-local ids = {}
-for id in pairs(seen) do ids[#ids + 1] = id end
-table.sort(ids, function(x, y) if acc[x] ~= acc[y] then return acc[x] > acc[y] end return x > y end)
-local out = {}
-for i = 1, math.min(limit, #ids) do
-  if redis.call('HEXISTS', REC, ids[i]) == 1 then out[#out + 1] = ids[i]; out[#out + 1] = fmt(acc[ids[i]]) end
-end
-return emit(out)
-`, true);
-/** topByDecay(limit, now, rate, mod, s, c0): descending cyclic decay score, ties by ascending id. */
-const TOP_BY_DECAY = script(`
-local limit = tonumber(ARGV[2])
-local P = decay_params(3)
-local scores = all_scores(P)
-table.sort(scores, function(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] < y[1] end)
-local out = {}
-for i = 1, math.min(limit, #scores) do out[#out + 1] = scores[i][1]; out[#out + 1] = fmt(scores[i][2]) end
-return emit(out)
-`, true);
-/**
- * batch(name, args…, name, args…, …): runs write operations in order inside one script call, so a replay
- * pays one round trip and one script invocation per batch instead of one per step. Returns the results of
- * the saves, in order ('saved' or 'filtered').
- */
-const BATCH = script(`
-local ARITY = {save = 8, touch = 2, outcome = 12, link = 4, strengthen = 4, weakenAll = 2}
-local RUN = {save = op_save, touch = op_touch, outcome = op_outcome, link = op_link, strengthen = op_strengthen, weakenAll = op_weaken_all}
-local saves = {}
-local i = 2
-while i <= #ARGV do
-  local name = ARGV[i]
-  local run = RUN[name]
-  if not run then return redis.error_reply('unknown batch operation ' .. tostring(name)) end
-  local result = run(ARGV, i + 1)
-  if name == 'save' then saves[#saves + 1] = result end
-  i = i + 1 + ARITY[name]
-end
-return emit(saves)
-`);
-
-;// CONCATENATED MODULE: ./lib/src/engine/engine.js
-/**
- * The memory model: popoto's decay, confidence, observation, write-filter and co-occurrence primitives,
- * scored by Lua inside Redis. One engine is one run: its constants are fixed when it opens, its clock
- * is whatever `now` each call is given, and every key it writes lives under its namespace and is
- * removed by `close()`.
+ * A fused run: one scenario evaluated under many constants variants at once, in one namespace. Each
+ * distinct record-stage setting gets one record state and each distinct graph-stage setting one graph; the
+ * writes of a segment are shipped once and applied to every state, then every variant's queries are
+ * answered in the same script call (see EVALUATE_VARIANTS). Scores are computed by the same Lua functions as
+ * the single-run engine, so every ranking is the one a replay of that variant alone gives.
  */
 
 
-
-
-const OUTCOMES = (/* unused pure expression or super */ null && (['acted', 'dismissed', 'deferred', 'contradicted', 'used']));
-const ARM_NAMES = ['decay', 'confidence', 'priority'];
-/** popoto's hard-coded numbers that shape ranking (not in `Defaults`). */
-const FIXED = {
-    maxEdges: 500,
-    propagateDepth: 2,
-    propagateThreshold: 0.01,
-};
-const SCRIPTS = {
-    mrSave: SAVE,
-    mrTouch: TOUCH,
-    mrOutcome: OUTCOME,
-    mrLink: LINK,
-    mrStrengthen: STRENGTHEN,
-    mrWeakenAll: WEAKEN_ALL,
-    mrPropagate: PROPAGATE,
-    mrComposite: COMPOSITE,
-    mrTopByDecay: TOP_BY_DECAY,
-    mrBatch: BATCH,
-};
-const registered = new WeakMap();
-/**
- * Registers the scripts once per client (EVALSHA, reloaded automatically after a SCRIPT FLUSH) and loads
- * them into the server before first use. Writes are pipelined, and a NOSCRIPT retry would be sent after
- * commands queued behind it, reordering them; loading first keeps every command in the order sent.
- */
-function registerScripts(redis) {
-    let ready = registered.get(redis);
-    if (!ready) {
-        for (const [name, source] of Object.entries(SCRIPTS)) {
-            redis.defineCommand(name, { numberOfKeys: KEY_NAMES.length, lua: source });
-        }
-        ready = Promise.all(Object.values(SCRIPTS).map(async (source) => redis.script('LOAD', source))).then(() => undefined, (error) => {
-            // The embedded emulator has no SCRIPT command and no script cache to miss.
-            if (!/Unsupported command/.test(errors_errorMessage(error)))
-                throw error;
-        });
-        registered.set(redis, ready);
+/** Writes per script call: bounds the argument list and how long one call holds Redis. */
+const MAX_WRITES_PER_CALL = 100_000;
+function opFields(op) {
+    switch (op.op) {
+        case 'save':
+            return [
+                'save',
+                op.record.id,
+                num(op.record.importance),
+                num(op.now),
+                encodeCycles(op.record.cycles),
+                num(op.record.pressureRate ?? 0),
+            ];
+        case 'touch':
+            return ['touch', op.id, num(op.now)];
+        case 'outcome':
+            return ['outcome', op.id, op.outcome, num(op.now)];
+        case 'link':
+            return ['link', op.a, op.b, op.weight === undefined ? '' : num(op.weight)];
+        case 'strengthen':
+            return ['strengthen', op.a, op.b, op.delta === undefined ? '' : num(op.delta)];
+        case 'weakenAll':
+            return ['weakenAll', op.id, op.factor === undefined ? '' : num(op.factor)];
     }
-    return ready;
 }
-/** Numbers cross into Lua as their shortest round-trip decimal text, so no precision is lost. */
-const num = (x) => String(x);
-function parsePairs(reply) {
-    if (!Array.isArray(reply))
-        throw new EngineError(`unexpected script reply: ${JSON.stringify(reply)}`);
-    const items = [];
-    for (let i = 0; i < reply.length; i += 2)
-        items.push({ id: String(reply[i]), score: Number(reply[i + 1]) });
-    return items;
+const recordFields = (k) => [
+    k.wfMin,
+    k.wfPriority,
+    k.c0,
+    k.cap,
+    k.eps,
+    k.actedSignal,
+    k.contradictedSignal,
+    k.actedFactor,
+    k.dismissedFactor,
+    k.contradictedFactor,
+    k.discharge,
+].map(num);
+const graphFields = (g) => [g.initialWeight, g.weightCap, g.delta, g.decayFactor, FIXED.maxEdges].map(num);
+function queryFields(query) {
+    const weight = (arm) => {
+        const w = query.weights[arm];
+        return w === undefined ? '' : num(w);
+    };
+    const order = query.method === 'composite' ? armOrder(query.weights).join(',') : '';
+    const seeds = query.method === 'composite' ? query.boostFrom : [];
+    return [
+        query.method,
+        num(query.limit),
+        weight('decay'),
+        weight('confidence'),
+        weight('priority'),
+        order,
+        num(query.now),
+        num(seeds.length),
+        ...seeds,
+    ];
 }
-function newNamespace() {
-    return `mr:{${(0,external_node_crypto_.randomBytes)(8).toString('hex')}}`;
+const variantFields = (v) => [
+    num(v.records),
+    num(v.graph),
+    num(v.query.rate),
+    v.query.modulation ? '1' : '0',
+    num(v.query.strength),
+    num(v.query.c0),
+    num(v.query.decayPerHop),
+    num(v.query.weightCap),
+    num(FIXED.propagateDepth),
+    num(FIXED.propagateThreshold),
+    num(FIXED.maxEdges),
+];
+/** Reads the script's reply: for each variant, for each query, `<n>|` then n ids as `<len>:<id>`. */
+function parseFusedReply(reply, variants, queries) {
+    const out = [];
+    let at = 0;
+    const until = (char) => {
+        const end = reply.indexOf(char, at);
+        if (end < 0)
+            throw new errors_EngineError(`malformed fused reply near offset ${at}`);
+        const text = reply.slice(at, end);
+        at = end + 1;
+        return text;
+    };
+    for (let v = 0; v < variants; v++) {
+        const perQuery = [];
+        for (let q = 0; q < queries; q++) {
+            const n = Number(until('|'));
+            const ids = [];
+            for (let i = 0; i < n; i++) {
+                const length = Number(until(':'));
+                ids.push(reply.slice(at, at + length));
+                at += length;
+            }
+            perQuery.push(ids);
+        }
+        out.push(perQuery);
+    }
+    if (at !== reply.length)
+        throw new errors_EngineError('fused reply is longer than its variants and queries');
+    return out;
 }
-class MemoryEngine {
+class FusedRun {
     redis;
     namespace;
-    constants;
-    keys;
-    coPrefix;
-    closed = false;
+    registry;
     closing;
-    constructor(redis, namespace, constants) {
+    /** Calls made so far: after the first, the states exist and each call continues them. */
+    calls = 0;
+    constructor(redis, namespace) {
         this.redis = redis;
         this.namespace = namespace;
-        this.constants = constants;
-        this.keys = KEY_NAMES.map((name) => `${namespace}:${name}`);
-        this.coPrefix = `${namespace}:co:`;
+        this.registry = `${namespace}:registry`;
     }
-    /** Opens a run under a fresh namespace (or the given one, which must be unused). */
-    static async open(redis, constants, namespace = newNamespace()) {
+    static async open(redis, namespace = newNamespace()) {
         await registerScripts(redis);
-        const engine = new MemoryEngine(redis, namespace, constants);
-        if ((await redis.exists(...engine.keys)) > 0) {
-            throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
+        const run = new FusedRun(redis, namespace);
+        if ((await redis.exists(run.registry)) > 0) {
+            throw new errors_EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
         }
-        return engine;
+        return run;
     }
-    c(name) {
-        return num(numberConstant(this.constants, name));
-    }
-    async call(name, ...args) {
-        if (this.closed)
-            throw new EngineError(`engine ${this.namespace} is closed`);
+    async call(name, args) {
+        if (this.closing)
+            throw new errors_EngineError(`fused run ${this.namespace} is closed`);
         const fn = this.redis[name];
         try {
-            return await fn.call(this.redis, ...this.keys, this.coPrefix, ...args);
+            // One array argument: ioredis flattens it, and no spread of a long list reaches the call stack.
+            return await fn.call(this.redis, this.registry, args);
         }
         catch (error) {
-            throw new EngineError(`${name} failed: ${errors_errorMessage(error)}`);
+            throw new errors_EngineError(`${name} failed: ${errors_errorMessage(error)}`);
         }
-    }
-    decayArgs(now) {
-        const strength = numberConstant(this.constants, 'DECAY_CONFIDENCE_MODULATION_STRENGTH');
-        const on = this.constants.DECAY_CONFIDENCE_MODULATION_ENABLED === true && strength !== 0;
-        return [num(now), this.c('DECAY_RATE'), on ? '1' : '0', num(strength), this.c('INITIAL_CONFIDENCE')];
-    }
-    /** The script arguments of a write: its operation name, then its arguments (validated here). */
-    writeArgs(op) {
-        switch (op.op) {
-            case 'save': {
-                const { record } = op;
-                const cycles = (record.cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
-                return [
-                    'save',
-                    record.id,
-                    num(record.importance),
-                    num(op.now),
-                    this.c('WF_MIN_THRESHOLD'),
-                    this.c('WF_PRIORITY_THRESHOLD'),
-                    this.c('INITIAL_CONFIDENCE'),
-                    cycles,
-                    num(record.pressureRate ?? 0),
-                ];
-            }
-            case 'touch':
-                return ['touch', op.id, num(op.now)];
-            case 'outcome':
-                return [
-                    'outcome',
-                    op.id,
-                    op.outcome,
-                    num(op.now),
-                    this.c('INITIAL_CONFIDENCE'),
-                    this.c('CONFIDENCE_EVIDENCE_CAP'),
-                    this.c('CONFIDENCE_EPSILON'),
-                    this.c('ACTED_CONFIDENCE_SIGNAL'),
-                    this.c('CONTRADICTED_CONFIDENCE_SIGNAL'),
-                    this.c('ACTED_CYCLE_STRENGTHEN_FACTOR'),
-                    this.c('DISMISSED_CYCLE_WEAKEN_FACTOR'),
-                    this.c('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
-                    this.c('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
-                ];
-            case 'link': {
-                const w = op.weight ?? numberConstant(this.constants, 'CO_OCCURRENCE_INITIAL_WEIGHT');
-                const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
-                if (op.a === op.b)
-                    throw new EngineError(`link: a record cannot be linked to itself ('${op.a}')`);
-                if (w > cap)
-                    throw new EngineError(`link: weight ${w} exceeds CO_OCCURRENCE_WEIGHT_CAP ${cap}`);
-                return ['link', op.a, op.b, num(w), num(FIXED.maxEdges)];
-            }
-            case 'strengthen': {
-                const d = op.delta ?? numberConstant(this.constants, 'delta');
-                if (!(d > 0))
-                    throw new EngineError(`strengthen: delta must be > 0, got ${d}`);
-                return ['strengthen', op.a, op.b, num(d), this.c('CO_OCCURRENCE_WEIGHT_CAP')];
-            }
-            case 'weakenAll': {
-                const f = op.factor ?? numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_FACTOR');
-                if (!(f >= 0 && f <= 1))
-                    throw new EngineError(`weakenAll: factor must be in [0, 1], got ${f}`);
-                return ['weakenAll', op.id, num(f)];
-            }
-        }
-    }
-    async single(op, script) {
-        const [, ...args] = this.writeArgs(op);
-        return this.call(script, ...args);
     }
     /**
-     * Runs writes in order inside one script call per chunk; returns, for each save, whether the write
-     * filter let it through. The result is the same as calling the single operations one by one.
+     * Applies the segment's writes to every record state and graph (created on first use, continued by later
+     * segments), then ranks every query under every variant: the ranked ids, result[variant][query]. `final`: no segment
+     * follows, so the states need not be kept.
      */
-    async write(ops, chunk = 1000) {
-        const saved = [];
-        const args = ops.map((op) => this.writeArgs(op));
-        for (let i = 0; i < args.length; i += chunk) {
-            const reply = await this.call('mrBatch', ...args.slice(i, i + chunk).flat());
-            if (!Array.isArray(reply))
-                throw new EngineError(`unexpected batch reply: ${JSON.stringify(reply)}`);
-            for (const result of reply)
-                saved.push(result === 'saved');
+    async segment(segment, records, graphs, variants, final) {
+        // Long segments are sent in slices of writes (each call continues the states), so no call carries an
+        // unbounded argument list or blocks Redis for long; the last slice asks the queries.
+        const writes = segment.writes;
+        for (let start = 0; start + MAX_WRITES_PER_CALL < writes.length; start += MAX_WRITES_PER_CALL) {
+            await this.send(writes.slice(start, start + MAX_WRITES_PER_CALL), records, graphs, [], [], true);
         }
-        return saved;
+        const last = writes.length === 0
+            ? []
+            : writes.slice(Math.floor((writes.length - 1) / MAX_WRITES_PER_CALL) * MAX_WRITES_PER_CALL);
+        const reply = await this.send(last, records, graphs, segment.queries, variants, !final);
+        return parseFusedReply(reply, variants.length, segment.queries.length);
     }
-    /** Saves a record through the write filter; false when the filter rejected it. */
-    async save(record, now) {
-        return (await this.single({ op: 'save', record, now }, 'mrSave')) === 'saved';
+    async send(writes, records, graphs, queries, variants, persist) {
+        const args = [
+            this.namespace,
+            this.calls > 0 ? '1' : '0',
+            persist ? '1' : '0',
+            num(writes.length),
+        ];
+        for (const op of writes)
+            args.push(...opFields(op));
+        args.push(num(queries.length));
+        for (const query of queries)
+            args.push(...queryFields(query));
+        args.push(num(variants.length));
+        for (const variant of variants)
+            args.push(...variantFields(variant));
+        args.push(num(graphs.length));
+        for (const [i, g] of graphs.entries())
+            args.push(num(i), ...graphFields(g));
+        args.push(num(records.length));
+        for (const [i, k] of records.entries())
+            args.push(num(i), ...recordFields(k));
+        const reply = await this.call('mrEvaluateVariants', args);
+        this.calls++;
+        if (typeof reply !== 'string')
+            throw new errors_EngineError(`unexpected fused reply: ${typeof reply}`);
+        return reply;
     }
-    /** Re-stamps the decay clock; false for a record that was never saved. */
-    async touch(id, now) {
-        return (await this.single({ op: 'touch', id, now }, 'mrTouch')) === 'touched';
-    }
-    /** Applies an observed outcome; false for a record that was never saved (popoto skips it). */
-    async outcome(id, outcome, now) {
-        return (await this.single({ op: 'outcome', id, outcome, now }, 'mrOutcome')) !== 'missing';
-    }
-    /** Creates a symmetric edge at `weight` (default CO_OCCURRENCE_INITIAL_WEIGHT); existing edges are kept. */
-    async link(a, b, weight) {
-        await this.single({ op: 'link', a, b, ...(weight !== undefined ? { weight } : {}) }, 'mrLink');
-    }
-    /** Adds `delta` (default: the `delta` constant) to the edge both ways, capped; creates missing edges. */
-    async strengthen(a, b, delta) {
-        await this.single({ op: 'strengthen', a, b, ...(delta !== undefined ? { delta } : {}) }, 'mrStrengthen');
-    }
-    /** Maintenance: multiplies the out-edges of `id` by `factor` (default CO_OCCURRENCE_DECAY_FACTOR). */
-    async weakenAll(id, factor) {
-        await this.single({ op: 'weakenAll', id, ...(factor !== undefined ? { factor } : {}) }, 'mrWeakenAll');
-    }
-    /** Spreading activation from `seeds` with CO_OCCURRENCE_DECAY_PER_HOP; seeds get no score. */
-    async propagate(seeds, options = {}) {
-        const dph = numberConstant(this.constants, 'CO_OCCURRENCE_DECAY_PER_HOP');
-        const cap = numberConstant(this.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
-        if (cap * dph >= 1) {
-            throw new EngineError(`propagate: CO_OCCURRENCE_WEIGHT_CAP × CO_OCCURRENCE_DECAY_PER_HOP = ${cap * dph} must be < 1`);
-        }
-        const reply = await this.call('mrPropagate', num(options.depth ?? FIXED.propagateDepth), num(dph), num(options.threshold ?? FIXED.propagateThreshold), num(cap), num(FIXED.maxEdges), ...seeds);
-        return new Map(parsePairs(reply).map((item) => [item.id, item.score]));
-    }
-    /** popoto's composite_score: Σ weight·arm + boost; ties by descending id; missing records dropped. */
-    async composite(query) {
-        const order = Object.keys(query.weights).filter((arm) => ARM_NAMES.includes(arm));
-        if (order.length === 0)
-            throw new EngineError('composite: at least one arm weight is required');
-        const weight = (arm) => {
-            const w = query.weights[arm];
-            return w === undefined ? '' : num(w);
-        };
-        const boost = [...(query.boost ?? new Map())].flatMap(([id, score]) => [id, num(score)]);
-        const reply = await this.call('mrComposite', num(query.limit), ...this.decayArgs(query.now), weight('decay'), weight('confidence'), weight('priority'), order.join(','), ...boost);
-        return parsePairs(reply);
-    }
-    /** popoto's top_by_decay: the cyclic decay score, ties by ascending id. */
-    async topByDecay(limit, now) {
-        return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now)));
-    }
-    /**
-     * Removes exactly the keys this run created. Every caller gets the same promise, so a caller that goes
-     * on to disconnect waits until the keys are gone.
-     */
+    /** Removes exactly the keys this run created (one script call). */
     close() {
-        this.closing ??= this.removeKeys();
+        this.closing ??= (async () => {
+            const fn = this.redis.mrDropRegistered;
+            await fn.call(this.redis, this.registry);
+        })();
         return this.closing;
-    }
-    async removeKeys() {
-        this.closed = true;
-        const registry = this.keys[0];
-        const created = await this.redis.smembers(registry);
-        for (let i = 0; i < created.length; i += 500)
-            await this.redis.del(...created.slice(i, i + 500));
-        await this.redis.del(registry);
     }
 }
 
@@ -96219,7 +97277,7 @@ class MemoryEngine {
  * Expected calibration error with 10 equal-width bins over [0, 1]: Σ_b (n_b / N)·|accuracy_b − confidence_b|.
  * A prediction of exactly 1 falls in the last bin. Undefined (null) without predictions.
  */
-function expectedCalibrationError(predictions, outcomes, bins = 10) {
+function calibration_expectedCalibrationError(predictions, outcomes, bins = 10) {
     if (predictions.length !== outcomes.length) {
         throw new RangeError(`predictions (${predictions.length}) and outcomes (${outcomes.length}) differ in length`);
     }
@@ -96262,7 +97320,7 @@ function checkScriptAgainstConstants(script, engine, source) {
         }
     });
 }
-async function replayScript(engine, script, source = script.name) {
+async function replay_replayScript(engine, script, source = script.name) {
     checkScriptAgainstConstants(script, engine, source);
     let now = script.clock;
     const rejected = [];
@@ -96356,43 +97414,6 @@ async function replayScript(engine, script, source = script.name) {
     return { name: script.name, filtered: [...new Set(rejected)], queries };
 }
 
-;// CONCATENATED MODULE: ./lib/src/scenarios/scenario.js
-const MIN_RELEVANT = 3;
-const relevantCount = (query) => Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
-/** The queries that grade relevance for at least three records: the ones a scenario is scored on. */
-function evaluatedQueries(script) {
-    return script.steps.flatMap((step) => step.op === 'query' && relevantCount(step) >= MIN_RELEVANT ? [step] : []);
-}
-/** Why a scenario cannot be scored meaningfully, or undefined when it can. */
-function scenario_degenerateReason(scenario) {
-    const graded = scenario.script.steps.flatMap((step) => step.op === 'query' && step.relevance ? [step] : []);
-    if (graded.length === 0)
-        return 'no query grades relevance';
-    const evaluated = evaluatedQueries(scenario.script);
-    if (evaluated.length === 0) {
-        const most = Math.max(...graded.map(relevantCount));
-        return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
-    }
-    const saved = scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : []));
-    const retrievable = evaluated.map((query) => {
-        const excluded = new Set(query.exclude ?? []);
-        return new Set(saved.filter((id) => !excluded.has(id))).size;
-    });
-    if (Math.max(...retrievable) < 2)
-        return 'fewer than 2 records to retrieve';
-    return undefined;
-}
-/** FNV-1a over the ranked ids: stable, short, and enough to tell rankings apart. */
-function rankingHash(ids) {
-    let hash = 0x811c9dc5;
-    const text = ids.join('\u0000');
-    for (let i = 0; i < text.length; i++) {
-        hash ^= text.charCodeAt(i);
-        hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    return hash.toString(16).padStart(8, '0');
-}
-
 ;// CONCATENATED MODULE: ./lib/src/scenarios/evaluate.js
 
 
@@ -96427,7 +97448,7 @@ function engineEvaluator({ client, redisKind, clock }) {
     return {
         redisKind,
         async evaluate(scenario, constants) {
-            const degenerate = scenario_degenerateReason(scenario);
+            const degenerate = degenerateReason(scenario);
             if (degenerate)
                 return unscored(scenario, 'skipped-degenerate', degenerate, 0);
             const started = clock();
@@ -96453,11 +97474,284 @@ function engineEvaluator({ client, redisKind, clock }) {
                 };
             }
             catch (error) {
-                return unscored(scenario, 'error', errors_errorMessage(error), clock() - started);
+                return unscored(scenario, 'error', errorMessage(error), clock() - started);
             }
             finally {
                 await engine?.close();
             }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/scenarios/scenario.js
+const MIN_RELEVANT = 3;
+const relevantCount = (query) => Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
+/** The queries that grade relevance for at least three records: the ones a scenario is scored on. */
+function scenario_evaluatedQueries(script) {
+    return script.steps.flatMap((step) => step.op === 'query' && relevantCount(step) >= MIN_RELEVANT ? [step] : []);
+}
+/** Why a scenario cannot be scored meaningfully, or undefined when it can. */
+function scenario_degenerateReason(scenario) {
+    const graded = scenario.script.steps.flatMap((step) => step.op === 'query' && step.relevance ? [step] : []);
+    if (graded.length === 0)
+        return 'no query grades relevance';
+    const evaluated = scenario_evaluatedQueries(scenario.script);
+    if (evaluated.length === 0) {
+        const most = Math.max(...graded.map(relevantCount));
+        return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
+    }
+    const saved = scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : []));
+    const retrievable = evaluated.map((query) => {
+        const excluded = new Set(query.exclude ?? []);
+        return new Set(saved.filter((id) => !excluded.has(id))).size;
+    });
+    if (Math.max(...retrievable) < 2)
+        return 'fewer than 2 records to retrieve';
+    return undefined;
+}
+/** FNV-1a over the ranked ids: stable, short, and enough to tell rankings apart. */
+function scenario_rankingHash(ids) {
+    let hash = 0x811c9dc5;
+    const text = ids.join('\u0000');
+    for (let i = 0; i < text.length; i++) {
+        hash ^= text.charCodeAt(i);
+        hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash.toString(16).padStart(8, '0');
+}
+
+;// CONCATENATED MODULE: ./lib/src/scenarios/evaluate-variants.js
+
+
+
+
+
+
+
+
+/** The script as segments: writes, then the queries that follow them (pure). */
+function segmentScript(script) {
+    const segments = [];
+    let writes = [];
+    let queries = [];
+    let steps = [];
+    let now = script.clock;
+    const write = (op) => {
+        if (queries.length > 0) {
+            segments.push({ writes, queries, steps });
+            writes = [];
+            queries = [];
+            steps = [];
+        }
+        writes.push(op);
+    };
+    for (const step of script.steps) {
+        switch (step.op) {
+            case 'advance':
+                now += step.seconds;
+                break;
+            case 'save':
+                write({
+                    op: 'save',
+                    record: {
+                        id: step.id,
+                        importance: step.importance,
+                        cycles: (step.cycles ?? []).map(([p, a, ph]) => [p, a, ph ?? 0]),
+                        pressureRate: step.pressureRate ?? 0,
+                    },
+                    now,
+                });
+                break;
+            case 'touch':
+                write({ op: 'touch', id: step.id, now });
+                break;
+            case 'outcome':
+                write({ op: 'outcome', id: step.id, outcome: step.outcome, now });
+                break;
+            case 'link':
+                write({
+                    op: 'link',
+                    a: step.a,
+                    b: step.b,
+                    ...(step.weight !== undefined ? { weight: step.weight } : {}),
+                });
+                break;
+            case 'strengthen':
+                write({
+                    op: 'strengthen',
+                    a: step.a,
+                    b: step.b,
+                    ...(step.delta !== undefined ? { delta: step.delta } : {}),
+                });
+                break;
+            case 'weakenAll':
+                write({
+                    op: 'weakenAll',
+                    id: step.id,
+                    ...(step.factor !== undefined ? { factor: step.factor } : {}),
+                });
+                break;
+            case 'query':
+                queries.push({
+                    method: step.method ?? 'composite',
+                    limit: step.limit + new Set(step.exclude ?? []).size,
+                    weights: step.weights ?? {},
+                    now,
+                    boostFrom: step.boostFrom ?? [],
+                });
+                steps.push(step);
+                break;
+        }
+    }
+    if (queries.length > 0)
+        segments.push({ writes, queries, steps });
+    return segments;
+}
+/** Why a graph setting cannot run this script (the checks a replay makes), or undefined. */
+function graphProblem(script, segments, graph) {
+    try {
+        script.steps.forEach((step, i) => {
+            if (step.op === 'link' && step.weight !== undefined && step.weight > graph.weightCap) {
+                throw new errors_ScenarioError(`${script.name}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${graph.weightCap}); use a weight ≤ the cap`);
+            }
+        });
+        for (const segment of segments) {
+            for (const op of segment.writes) {
+                if (op.op === 'link' || op.op === 'strengthen' || op.op === 'weakenAll')
+                    checkGraphWrite(op, graph);
+            }
+        }
+        return undefined;
+    }
+    catch (error) {
+        return errors_errorMessage(error);
+    }
+}
+function evaluate_variants_unscored(scenario, status, reason, ms) {
+    return {
+        scenario: scenario.name,
+        status,
+        reason,
+        queries: [],
+        metrics: null,
+        calibrationError: null,
+        rankingHash: null,
+        durationMs: ms,
+        metadata: scenario.metadata,
+    };
+}
+/** Distinct values by key, in first-seen order, with each input's index into them. */
+function distinct(items, key) {
+    const index = new Map();
+    const values = [];
+    const of = items.map((item) => {
+        const k = key(item);
+        let i = index.get(k);
+        if (i === undefined) {
+            i = values.length;
+            index.set(k, i);
+            values.push(item);
+        }
+        return i;
+    });
+    return { values, of };
+}
+function factoredEvaluator({ client, redisKind, clock }) {
+    return {
+        redisKind,
+        async evaluateVariants(scenario, variants) {
+            const degenerate = scenario_degenerateReason(scenario);
+            if (degenerate)
+                return variants.map(() => evaluate_variants_unscored(scenario, 'skipped-degenerate', degenerate, 0));
+            const started = clock();
+            const settings = variants.map(stages_stageSettings);
+            const unique = distinct(settings, engineKey);
+            const results = new Array(unique.values.length);
+            const segments = segmentScript(scenario.script);
+            // Variants a replay would refuse fail alone, before anything runs.
+            const problems = unique.values.map((s) => {
+                const graph = graphProblem(scenario.script, segments, s.graph);
+                if (graph)
+                    return graph;
+                if (segments.some((seg) => seg.queries.some((q) => q.method === 'composite' && q.boostFrom.length > 0))) {
+                    try {
+                        checkPropagation(s.query);
+                    }
+                    catch (error) {
+                        return errors_errorMessage(error);
+                    }
+                }
+                return undefined;
+            });
+            const runnable = [];
+            const runnableAt = [];
+            unique.values.forEach((s, i) => {
+                if (problems[i])
+                    results[i] = evaluate_variants_unscored(scenario, 'error', problems[i], 0);
+                else {
+                    runnable.push(s);
+                    runnableAt.push(i);
+                }
+            });
+            if (runnable.length > 0) {
+                const records = distinct(runnable, (s) => settingsKey(s.records));
+                const graphs = distinct(runnable, (s) => settingsKey(s.graph));
+                const fused = runnable.map((s, i) => ({
+                    records: records.of[i],
+                    graph: graphs.of[i],
+                    query: s.query,
+                }));
+                const rankings = runnable.map(() => new Map());
+                let run;
+                try {
+                    run = await FusedRun.open(client);
+                    for (const [index, segment] of segments.entries()) {
+                        const reply = await run.segment(segment, records.values.map((s) => s.records), graphs.values.map((s) => s.graph), fused, index === segments.length - 1);
+                        reply.forEach((perQuery, v) => {
+                            perQuery.forEach((ranked, q) => {
+                                const step = segment.steps[q];
+                                // The first query with a label is the one evaluated under it, as in a replay.
+                                if (rankings[v].has(step.label))
+                                    return;
+                                const exclude = new Set(step.exclude ?? []);
+                                const ids = ranked.filter((id) => !exclude.has(id)).slice(0, step.limit);
+                                rankings[v].set(step.label, ids);
+                            });
+                        });
+                    }
+                }
+                catch (error) {
+                    const reason = errors_errorMessage(error);
+                    const ms = clock() - started;
+                    for (const i of runnableAt)
+                        results[i] = evaluate_variants_unscored(scenario, 'error', reason, ms / runnable.length);
+                }
+                finally {
+                    await run?.close().catch(() => undefined);
+                }
+                const ms = (clock() - started) / runnable.length;
+                const evaluated = scenario_evaluatedQueries(scenario.script);
+                runnableAt.forEach((at, v) => {
+                    if (results[at])
+                        return;
+                    const queries = evaluated.map((step) => {
+                        const rankedIds = rankings[v].get(step.label) ?? [];
+                        const grades = step.relevance ?? {};
+                        return { label: step.label, rankedIds, grades, metrics: ranking_rankingMetrics(rankedIds, grades) };
+                    });
+                    results[at] = {
+                        scenario: scenario.name,
+                        status: 'ok',
+                        queries,
+                        metrics: meanMetrics(queries.map((q) => q.metrics)),
+                        calibrationError: calibration_expectedCalibrationError([], []),
+                        rankingHash: scenario_rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
+                        durationMs: ms,
+                        metadata: scenario.metadata,
+                    };
+                });
+            }
+            return unique.of.map((i) => results[i]);
         },
     };
 }
@@ -96512,6 +97806,8 @@ const clamp01 = (x) => Math.min(1, Math.max(0, x));
 
 const IMPORTANCE_SHAPES = ['uniform', 'clustered', 'bimodal', 'exponential', 'flat'];
 const ACCESS_PATTERNS = ['all_recent', 'half_stale', 'mostly_stale', 'interleaved'];
+/** The largest scenario a seed may ask for (the benchmark's scale point). */
+const MAX_RECORD_COUNT = 1000;
 const SEED_AXES = [
     'recordCount',
     'importanceShape',
@@ -96542,7 +97838,7 @@ function validateSeed(candidate) {
         throw new errors_ConfigError('a scenario seed must be an object');
     const seed = candidate;
     numberIn(seed, 'seedId', 0, Number.MAX_SAFE_INTEGER, true);
-    numberIn(seed, 'recordCount', 5, 100, true);
+    numberIn(seed, 'recordCount', 5, MAX_RECORD_COUNT, true);
     seed_oneOf(seed, 'importanceShape', IMPORTANCE_SHAPES);
     seed_oneOf(seed, 'accessPattern', ACCESS_PATTERNS);
     numberIn(seed, 'outcomeFrequency', 0, 1);
@@ -96860,7 +98156,8 @@ function createScenario(candidate) {
     timeline.sort((x, y) => x.at - y.at || x.order - y.order || x.seq - y.seq);
     const steps = [];
     let clock = HISTORY_START;
-    const first = Math.min(HISTORY_START, ...timeline.map((t) => t.at));
+    // A loop, not Math.min(...): a large scenario has more events than a call can take as arguments.
+    const first = timeline.reduce((min, t) => Math.min(min, t.at), HISTORY_START);
     clock = first;
     for (const event of timeline) {
         if (event.at > clock) {
@@ -97000,6 +98297,9 @@ function defaultSeeds(n = DEFAULT_SEED_COUNT, trainFraction = DEFAULT_TRAIN_FRAC
 
 
 
+
+
+
 /** The command line that reproduces a ratchet run, shown in every report. */
 function reproduceCommand(p) {
     const parts = ['npx memory-ratchet ratchet'];
@@ -97014,34 +98314,86 @@ function reproduceCommand(p) {
     parts.push(p.only ? `--only ${p.only.join(',')}` : `--tier ${p.tiers.join(',')}`);
     return parts.join(' ');
 }
-async function runRatchetJob(job, redis, clock, onProgress) {
+/** The scenarios of a job and their split: deterministic, so every shard and the merge see the same. */
+function jobScenarios(job) {
     const scenarios = defaultSeeds(job.seeds, job.trainFraction).map(createScenario);
-    const split = splitScenarios(scenarios, job.trainFraction);
-    const modelled = job.scope.filter((s) => s.engine.status === 'read' && s.grid.length > 0);
-    const expected = modelled.reduce((n, s) => n + (s.grid.length + 1) * split.train.length, 0) +
-        (modelled.length + 1) * split.validation.length;
+    return { scenarios, split: splitScenarios(scenarios, job.trainFraction) };
+}
+function jobEvaluator(job, split, source, clock, onProgress) {
+    const compute = source.redis
+        ? factoredEvaluator({ client: source.redis.client, redisKind: source.redis.kind, clock: clock.ms })
+        : null;
+    return pointsEvaluator(split, job.constants, source.store, {
+        compute,
+        concurrency: job.concurrency,
+        ...(onProgress ? { onProgress } : {}),
+    });
+}
+/**
+ * The points a shard computes in one pass: every grid value of every constant in scope on train and, since
+ * which values validation needs depends on train, speculatively on validation too, with the current values
+ * and the PR's base values. A later round (after an accepted change) needs points nobody could foresee; the
+ * merge computes those.
+ */
+function speculativeRequests(job) {
+    const requests = [
+        { overrides: {}, split: 'train' },
+        { overrides: {}, split: 'validation' },
+    ];
+    for (const spec of job.scope) {
+        if (spec.engine.status !== 'read' || spec.kind === 'bool' || spec.grid.length === 0)
+            continue;
+        for (const value of grid_singleGrid(spec.name, job.constants).values) {
+            requests.push({ overrides: { [spec.name]: value }, split: 'train' });
+            requests.push({ overrides: { [spec.name]: value }, split: 'validation' });
+        }
+    }
+    if (job.baseConstants) {
+        for (const name of changedConstants(job.baseConstants, job.constants)) {
+            requests.push({ overrides: { [name]: job.baseConstants[name] }, split: 'validation' });
+        }
+    }
+    return requests;
+}
+/** Shard i of N: every i-th scenario in seed order (whole scenarios, so the factoring holds). */
+function shardScenarios(scenarios, shard) {
+    const ordered = [...scenarios].sort((a, b) => (a.seedId ?? 0) - (b.seedId ?? 0));
+    return new Set(ordered.filter((_, i) => i % shard.count === shard.index - 1));
+}
+/** Computes one shard's points; the merge makes the decisions from every shard's points. */
+async function computeShard(job, shard, source, clock, onProgress) {
+    const { scenarios, split } = jobScenarios(job);
+    const evaluator = jobEvaluator(job, split, source, clock, onProgress);
+    await evaluator.fill(speculativeRequests(job), shardScenarios(scenarios, shard));
+    return evaluator.counts();
+}
+async function runRatchetJob(job, source, clock, onProgress) {
+    const { scenarios, split } = jobScenarios(job);
     const startedAt = clock.now();
     const started = clock.ms();
-    const evaluator = splitEvaluator(engineEvaluator({ client: redis.client, redisKind: redis.kind, clock: clock.ms }), split, job.constants, { concurrency: job.concurrency, onEvaluated: (done) => onProgress?.(Math.min(done, expected), expected) });
-    const delta = job.baseConstants
-        ? await prDelta(evaluator, job.baseConstants, job.constants, {
+    const evaluator = jobEvaluator(job, split, source, clock, onProgress);
+    // The PR delta and round 1 ask for their points together, so they are computed in one batch.
+    const [delta, outcome] = await Promise.all([
+        job.baseConstants
+            ? prDelta(evaluator, job.baseConstants, job.constants, {
+                threshold: job.threshold,
+                alpha: job.alpha,
+                seed: DEFAULT_BOOTSTRAP_SEED,
+            })
+            : Promise.resolve(null),
+        runRatchet(evaluator, job.scope, job.constants, {
             threshold: job.threshold,
+            cliffMargin: job.cliffMargin,
+            cliffThreshold: job.cliffThreshold,
             alpha: job.alpha,
-            seed: DEFAULT_BOOTSTRAP_SEED,
-        })
-        : null;
-    const outcome = await runRatchet(evaluator, job.scope, job.constants, {
-        threshold: job.threshold,
-        cliffMargin: job.cliffMargin,
-        cliffThreshold: job.cliffThreshold,
-        alpha: job.alpha,
-        rounds: job.rounds,
-    });
+            rounds: job.rounds,
+        }),
+    ]);
     const diff = job.file ? proposedDiff(outcome.decisions, job.file) : null;
     return buildRatchetReport({
         startedAt: startedAt.toISOString(),
         finishedAt: clock.now().toISOString(),
-        redis: redis.kind,
+        redis: source.redis?.kind ?? 'none',
         seeds: job.seeds,
         trainFraction: job.trainFraction,
         trainSeeds: split.train.map((s) => s.seedId ?? 0),
@@ -97057,7 +98409,108 @@ async function runRatchetJob(job, redis, clock, onProgress) {
         constantsClass: job.constantsClass,
         bootstrap: { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_BOOTSTRAP_SEED },
         command: job.command,
-    }, (clock.ms() - started) / 1000, job.constants, outcome, diff, delta);
+    }, (clock.ms() - started) / 1000, job.constants, outcome, diff, delta, { ...evaluator.counts(), engine: ENGINE_VERSION });
+}
+
+;// CONCATENATED MODULE: ./lib/src/points/store.js
+/**
+ * PointsStore: points by content key. A run reads what exists and adds what it computes; a points document
+ * carries a store across processes (a shard's output, a merge's input). Pure: files are the CLI's job.
+ */
+
+
+const POINTS_SCHEMA = 'memory-ratchet/points@1';
+class PointsStore {
+    points = new Map();
+    get size() {
+        return this.points.size;
+    }
+    get(key) {
+        return this.points.get(key);
+    }
+    has(key) {
+        return this.points.has(key);
+    }
+    set(key, point) {
+        this.points.set(key, point);
+    }
+    /** Adds another store's points; a key present in both must hold the same scores. */
+    merge(points, source) {
+        for (const [key, point] of points) {
+            const existing = this.points.get(key);
+            if (existing && !samePoint(existing, point)) {
+                throw new errors_InputError(`${source}: point ${key} differs from the one already loaded (${existing.status} vs ${point.status}); the files come from different engines or runs`);
+            }
+            if (!existing)
+                this.points.set(key, point);
+        }
+    }
+    toDocument(run, shard) {
+        const points = [...this.points].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return { schema: POINTS_SCHEMA, engine: ENGINE_VERSION, run, shard, points };
+    }
+}
+/** The same scores (durations are timings, not results). */
+function samePoint(a, b) {
+    return (a.status === b.status &&
+        a.rankingHash === b.rankingHash &&
+        JSON.stringify(a.metrics) === JSON.stringify(b.metrics) &&
+        a.calibrationError === b.calibrationError);
+}
+/** Checks a parsed points document; errors name the source and what to do. */
+function readPointsDocument(value, source) {
+    const doc = value;
+    if (!doc || typeof doc !== 'object' || doc.schema !== POINTS_SCHEMA || !Array.isArray(doc.points)) {
+        throw new errors_InputError(`${source}: not a points file (expected "schema": "${POINTS_SCHEMA}")`);
+    }
+    if (doc.engine !== ENGINE_VERSION) {
+        throw new errors_InputError(`${source}: points from engine ${doc.engine}, but this is engine ${ENGINE_VERSION}; recompute them with this version`);
+    }
+    return doc;
+}
+
+;// CONCATENATED MODULE: ./lib/src/points/files.js
+/** Points files: a store's points with the run that made them (shards write them, merges read them). */
+
+
+
+
+async function readPointsFile(path, cwd) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(cwd, path), 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`points file '${path}' cannot be read (${errors_errorMessage(error)})`);
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_InputError(`points file '${path}' is not JSON (${errors_errorMessage(error)})`);
+    }
+    return readPointsDocument(value, path);
+}
+async function writePointsFile(path, cwd, store, run, shard) {
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(cwd, path), `${JSON.stringify(store.toDocument(run, shard))}\n`);
+}
+/** Every `*.json` points file below a folder (downloaded artifacts may sit in one subfolder each). */
+async function readPointsFolder(folder) {
+    let entries;
+    try {
+        entries = (await (0,promises_namespaceObject.readdir)(folder, { recursive: true })).map(String);
+    }
+    catch (error) {
+        throw new errors_InputError(`points folder '${folder}' cannot be read (${errors_errorMessage(error)})`);
+    }
+    const files = entries.filter((name) => name.endsWith('.json')).sort();
+    if (files.length === 0)
+        throw new errors_InputError(`points folder '${folder}' holds no .json points file`);
+    return Promise.all(files.map(async (name) => {
+        const path = (0,external_node_path_namespaceObject.join)(folder, name);
+        return { path: (0,external_node_path_namespaceObject.relative)(folder, path), doc: await readPointsFile(path, folder) };
+    }));
 }
 
 // EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
@@ -97138,7 +98591,8 @@ function waitForReady(child, ms) {
         });
     });
 }
-async function startRedisServer(executable, attempts = 3) {
+/** Starts redis-server; `extraArgs` add settings (the cluster tests start cluster-enabled nodes). */
+async function startRedisServer(executable, attempts = 3, extraArgs = []) {
     let lastError = '';
     for (let attempt = 0; attempt < attempts; attempt++) {
         const port = await freePort();
@@ -97158,6 +98612,7 @@ async function startRedisServer(executable, attempts = 3) {
             'no',
             '--loglevel',
             'notice',
+            ...extraArgs,
         ], { stdio: ['ignore', 'pipe', 'pipe'] });
         try {
             await waitForReady(child, 10_000);
@@ -97282,16 +98737,57 @@ async function connectToUrl(url) {
         throw new RedisUnavailableError(`cannot reach Redis at ${shown} (${errors_errorMessage(error)}). Check that it is running and that --redis-url / ` +
             'REDIS_URL is right, or leave both unset to start a private redis-server.');
     }
+    if (await isClusterNode(client)) {
+        client.disconnect();
+        return connectToCluster(url, shown);
+    }
+    return handleFor(client, shown);
+}
+function handleFor(client, description) {
     let closing;
     return {
         client,
         kind: 'server',
-        description: shown,
+        description,
         close: () => {
             closing ??= client.quit().then(() => undefined, () => client.disconnect());
             return closing;
         },
     };
+}
+async function isClusterNode(client) {
+    const info = await client.info('cluster').catch(() => '');
+    return /^cluster_enabled:1\b/m.test(info);
+}
+/**
+ * A Redis Cluster: every run's keys share one hash tag, so each script runs on the master of that slot;
+ * the Cluster client routes them and follows MOVED/ASK.
+ */
+async function connectToCluster(url, shown) {
+    const parsed = new URL(url);
+    const cluster = new built.Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+        lazyConnect: true,
+        enableReadyCheck: true,
+        clusterRetryStrategy: () => null,
+        redisOptions: {
+            connectTimeout: 3000,
+            maxRetriesPerRequest: 1,
+            ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+            ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+        },
+    });
+    cluster.on('error', () => {
+        // Errors surface through the failing command.
+    });
+    try {
+        await cluster.connect();
+        await cluster.ping();
+    }
+    catch (error) {
+        cluster.disconnect();
+        throw new RedisUnavailableError(`cannot use the Redis Cluster at ${shown} (${errors_errorMessage(error)}). Check that every node is reachable.`);
+    }
+    return handleFor(cluster, `${shown} (cluster of ${cluster.nodes('master').length} masters)`);
 }
 function embedded() {
     const client = new lib();
@@ -97509,6 +99005,10 @@ function ratchetMarkdown(report, options = {}) {
 
 
 
+
+
+
+
 const main_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 function environment() {
     const env = process.env;
@@ -97639,14 +99139,90 @@ async function run() {
         const headText = await (0,promises_namespaceObject.readFile)(constantsFile, 'utf8').catch(() => {
             throw new Error(`input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`);
         });
-        const head = parseConstantsFile(headText, inputs.constantsPath, { className: inputs.constantsClass });
+        const head = parse_file_parseConstantsFile(headText, inputs.constantsPath, { className: inputs.constantsClass });
         const headConstants = resolveConstants(head);
         for (const warning of headConstants.warnings)
             info(`warning: ${warning}`);
         const baseText = await baseSource(github, ctx, inputs, env.workspace);
         const baseConstants = baseText === null
             ? null
-            : resolveConstants(parseConstantsFile(baseText, inputs.constantsPath, { className: inputs.constantsClass })).constants;
+            : resolveConstants(parse_file_parseConstantsFile(baseText, inputs.constantsPath, { className: inputs.constantsClass })).constants;
+        const scope = inputs.only
+            ? inputs.only.map((name) => registry_findConstant(name))
+            : registry_CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
+        const job = {
+            constants: headConstants.constants,
+            file: { path: inputs.constantsPath, source: headText, parsed: head },
+            constantsClass: inputs.constantsClass,
+            baseConstants,
+            scope,
+            tiers: inputs.tiers,
+            only: inputs.only,
+            seeds: inputs.seeds,
+            trainFraction: inputs.trainFraction,
+            threshold: inputs.threshold,
+            cliffMargin: inputs.cliffMargin,
+            cliffThreshold: RATCHET_DEFAULTS.cliffThreshold,
+            alpha: inputs.alpha,
+            rounds: RATCHET_DEFAULTS.rounds,
+            concurrency: DEFAULT_CONCURRENCY,
+            command: reproduceCommand({
+                constantsPath: inputs.constantsPath,
+                constantsClass: inputs.constantsClass,
+                seeds: inputs.seeds,
+                trainFraction: inputs.trainFraction,
+                threshold: inputs.threshold,
+                cliffMargin: inputs.cliffMargin,
+                alpha: inputs.alpha,
+                rounds: RATCHET_DEFAULTS.rounds,
+                tiers: inputs.tiers,
+                only: inputs.only,
+            }),
+        };
+        const clock = { ms: () => external_node_perf_hooks_.performance.now(), now: () => new Date() };
+        const folder = (0,external_node_path_namespaceObject.join)(env.temp, 'memory-ratchet');
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+        const getRedis = () => acquireRedis({
+            url: inputs.redisUrl ?? undefined,
+            searchPath: process.env.PATH,
+            allowEmbedded: false,
+            allowDocker: true,
+        });
+        if (inputs.shard) {
+            // Shard role: compute the points, write them for the merge job; no comment, no check.
+            const { index, count } = inputs.shard;
+            const store = new PointsStore();
+            const redis = await getRedis();
+            let counts;
+            try {
+                counts = await computeShard(job, inputs.shard, { store, redis }, clock);
+            }
+            finally {
+                await redis.close();
+            }
+            const pointsPath = (0,external_node_path_namespaceObject.join)(folder, `points-${index}-of-${count}.json`);
+            await writePointsFile(pointsPath, env.workspace, store, jobSpec(job), {
+                index,
+                count,
+            });
+            info(`shard ${index}/${count}: ${store.size} points (${counts.engineRuns} engine runs) written to ${pointsPath}; upload it for the merge job`);
+            setOutput('points-file', pointsPath);
+            return;
+        }
+        const store = new PointsStore();
+        if (inputs.points) {
+            // Merge role: the shards' points must come from this very run (same inputs, same commit).
+            const documents = await readPointsFolder((0,external_node_path_namespaceObject.resolve)(env.workspace, inputs.points));
+            checkShards(documents);
+            const expected = JSON.stringify(jobSpec(job));
+            for (const { path, doc } of documents) {
+                if (JSON.stringify(doc.run) !== expected) {
+                    throw new Error(`input 'points': ${path} was computed for another run (other inputs or another commit); give the merge job the same inputs and checkout as its shards`);
+                }
+                store.merge(doc.points, path);
+            }
+            info(`merging ${documents.length} points files: ${store.size} points`);
+        }
         // A pull_request run from a fork gets a read-only token; a workflow_run runs with the base repository's.
         const canWrite = !(ctx.event === 'pull_request' && ctx.fork);
         if (!canWrite)
@@ -97669,54 +99245,16 @@ async function run() {
                 changed: true,
             }));
         }
-        const scope = inputs.only
-            ? inputs.only.map((name) => registry_findConstant(name))
-            : registry_CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
-        const redis = await acquireRedis({
-            url: inputs.redisUrl ?? undefined,
-            searchPath: process.env.PATH,
-            allowEmbedded: false,
-            allowDocker: true,
-        });
+        const redis = await getRedis();
         let report;
         try {
-            report = await runRatchetJob({
-                constants: headConstants.constants,
-                file: { path: inputs.constantsPath, source: headText, parsed: head },
-                constantsClass: inputs.constantsClass,
-                baseConstants,
-                scope,
-                tiers: inputs.tiers,
-                only: inputs.only,
-                seeds: inputs.seeds,
-                trainFraction: inputs.trainFraction,
-                threshold: inputs.threshold,
-                cliffMargin: inputs.cliffMargin,
-                cliffThreshold: RATCHET_DEFAULTS.cliffThreshold,
-                alpha: inputs.alpha,
-                rounds: RATCHET_DEFAULTS.rounds,
-                concurrency: DEFAULT_CONCURRENCY,
-                command: reproduceCommand({
-                    constantsPath: inputs.constantsPath,
-                    constantsClass: inputs.constantsClass,
-                    seeds: inputs.seeds,
-                    trainFraction: inputs.trainFraction,
-                    threshold: inputs.threshold,
-                    cliffMargin: inputs.cliffMargin,
-                    alpha: inputs.alpha,
-                    rounds: RATCHET_DEFAULTS.rounds,
-                    tiers: inputs.tiers,
-                    only: inputs.only,
-                }),
-            }, redis, { ms: () => external_node_perf_hooks_.performance.now(), now: () => new Date() });
+            report = await runRatchetJob(job, { store, redis }, clock);
         }
         finally {
             await redis.close();
         }
         const { conclusion, failure } = conclusionOf(report, inputs);
         const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });
-        const folder = (0,external_node_path_namespaceObject.join)(env.temp, 'memory-ratchet');
-        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
         const reportPath = (0,external_node_path_namespaceObject.join)(folder, 'report.json');
         const diffPath = (0,external_node_path_namespaceObject.join)(folder, 'proposed.diff');
         await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);

@@ -20,8 +20,12 @@ import { createGitHub, type GitHub } from './github/client.js';
 import { PermissionError } from './github/errors.js';
 import { commentAuthor, upsertStickyComment } from './github/sticky-comment.js';
 import { suggestChanges } from './github/suggestions.js';
-import { reproduceCommand, runRatchetJob } from './jobs/ratchet-job.js';
+import { jobSpec } from './jobs/job-spec.js';
+import { computeShard, type RatchetJob, reproduceCommand, runRatchetJob } from './jobs/ratchet-job.js';
+import { readPointsFolder, writePointsFile } from './points/files.js';
+import { checkShards } from './points/shards.js';
 import { PointsStore } from './points/store.js';
+import type { PointsCounts } from './ratchet/points-evaluator.js';
 import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
 import { acquireRedis } from './redis/acquire.js';
 import { ratchetMarkdown } from './report/ratchet-markdown.js';
@@ -196,6 +200,95 @@ export async function run(): Promise<void> {
             parseConstantsFile(baseText, inputs.constantsPath, { className: inputs.constantsClass }),
           ).constants;
 
+    const scope = inputs.only
+      ? inputs.only.map((name) => findConstant(name)!)
+      : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
+    const job: RatchetJob = {
+      constants: headConstants.constants,
+      file: { path: inputs.constantsPath, source: headText, parsed: head },
+      constantsClass: inputs.constantsClass,
+      baseConstants,
+      scope,
+      tiers: inputs.tiers,
+      only: inputs.only,
+      seeds: inputs.seeds,
+      trainFraction: inputs.trainFraction,
+      threshold: inputs.threshold,
+      cliffMargin: inputs.cliffMargin,
+      cliffThreshold: RATCHET_DEFAULTS.cliffThreshold,
+      alpha: inputs.alpha,
+      rounds: RATCHET_DEFAULTS.rounds,
+      concurrency: DEFAULT_CONCURRENCY,
+      command: reproduceCommand({
+        constantsPath: inputs.constantsPath,
+        constantsClass: inputs.constantsClass,
+        seeds: inputs.seeds,
+        trainFraction: inputs.trainFraction,
+        threshold: inputs.threshold,
+        cliffMargin: inputs.cliffMargin,
+        alpha: inputs.alpha,
+        rounds: RATCHET_DEFAULTS.rounds,
+        tiers: inputs.tiers,
+        only: inputs.only,
+      }),
+    };
+    const clock = { ms: () => performance.now(), now: () => new Date() };
+    const folder = join(env.temp, 'memory-ratchet');
+    await mkdir(folder, { recursive: true });
+    const getRedis = () =>
+      acquireRedis({
+        url: inputs.redisUrl ?? undefined,
+        searchPath: process.env.PATH,
+        allowEmbedded: false,
+        allowDocker: true,
+      });
+
+    if (inputs.shard) {
+      // Shard role: compute the points, write them for the merge job; no comment, no check.
+      const { index, count } = inputs.shard;
+      const store = new PointsStore();
+      const redis = await getRedis();
+      let counts: PointsCounts;
+      try {
+        counts = await computeShard(job, inputs.shard, { store, redis }, clock);
+      } finally {
+        await redis.close();
+      }
+      const pointsPath = join(folder, `points-${index}-of-${count}.json`);
+      await writePointsFile(
+        pointsPath,
+        env.workspace,
+        store,
+        jobSpec(job) as unknown as Record<string, unknown>,
+        {
+          index,
+          count,
+        },
+      );
+      core.info(
+        `shard ${index}/${count}: ${store.size} points (${counts.engineRuns} engine runs) written to ${pointsPath}; upload it for the merge job`,
+      );
+      core.setOutput('points-file', pointsPath);
+      return;
+    }
+
+    const store = new PointsStore();
+    if (inputs.points) {
+      // Merge role: the shards' points must come from this very run (same inputs, same commit).
+      const documents = await readPointsFolder(resolve(env.workspace, inputs.points));
+      checkShards(documents);
+      const expected = JSON.stringify(jobSpec(job));
+      for (const { path, doc } of documents) {
+        if (JSON.stringify(doc.run) !== expected) {
+          throw new Error(
+            `input 'points': ${path} was computed for another run (other inputs or another commit); give the merge job the same inputs and checkout as its shards`,
+          );
+        }
+        store.merge(doc.points, path);
+      }
+      core.info(`merging ${documents.length} points files: ${store.size} points`);
+    }
+
     // A pull_request run from a fork gets a read-only token; a workflow_run runs with the base repository's.
     const canWrite = !(ctx.event === 'pull_request' && ctx.fork);
     if (!canWrite)
@@ -223,58 +316,16 @@ export async function run(): Promise<void> {
       );
     }
 
-    const scope = inputs.only
-      ? inputs.only.map((name) => findConstant(name)!)
-      : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
-    const redis = await acquireRedis({
-      url: inputs.redisUrl ?? undefined,
-      searchPath: process.env.PATH,
-      allowEmbedded: false,
-      allowDocker: true,
-    });
+    const redis = await getRedis();
     let report: RatchetReport;
     try {
-      report = await runRatchetJob(
-        {
-          constants: headConstants.constants,
-          file: { path: inputs.constantsPath, source: headText, parsed: head },
-          constantsClass: inputs.constantsClass,
-          baseConstants,
-          scope,
-          tiers: inputs.tiers,
-          only: inputs.only,
-          seeds: inputs.seeds,
-          trainFraction: inputs.trainFraction,
-          threshold: inputs.threshold,
-          cliffMargin: inputs.cliffMargin,
-          cliffThreshold: RATCHET_DEFAULTS.cliffThreshold,
-          alpha: inputs.alpha,
-          rounds: RATCHET_DEFAULTS.rounds,
-          concurrency: DEFAULT_CONCURRENCY,
-          command: reproduceCommand({
-            constantsPath: inputs.constantsPath,
-            constantsClass: inputs.constantsClass,
-            seeds: inputs.seeds,
-            trainFraction: inputs.trainFraction,
-            threshold: inputs.threshold,
-            cliffMargin: inputs.cliffMargin,
-            alpha: inputs.alpha,
-            rounds: RATCHET_DEFAULTS.rounds,
-            tiers: inputs.tiers,
-            only: inputs.only,
-          }),
-        },
-        { store: new PointsStore(), redis },
-        { ms: () => performance.now(), now: () => new Date() },
-      );
+      report = await runRatchetJob(job, { store, redis }, clock);
     } finally {
       await redis.close();
     }
 
     const { conclusion, failure } = conclusionOf(report, inputs);
     const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });
-    const folder = join(env.temp, 'memory-ratchet');
-    await mkdir(folder, { recursive: true });
     const reportPath = join(folder, 'report.json');
     const diffPath = join(folder, 'proposed.diff');
     await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);

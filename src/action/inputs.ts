@@ -4,6 +4,7 @@
  */
 import type { Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
+import { parseShard, type ShardSpec } from '../points/shards.js';
 import { parseOnly, parseTiers } from '../sweep/plan.js';
 
 export type CommentMode = 'always' | 'on-change' | 'never';
@@ -25,6 +26,10 @@ export interface ActionInputs {
   readonly checkName: string;
   readonly failOn: FailOn;
   readonly suggestions: boolean;
+  /** Shard role: compute this shard's points into a points file, decide nothing. */
+  readonly shard: ShardSpec | null;
+  /** Merge role: the folder (relative to the workspace) holding every shard's points file. */
+  readonly points: string | null;
 }
 
 export const INPUT_DEFAULTS = {
@@ -65,7 +70,9 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 }
 
 export function readInputs(get: (name: string) => string): ActionInputs {
-  const input = (name: keyof typeof INPUT_DEFAULTS | 'only' | 'redis-url' | 'github-token') => {
+  const input = (
+    name: keyof typeof INPUT_DEFAULTS | 'only' | 'redis-url' | 'github-token' | 'shard' | 'points',
+  ) => {
     const raw = get(name).trim();
     return raw === '' && name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : raw;
   };
@@ -88,6 +95,13 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     }
   };
   const only = input('only');
+  const shard = input('shard');
+  const points = input('points');
+  if (shard !== '' && points !== '') {
+    throw new ConfigError(
+      "inputs 'shard' and 'points' are two roles: a shard job computes points, the merge job reads them; give one",
+    );
+  }
   return Object.freeze({
     constantsPath: input('constants-path'),
     constantsClass: input('constants-class'),
@@ -104,5 +118,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     checkName: input('check-name'),
     failOn: oneOf<FailOn>('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
     suggestions: suggestions === 'true',
+    shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
+    points: points === '' ? null : points,
   });
 }

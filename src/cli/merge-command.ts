@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import { errorMessage, InputError, MissingPointsError } from '../errors.js';
 import { jobFromSpec, type RatchetJobSpec } from '../jobs/job-spec.js';
 import { runRatchetJob } from '../jobs/ratchet-job.js';
-import type { PointsDocument } from '../points/store.js';
+import { readPointsFile } from '../points/files.js';
+import { checkShards } from '../points/shards.js';
 import { PointsStore } from '../points/store.js';
 import type { RatchetReport } from '../report/ratchet-report.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
 import type { CliIo } from './io.js';
 import { parsePositiveInteger } from './option-values.js';
-import { readPointsFile } from './points-files.js';
 import { progressBar } from './progress.js';
 import { emitRatchetReport } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
@@ -26,41 +26,6 @@ interface MergeOptions extends RedisOptions {
   readonly markdown?: string;
   readonly resultsDir: string;
   readonly concurrency: string;
-}
-
-/** Every file must come from the same run, and the shards must be complete: 1..N, each once. */
-export function checkShards(documents: readonly { path: string; doc: PointsDocument }[]): void {
-  const [first, ...rest] = documents;
-  if (!first) throw new InputError('merge: give at least one points file');
-  const run = JSON.stringify(first.doc.run);
-  for (const { path, doc } of rest) {
-    if (JSON.stringify(doc.run) !== run) {
-      throw new InputError(
-        `merge: ${path} comes from a different run than ${first.path} (options, constants or seeds differ); merge only the shards of one run`,
-      );
-    }
-  }
-  const shards = documents.filter((d) => d.doc.shard);
-  if (shards.length === 0) return;
-  const count = shards[0]!.doc.shard!.count;
-  const seen = new Map<number, string>();
-  for (const { path, doc } of shards) {
-    if (doc.shard!.count !== count) {
-      throw new InputError(
-        `merge: ${path} is shard ${doc.shard!.index}/${doc.shard!.count}, others are of ${count}`,
-      );
-    }
-    const again = seen.get(doc.shard!.index);
-    if (again)
-      throw new InputError(`merge: ${path} and ${again} are both shard ${doc.shard!.index}/${count}`);
-    seen.set(doc.shard!.index, path);
-  }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length > 0) {
-    throw new InputError(
-      `merge: shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; give every shard's points file`,
-    );
-  }
 }
 
 export async function executeMerge(

@@ -10,13 +10,9 @@ import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
 import { jobSpec } from '../jobs/job-spec.js';
-import {
-  computeShard,
-  type RatchetJob,
-  reproduceCommand,
-  runRatchetJob,
-  type ShardSpec,
-} from '../jobs/ratchet-job.js';
+import { computeShard, type RatchetJob, reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
+import { readPointsFile, writePointsFile } from '../points/files.js';
+import { parseShard } from '../points/shards.js';
 import { PointsStore } from '../points/store.js';
 import { RATCHET_DEFAULTS } from '../ratchet/ratchet.js';
 import { ratchetMarkdown } from '../report/ratchet-markdown.js';
@@ -30,7 +26,6 @@ import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
-import { readPointsFile, writePointsFile } from './points-files.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
 import { assertWritable, persistResults, writeJson } from './results-files.js';
@@ -116,17 +111,6 @@ async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
     if (path) await assertWritable(path, io.cwd, option);
   }
   return parsed;
-}
-
-/** "i/N" with 1 ≤ i ≤ N. */
-export function parseShard(text: string): ShardSpec {
-  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = match ? Number(match[1]) : Number.NaN;
-  const count = match ? Number(match[2]) : Number.NaN;
-  if (!(index >= 1 && count >= 1 && index <= count && count <= 1000)) {
-    throw new ConfigError(`--shard '${text}': give i/N with 1 ≤ i ≤ N ≤ 1000, e.g. --shard 2/4`);
-  }
-  return { index, count };
 }
 
 export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport | null> {

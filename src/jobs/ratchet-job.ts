@@ -7,6 +7,7 @@ import type { ConstantsSource } from '../constants/file-model.js';
 import type { ConstantSpec, Tier } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import { ENGINE_VERSION } from '../points/key.js';
+import type { ShardSpec } from '../points/shards.js';
 import type { PointsStore } from '../points/store.js';
 import { type PointsCounts, type PointsRequest, pointsEvaluator } from '../ratchet/points-evaluator.js';
 import { changedConstants, prDelta } from '../ratchet/pr-delta.js';
@@ -81,12 +82,6 @@ export interface PointsSource {
   readonly store: PointsStore;
   /** null: only the store's points may be used (a merge without Redis). */
   readonly redis: RedisHandle | null;
-}
-
-export interface ShardSpec {
-  /** 1-based. */
-  readonly index: number;
-  readonly count: number;
 }
 
 /** The scenarios of a job and their split: deterministic, so every shard and the merge see the same. */

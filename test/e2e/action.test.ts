@@ -175,6 +175,54 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(existsSync(run.outputs['proposed-diff']!)).toBe(true);
   }, 240_000);
 
+  it('shards a run over two jobs and a merge job posts the same result as the whole run', async () => {
+    const { workspace, event } = pullRequest('0.1', '0.3');
+    api.comments = [];
+    api.checkRuns.clear();
+    const whole = await runAction(api, workspace, event, { 'fail-on': 'never' });
+    expect(whole.code, whole.stdout).toBe(0);
+    const wholeReport = JSON.parse(readFileSync(whole.outputs['report-json']!, 'utf8'));
+    api.comments = [];
+    api.checkRuns.clear();
+    const before = api.requests.length;
+    const shards = await Promise.all(
+      ['1/2', '2/2'].map((shard) => runAction(api, workspace, event, { shard, 'fail-on': 'never' })),
+    );
+    for (const shard of shards) expect(shard.code, shard.stdout).toBe(0);
+    // Shards decide nothing and write nothing to the pull request.
+    expect(api.requests.slice(before).filter((r) => r.method !== 'GET')).toHaveLength(0);
+    const artifacts = mkdtempSync(join(workspace, 'artifacts-'));
+    for (const [i, shard] of shards.entries()) {
+      mkdirSync(join(artifacts, `shard-${i + 1}`));
+      writeFileSync(
+        join(artifacts, `shard-${i + 1}`, 'points.json'),
+        readFileSync(shard.outputs['points-file']!),
+      );
+    }
+    const merged = await runAction(api, workspace, event, {
+      points: artifacts.slice(workspace.length + 1),
+      'fail-on': 'never',
+    });
+    expect(merged.code, merged.stdout).toBe(0);
+    const mergedReport = JSON.parse(readFileSync(merged.outputs['report-json']!, 'utf8'));
+    const strip = (points: { durationMs?: number }[]) => points.map(({ durationMs: _, ...rest }) => rest);
+    expect(mergedReport.decisions).toEqual(wholeReport.decisions);
+    expect(mergedReport.prDelta).toEqual(wholeReport.prDelta);
+    expect(strip(mergedReport.points.train)).toEqual(strip(wholeReport.points.train));
+    expect(strip(mergedReport.points.validation)).toEqual(strip(wholeReport.points.validation));
+    expect(api.comments).toHaveLength(1);
+    expect(api.checkRuns.size).toBe(1);
+    // A merge given only one of the two shards refuses, naming the missing one.
+    const partial = mkdtempSync(join(workspace, 'partial-'));
+    writeFileSync(join(partial, 'points.json'), readFileSync(shards[0]!.outputs['points-file']!));
+    const refused = await runAction(api, workspace, event, {
+      points: partial.slice(workspace.length + 1),
+      'fail-on': 'never',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/::error::merge: shard 2\/2 missing/);
+  }, 240_000);
+
   it('fails with the input name when an input is bad', async () => {
     const { workspace, event } = pullRequest('0.1', '0.1');
     const run = await runAction(api, workspace, event, { comment: 'sometimes' });
