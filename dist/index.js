@@ -97188,18 +97188,21 @@ function parseFusedReply(reply, variants, queries) {
 class FusedRun {
     redis;
     namespace;
+    maxWrites;
     registry;
     closing;
     /** Calls made so far: after the first, the states exist and each call continues them. */
     calls = 0;
-    constructor(redis, namespace) {
+    constructor(redis, namespace, maxWrites) {
         this.redis = redis;
         this.namespace = namespace;
+        this.maxWrites = maxWrites;
         this.registry = `${namespace}:registry`;
     }
-    static async open(redis, namespace = newNamespace()) {
+    /** `maxWritesPerCall`: writes per script call (smaller values are for tests of the slicing). */
+    static async open(redis, { namespace = newNamespace(), maxWritesPerCall = MAX_WRITES_PER_CALL } = {}) {
         await registerScripts(redis);
-        const run = new FusedRun(redis, namespace);
+        const run = new FusedRun(redis, namespace, maxWritesPerCall);
         if ((await redis.exists(run.registry)) > 0) {
             throw new errors_EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
         }
@@ -97226,12 +97229,13 @@ class FusedRun {
         // Long segments are sent in slices of writes (each call continues the states), so no call carries an
         // unbounded argument list or blocks Redis for long; the last slice asks the queries.
         const writes = segment.writes;
-        for (let start = 0; start + MAX_WRITES_PER_CALL < writes.length; start += MAX_WRITES_PER_CALL) {
-            await this.send(writes.slice(start, start + MAX_WRITES_PER_CALL), records, graphs, [], [], true);
+        const max = this.maxWrites;
+        for (let start = 0; start + max < writes.length; start += max) {
+            await this.send(writes.slice(start, start + max), records, graphs, [], [], true);
         }
         const last = writes.length === 0
             ? []
-            : writes.slice(Math.floor((writes.length - 1) / MAX_WRITES_PER_CALL) * MAX_WRITES_PER_CALL);
+            : writes.slice(Math.floor((writes.length - 1) / max) * max);
         const reply = await this.send(last, records, graphs, segment.queries, variants, !final);
         return parseFusedReply(reply, variants.length, segment.queries.length);
     }
@@ -97656,7 +97660,7 @@ function distinct(items, key) {
     });
     return { values, of };
 }
-function factoredEvaluator({ client, redisKind, clock }) {
+function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
     return {
         redisKind,
         async evaluateVariants(scenario, variants) {
@@ -97704,7 +97708,7 @@ function factoredEvaluator({ client, redisKind, clock }) {
                 const rankings = runnable.map(() => new Map());
                 let run;
                 try {
-                    run = await FusedRun.open(client);
+                    run = await FusedRun.open(client, maxWritesPerCall ? { maxWritesPerCall } : {});
                     for (const [index, segment] of segments.entries()) {
                         const reply = await run.segment(segment, records.values.map((s) => s.records), graphs.values.map((s) => s.graph), fused, index === segments.length - 1);
                         reply.forEach((perQuery, v) => {

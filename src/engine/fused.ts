@@ -163,13 +163,18 @@ export class FusedRun {
   private constructor(
     private readonly redis: RedisClient,
     readonly namespace: string,
+    private readonly maxWrites: number,
   ) {
     this.registry = `${namespace}:registry`;
   }
 
-  static async open(redis: RedisClient, namespace = newNamespace()): Promise<FusedRun> {
+  /** `maxWritesPerCall`: writes per script call (smaller values are for tests of the slicing). */
+  static async open(
+    redis: RedisClient,
+    { namespace = newNamespace(), maxWritesPerCall = MAX_WRITES_PER_CALL } = {},
+  ): Promise<FusedRun> {
     await registerScripts(redis);
-    const run = new FusedRun(redis, namespace);
+    const run = new FusedRun(redis, namespace, maxWritesPerCall);
     if ((await redis.exists(run.registry)) > 0) {
       throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
     }
@@ -206,13 +211,14 @@ export class FusedRun {
     // Long segments are sent in slices of writes (each call continues the states), so no call carries an
     // unbounded argument list or blocks Redis for long; the last slice asks the queries.
     const writes = segment.writes;
-    for (let start = 0; start + MAX_WRITES_PER_CALL < writes.length; start += MAX_WRITES_PER_CALL) {
-      await this.send(writes.slice(start, start + MAX_WRITES_PER_CALL), records, graphs, [], [], true);
+    const max = this.maxWrites;
+    for (let start = 0; start + max < writes.length; start += max) {
+      await this.send(writes.slice(start, start + max), records, graphs, [], [], true);
     }
     const last =
       writes.length === 0
         ? []
-        : writes.slice(Math.floor((writes.length - 1) / MAX_WRITES_PER_CALL) * MAX_WRITES_PER_CALL);
+        : writes.slice(Math.floor((writes.length - 1) / max) * max);
     const reply = await this.send(last, records, graphs, segment.queries, variants, !final);
     return parseFusedReply(reply, variants.length, segment.queries.length);
   }

@@ -181,9 +181,16 @@ export interface FactoredEvaluatorOptions {
   readonly redisKind: RedisKind;
   /** Milliseconds, for durations only (never for scoring). */
   readonly clock: () => number;
+  /** Writes per script call (default MAX_WRITES_PER_CALL; small values test the slicing). */
+  readonly maxWritesPerCall?: number;
 }
 
-export function factoredEvaluator({ client, redisKind, clock }: FactoredEvaluatorOptions): VariantsEvaluator {
+export function factoredEvaluator({
+  client,
+  redisKind,
+  clock,
+  maxWritesPerCall,
+}: FactoredEvaluatorOptions): VariantsEvaluator {
   return {
     redisKind,
     async evaluateVariants(scenario, variants) {
@@ -231,7 +238,7 @@ export function factoredEvaluator({ client, redisKind, clock }: FactoredEvaluato
         const rankings: Map<string, readonly string[]>[] = runnable.map(() => new Map());
         let run: FusedRun | undefined;
         try {
-          run = await FusedRun.open(client);
+          run = await FusedRun.open(client, maxWritesPerCall ? { maxWritesPerCall } : {});
           for (const [index, segment] of segments.entries()) {
             const reply = await run.segment(
               segment,

@@ -20,6 +20,7 @@ import { createScenario } from '../../src/scenarios/factory/factory.js';
 import { defaultSeeds } from '../../src/scenarios/factory/seed-bank.js';
 import { CLI } from '../helpers/cli.js';
 import { startCluster } from '../helpers/cluster.js';
+import { withEarlyQueries } from '../helpers/segmented.js';
 
 let server: StartedServer | undefined;
 afterEach(async () => {
@@ -52,10 +53,11 @@ function ratchet(url: string, during: () => Promise<void>) {
     const begin = Date.now();
     const poll = setInterval(async () => {
       if (started) return;
+      // Evaluating has begun once the engine's scripts have been called.
       const client = new Redis(url);
-      const keys = await client.dbsize().catch(() => 0);
+      const stats = await client.info('commandstats').catch(() => '');
       client.disconnect();
-      if (keys > 0) {
+      if (/cmdstat_evalsha:calls=[1-9]/.test(stats)) {
         started = true;
         clearInterval(poll);
         await during();
@@ -79,17 +81,31 @@ describe('evaluation errors fail the run', () => {
     expect(run.stdout).not.toContain('RATCHET SUMMARY');
   });
 
-  it('exits 1 naming OOM when Redis is full', async () => {
+  it('fails naming OOM when Redis is full and the evaluation must keep state in keys', async () => {
+    // Queries between writes: the states are kept in Redis keys between calls, and a full Redis
+    // (noeviction) refuses those writes.
     const redis = await privateServer();
-    const run = await ratchet(redis.url, async () => {
-      const client = new Redis(redis.url);
-      await client.config('SET', 'maxmemory-policy', 'noeviction');
-      await client.config('SET', 'maxmemory', '1');
+    const client = new Redis(redis.url);
+    await client.config('SET', 'maxmemory-policy', 'noeviction');
+    await client.config('SET', 'maxmemory', '1');
+    try {
+      const scenarios = defaultSeeds(10).map(createScenario).map(withEarlyQueries);
+      const evaluator = pointsEvaluator(
+        splitScenarios(scenarios, 0.7),
+        defaultConstants(),
+        new PointsStore(),
+        {
+          compute: factoredEvaluator({ client, redisKind: 'server', clock: () => 0 }),
+        },
+      );
+      const failure = evaluator.run({ DECAY_RATE: 0.3 }, 'train');
+      await expect(failure).rejects.toBeInstanceOf(EvaluationFailedError);
+      await expect(failure).rejects.toThrow(
+        /evaluations? failed \(first: scenario seed-\d+-segmented: .*OOM/,
+      );
+    } finally {
       client.disconnect();
-    });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/evaluations? failed .*OOM/);
-    expect(run.stdout).not.toContain('RATCHET SUMMARY');
+    }
   });
 
   it('fails with MOVED when a standalone client is pointed at a cluster', async () => {

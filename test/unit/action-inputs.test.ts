@@ -25,6 +25,8 @@ describe('action inputs', () => {
       checkName: 'memory-ratchet',
       failOn: 'regression',
       suggestions: true,
+      shard: null,
+      points: null,
     });
     expect(Object.isFrozen(read)).toBe(true);
   });
@@ -42,6 +44,8 @@ describe('action inputs', () => {
         /input 'fail-on': 'noise' is not allowed; use one of regression, proposal, never/,
       ],
       [{ suggestions: 'yes' }, /input 'suggestions': 'yes' is not allowed; use true or false/],
+      [{ shard: '3/2' }, /input 'shard': '3\/2': give i\/N with 1 ≤ i ≤ N ≤ 1000/],
+      [{ shard: '1/2', points: 'p' }, /inputs 'shard' and 'points' are two roles/],
       [{ tiers: '9' }, /input 'tiers': --tier '9': tier '9' does not exist/],
       [
         { only: 'DECAY_RAT' },
