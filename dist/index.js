@@ -97233,9 +97233,7 @@ class FusedRun {
         for (let start = 0; start + max < writes.length; start += max) {
             await this.send(writes.slice(start, start + max), records, graphs, [], [], true);
         }
-        const last = writes.length === 0
-            ? []
-            : writes.slice(Math.floor((writes.length - 1) / max) * max);
+        const last = writes.length === 0 ? [] : writes.slice(Math.floor((writes.length - 1) / max) * max);
         const reply = await this.send(last, records, graphs, segment.queries, variants, !final);
         return parseFusedReply(reply, variants.length, segment.queries.length);
     }
