@@ -99111,6 +99111,14 @@ function annotations(report, path, lineOf) {
     }
     return out;
 }
+/** The failure as markdown: the message in an indented code block, so nothing in it renders. */
+function failureMarkdown(sha, message) {
+    const quoted = message
+        .split('\n')
+        .map((line) => `    ${line}`)
+        .join('\n');
+    return `**❌ memory-ratchet could not evaluate ${sha.slice(0, 7)}**: no decision was made.\n\n${quoted}\n`;
+}
 function conclusionOf(report, inputs) {
     const regressions = (report.prDelta ?? []).filter((d) => d.verdict === 'regresses');
     if (regressions.length > 0 && inputs.failOn !== 'never') {
@@ -99247,13 +99255,38 @@ async function run() {
                 changed: true,
             }));
         }
-        const redis = await getRedis();
         let report;
         try {
-            report = await runRatchetJob(job, { store, redis }, clock);
+            const redis = await getRedis();
+            try {
+                report = await runRatchetJob(job, { store, redis }, clock);
+            }
+            finally {
+                await redis.close();
+            }
         }
-        finally {
-            await redis.close();
+        catch (error) {
+            // No result without evidence: the check and the comment say the run failed, and why.
+            const message = errors_errorMessage(error);
+            if (checkRunId !== null) {
+                await bestEffort('check run', () => completeCheckRun(github, target, checkRunId, {
+                    conclusion: 'failure',
+                    title: 'memory-ratchet could not evaluate this pull request',
+                    summary: failureMarkdown(ctx.headSha, message),
+                    annotations: [],
+                }));
+            }
+            if (pr && canWrite && inputs.comment !== 'never') {
+                await bestEffort('comment', () => upsertStickyComment(github, {
+                    target: pr,
+                    author,
+                    body: failureMarkdown(ctx.headSha, message),
+                    marker: { ...marker, state: 'done' },
+                    mode: 'always',
+                    changed: true,
+                }));
+            }
+            throw error;
         }
         const { conclusion, failure } = conclusionOf(report, inputs);
         const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });

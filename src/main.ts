@@ -153,6 +153,15 @@ function annotations(report: RatchetReport, path: string, lineOf: ReadonlyMap<st
   return out;
 }
 
+/** The failure as markdown: the message in an indented code block, so nothing in it renders. */
+function failureMarkdown(sha: string, message: string): string {
+  const quoted = message
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+  return `**❌ memory-ratchet could not evaluate ${sha.slice(0, 7)}**: no decision was made.\n\n${quoted}\n`;
+}
+
 function conclusionOf(
   report: RatchetReport,
   inputs: ActionInputs,
@@ -316,12 +325,40 @@ export async function run(): Promise<void> {
       );
     }
 
-    const redis = await getRedis();
     let report: RatchetReport;
     try {
-      report = await runRatchetJob(job, { store, redis }, clock);
-    } finally {
-      await redis.close();
+      const redis = await getRedis();
+      try {
+        report = await runRatchetJob(job, { store, redis }, clock);
+      } finally {
+        await redis.close();
+      }
+    } catch (error) {
+      // No result without evidence: the check and the comment say the run failed, and why.
+      const message = errorMessage(error);
+      if (checkRunId !== null) {
+        await bestEffort('check run', () =>
+          completeCheckRun(github, target, checkRunId, {
+            conclusion: 'failure',
+            title: 'memory-ratchet could not evaluate this pull request',
+            summary: failureMarkdown(ctx.headSha, message),
+            annotations: [],
+          }),
+        );
+      }
+      if (pr && canWrite && inputs.comment !== 'never') {
+        await bestEffort('comment', () =>
+          upsertStickyComment(github, {
+            target: pr,
+            author,
+            body: failureMarkdown(ctx.headSha, message),
+            marker: { ...marker, state: 'done' },
+            mode: 'always',
+            changed: true,
+          }),
+        );
+      }
+      throw error;
     }
 
     const { conclusion, failure } = conclusionOf(report, inputs);

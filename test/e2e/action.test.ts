@@ -223,6 +223,23 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(refused.stdout).toMatch(/::error::merge: shard 2\/2 missing/);
   }, 240_000);
 
+  it('completes the check as failure and replaces the progress comment when the evaluation cannot run', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '0.3');
+    const run = await runAction(api, workspace, event, { 'redis-url': 'redis://127.0.0.1:1' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    const check = [...api.checkRuns.values()][0]!;
+    expect(check.status).toBe('completed');
+    expect(check.conclusion).toBe('failure');
+    expect(api.comments).toHaveLength(1);
+    const body = api.comments[0]!.body;
+    expect(body).toContain('memory-ratchet could not evaluate');
+    expect(body).not.toContain('⏳');
+    expect(readMarker(body)).toMatchObject({ state: 'done', run: 500 });
+  }, 120_000);
+
   it('fails with the input name when an input is bad', async () => {
     const { workspace, event } = pullRequest('0.1', '0.1');
     const run = await runAction(api, workspace, event, { comment: 'sometimes' });
