@@ -97279,7 +97279,7 @@ class FusedRun {
  * Expected calibration error with 10 equal-width bins over [0, 1]: Σ_b (n_b / N)·|accuracy_b − confidence_b|.
  * A prediction of exactly 1 falls in the last bin. Undefined (null) without predictions.
  */
-function calibration_expectedCalibrationError(predictions, outcomes, bins = 10) {
+function expectedCalibrationError(predictions, outcomes, bins = 10) {
     if (predictions.length !== outcomes.length) {
         throw new RangeError(`predictions (${predictions.length}) and outcomes (${outcomes.length}) differ in length`);
     }
@@ -97322,6 +97322,42 @@ function checkScriptAgainstConstants(script, engine, source) {
         }
     });
 }
+/** A write step as the engine's write, at simulated time `now`. */
+function writeOp(step, now) {
+    switch (step.op) {
+        case 'save':
+            return {
+                op: 'save',
+                record: {
+                    id: step.id,
+                    importance: step.importance,
+                    cycles: (step.cycles ?? []).map(([period, amplitude, phase]) => [period, amplitude, phase ?? 0]),
+                    pressureRate: step.pressureRate ?? 0,
+                },
+                now,
+            };
+        case 'touch':
+            return { op: 'touch', id: step.id, now };
+        case 'outcome':
+            return { op: 'outcome', id: step.id, outcome: step.outcome, now };
+        case 'link':
+            return {
+                op: 'link',
+                a: step.a,
+                b: step.b,
+                ...(step.weight !== undefined ? { weight: step.weight } : {}),
+            };
+        case 'strengthen':
+            return {
+                op: 'strengthen',
+                a: step.a,
+                b: step.b,
+                ...(step.delta !== undefined ? { delta: step.delta } : {}),
+            };
+        case 'weakenAll':
+            return { op: 'weakenAll', id: step.id, ...(step.factor !== undefined ? { factor: step.factor } : {}) };
+    }
+}
 async function replay_replayScript(engine, script, source = script.name) {
     checkScriptAgainstConstants(script, engine, source);
     let now = script.clock;
@@ -97343,51 +97379,15 @@ async function replay_replayScript(engine, script, source = script.name) {
         });
     };
     for (const step of script.steps) {
+        if (step.op === 'advance') {
+            now += step.seconds;
+            continue;
+        }
+        if (step.op !== 'query') {
+            pending.push(writeOp(step, now));
+            continue;
+        }
         switch (step.op) {
-            case 'save':
-                pending.push({
-                    op: 'save',
-                    record: {
-                        id: step.id,
-                        importance: step.importance,
-                        cycles: (step.cycles ?? []).map(([period, amplitude, phase]) => [period, amplitude, phase ?? 0]),
-                        pressureRate: step.pressureRate ?? 0,
-                    },
-                    now,
-                });
-                break;
-            case 'advance':
-                now += step.seconds;
-                break;
-            case 'touch':
-                pending.push({ op: 'touch', id: step.id, now });
-                break;
-            case 'outcome':
-                pending.push({ op: 'outcome', id: step.id, outcome: step.outcome, now });
-                break;
-            case 'link':
-                pending.push({
-                    op: 'link',
-                    a: step.a,
-                    b: step.b,
-                    ...(step.weight !== undefined ? { weight: step.weight } : {}),
-                });
-                break;
-            case 'strengthen':
-                pending.push({
-                    op: 'strengthen',
-                    a: step.a,
-                    b: step.b,
-                    ...(step.delta !== undefined ? { delta: step.delta } : {}),
-                });
-                break;
-            case 'weakenAll':
-                pending.push({
-                    op: 'weakenAll',
-                    id: step.id,
-                    ...(step.factor !== undefined ? { factor: step.factor } : {}),
-                });
-                break;
             case 'query': {
                 await barrier();
                 // Excluded ids (records already in the caller's context) are dropped after a limit raised by
@@ -97416,6 +97416,43 @@ async function replay_replayScript(engine, script, source = script.name) {
     return { name: script.name, filtered: [...new Set(rejected)], queries };
 }
 
+;// CONCATENATED MODULE: ./lib/src/scenarios/scenario.js
+const MIN_RELEVANT = 3;
+const relevantCount = (query) => Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
+/** The queries that grade relevance for at least three records: the ones a scenario is scored on. */
+function evaluatedQueries(script) {
+    return script.steps.flatMap((step) => step.op === 'query' && relevantCount(step) >= MIN_RELEVANT ? [step] : []);
+}
+/** Why a scenario cannot be scored meaningfully, or undefined when it can. */
+function scenario_degenerateReason(scenario) {
+    const graded = scenario.script.steps.flatMap((step) => step.op === 'query' && step.relevance ? [step] : []);
+    if (graded.length === 0)
+        return 'no query grades relevance';
+    const evaluated = evaluatedQueries(scenario.script);
+    if (evaluated.length === 0) {
+        const most = Math.max(...graded.map(relevantCount));
+        return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
+    }
+    const saved = scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : []));
+    const retrievable = evaluated.map((query) => {
+        const excluded = new Set(query.exclude ?? []);
+        return new Set(saved.filter((id) => !excluded.has(id))).size;
+    });
+    if (Math.max(...retrievable) < 2)
+        return 'fewer than 2 records to retrieve';
+    return undefined;
+}
+/** FNV-1a over the ranked ids: stable, short, and enough to tell rankings apart. */
+function rankingHash(ids) {
+    let hash = 0x811c9dc5;
+    const text = ids.join('\u0000');
+    for (let i = 0; i < text.length; i++) {
+        hash ^= text.charCodeAt(i);
+        hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash.toString(16).padStart(8, '0');
+}
+
 ;// CONCATENATED MODULE: ./lib/src/scenarios/evaluate.js
 
 
@@ -97423,6 +97460,7 @@ async function replay_replayScript(engine, script, source = script.name) {
 
 
 
+/** The result of a scenario that was not scored: skipped as degenerate, or failed. */
 function unscored(scenario, status, reason, ms) {
     return {
         scenario: scenario.name,
@@ -97434,6 +97472,24 @@ function unscored(scenario, status, reason, ms) {
         rankingHash: null,
         durationMs: ms,
         metadata: scenario.metadata,
+    };
+}
+/** The result of a scored scenario from each query label's ranked ids (the first query of a label counts). */
+function scoredResult(scenario, rankings, ms, metadata = scenario.metadata) {
+    const queries = evaluatedQueries(scenario.script).map((step) => {
+        const rankedIds = rankings.get(step.label) ?? [];
+        const grades = step.relevance ?? {};
+        return { label: step.label, rankedIds, grades, metrics: ranking_rankingMetrics(rankedIds, grades) };
+    });
+    return {
+        scenario: scenario.name,
+        status: 'ok',
+        queries,
+        metrics: meanMetrics(queries.map((q) => q.metrics)),
+        calibrationError: expectedCalibrationError([], []),
+        rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
+        durationMs: ms,
+        metadata,
     };
 }
 function meanMetrics(all) {
@@ -97458,22 +97514,15 @@ function engineEvaluator({ client, redisKind, clock }) {
             try {
                 engine = await MemoryEngine.open(client, constants);
                 const replay = await replayScript(engine, scenario.script, scenario.name);
-                const queries = evaluatedQueries(scenario.script).map((step) => {
-                    const ran = replay.queries.find((q) => q.label === step.label);
-                    const rankedIds = ran.ranking.map((item) => item.id);
-                    const grades = step.relevance ?? {};
-                    return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };
+                const rankings = new Map();
+                for (const q of replay.queries) {
+                    if (!rankings.has(q.label))
+                        rankings.set(q.label, q.ranking.map((item) => item.id));
+                }
+                return scoredResult(scenario, rankings, clock() - started, {
+                    ...scenario.metadata,
+                    filtered: replay.filtered.length,
                 });
-                return {
-                    scenario: scenario.name,
-                    status: 'ok',
-                    queries,
-                    metrics: meanMetrics(queries.map((q) => q.metrics)),
-                    calibrationError: expectedCalibrationError([], []),
-                    rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
-                    durationMs: clock() - started,
-                    metadata: { ...scenario.metadata, filtered: replay.filtered.length },
-                };
             }
             catch (error) {
                 return unscored(scenario, 'error', errorMessage(error), clock() - started);
@@ -97485,45 +97534,7 @@ function engineEvaluator({ client, redisKind, clock }) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/scenarios/scenario.js
-const MIN_RELEVANT = 3;
-const relevantCount = (query) => Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
-/** The queries that grade relevance for at least three records: the ones a scenario is scored on. */
-function scenario_evaluatedQueries(script) {
-    return script.steps.flatMap((step) => step.op === 'query' && relevantCount(step) >= MIN_RELEVANT ? [step] : []);
-}
-/** Why a scenario cannot be scored meaningfully, or undefined when it can. */
-function scenario_degenerateReason(scenario) {
-    const graded = scenario.script.steps.flatMap((step) => step.op === 'query' && step.relevance ? [step] : []);
-    if (graded.length === 0)
-        return 'no query grades relevance';
-    const evaluated = scenario_evaluatedQueries(scenario.script);
-    if (evaluated.length === 0) {
-        const most = Math.max(...graded.map(relevantCount));
-        return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
-    }
-    const saved = scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : []));
-    const retrievable = evaluated.map((query) => {
-        const excluded = new Set(query.exclude ?? []);
-        return new Set(saved.filter((id) => !excluded.has(id))).size;
-    });
-    if (Math.max(...retrievable) < 2)
-        return 'fewer than 2 records to retrieve';
-    return undefined;
-}
-/** FNV-1a over the ranked ids: stable, short, and enough to tell rankings apart. */
-function scenario_rankingHash(ids) {
-    let hash = 0x811c9dc5;
-    const text = ids.join('\u0000');
-    for (let i = 0; i < text.length; i++) {
-        hash ^= text.charCodeAt(i);
-        hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    return hash.toString(16).padStart(8, '0');
-}
-
 ;// CONCATENATED MODULE: ./lib/src/scenarios/evaluate-variants.js
-
 
 
 
@@ -97552,47 +97563,6 @@ function segmentScript(script) {
             case 'advance':
                 now += step.seconds;
                 break;
-            case 'save':
-                write({
-                    op: 'save',
-                    record: {
-                        id: step.id,
-                        importance: step.importance,
-                        cycles: (step.cycles ?? []).map(([p, a, ph]) => [p, a, ph ?? 0]),
-                        pressureRate: step.pressureRate ?? 0,
-                    },
-                    now,
-                });
-                break;
-            case 'touch':
-                write({ op: 'touch', id: step.id, now });
-                break;
-            case 'outcome':
-                write({ op: 'outcome', id: step.id, outcome: step.outcome, now });
-                break;
-            case 'link':
-                write({
-                    op: 'link',
-                    a: step.a,
-                    b: step.b,
-                    ...(step.weight !== undefined ? { weight: step.weight } : {}),
-                });
-                break;
-            case 'strengthen':
-                write({
-                    op: 'strengthen',
-                    a: step.a,
-                    b: step.b,
-                    ...(step.delta !== undefined ? { delta: step.delta } : {}),
-                });
-                break;
-            case 'weakenAll':
-                write({
-                    op: 'weakenAll',
-                    id: step.id,
-                    ...(step.factor !== undefined ? { factor: step.factor } : {}),
-                });
-                break;
             case 'query':
                 queries.push({
                     method: step.method ?? 'composite',
@@ -97602,6 +97572,9 @@ function segmentScript(script) {
                     boostFrom: step.boostFrom ?? [],
                 });
                 steps.push(step);
+                break;
+            default:
+                write(writeOp(step, now));
                 break;
         }
     }
@@ -97629,19 +97602,6 @@ function graphProblem(script, segments, graph) {
         return errors_errorMessage(error);
     }
 }
-function evaluate_variants_unscored(scenario, status, reason, ms) {
-    return {
-        scenario: scenario.name,
-        status,
-        reason,
-        queries: [],
-        metrics: null,
-        calibrationError: null,
-        rankingHash: null,
-        durationMs: ms,
-        metadata: scenario.metadata,
-    };
-}
 /** Distinct values by key, in first-seen order, with each input's index into them. */
 function distinct(items, key) {
     const index = new Map();
@@ -97664,7 +97624,7 @@ function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
         async evaluateVariants(scenario, variants) {
             const degenerate = scenario_degenerateReason(scenario);
             if (degenerate)
-                return variants.map(() => evaluate_variants_unscored(scenario, 'skipped-degenerate', degenerate, 0));
+                return variants.map(() => unscored(scenario, 'skipped-degenerate', degenerate, 0));
             const started = clock();
             const settings = variants.map(stages_stageSettings);
             const unique = distinct(settings, engineKey);
@@ -97689,7 +97649,7 @@ function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
             const runnableAt = [];
             unique.values.forEach((s, i) => {
                 if (problems[i])
-                    results[i] = evaluate_variants_unscored(scenario, 'error', problems[i], 0);
+                    results[i] = unscored(scenario, 'error', problems[i], 0);
                 else {
                     runnable.push(s);
                     runnableAt.push(i);
@@ -97726,31 +97686,14 @@ function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
                     const reason = errors_errorMessage(error);
                     const ms = clock() - started;
                     for (const i of runnableAt)
-                        results[i] = evaluate_variants_unscored(scenario, 'error', reason, ms / runnable.length);
+                        results[i] = unscored(scenario, 'error', reason, ms / runnable.length);
                 }
                 finally {
                     await run?.close().catch(() => undefined);
                 }
                 const ms = (clock() - started) / runnable.length;
-                const evaluated = scenario_evaluatedQueries(scenario.script);
                 runnableAt.forEach((at, v) => {
-                    if (results[at])
-                        return;
-                    const queries = evaluated.map((step) => {
-                        const rankedIds = rankings[v].get(step.label) ?? [];
-                        const grades = step.relevance ?? {};
-                        return { label: step.label, rankedIds, grades, metrics: ranking_rankingMetrics(rankedIds, grades) };
-                    });
-                    results[at] = {
-                        scenario: scenario.name,
-                        status: 'ok',
-                        queries,
-                        metrics: meanMetrics(queries.map((q) => q.metrics)),
-                        calibrationError: calibration_expectedCalibrationError([], []),
-                        rankingHash: scenario_rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
-                        durationMs: ms,
-                        metadata: scenario.metadata,
-                    };
+                    results[at] ??= scoredResult(scenario, rankings[v], ms);
                 });
             }
             return unique.of.map((i) => results[i]);

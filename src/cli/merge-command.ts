@@ -18,7 +18,7 @@ import { parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { emitRatchetReport } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertWritable } from './results-files.js';
+import { assertOutputsWritable } from './results-files.js';
 
 interface MergeOptions extends RedisOptions {
   readonly json?: string;
@@ -34,13 +34,7 @@ export async function executeMerge(
   io: CliIo,
 ): Promise<RatchetReport> {
   const concurrency = parsePositiveInteger('--concurrency', options.concurrency);
-  for (const [option, path] of [
-    ['--json', options.json],
-    ['--diff', options.diff],
-    ['--markdown', options.markdown],
-  ] as const) {
-    if (path) await assertWritable(path, io.cwd, option);
-  }
+  await assertOutputsWritable(options, io.cwd);
   const documents = await Promise.all(
     files.map(async (path) => ({ path, doc: await readPointsFile(path, io.cwd) })),
   );

@@ -28,7 +28,7 @@ import type { CliIo } from './io.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertWritable, persistResults, writeJson } from './results-files.js';
+import { assertOutputsWritable, assertWritable, persistResults, writeJson } from './results-files.js';
 
 export interface RatchetCliOptions extends RedisOptions {
   readonly constants?: string;
@@ -103,13 +103,7 @@ async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
     rounds: parsePositiveInteger('--rounds', options.rounds),
   };
   if (parsed.seeds < 2) throw new ConfigError('--seeds: at least 2 seeds are needed to split');
-  for (const [option, path] of [
-    ['--json', options.json],
-    ['--diff', options.diff],
-    ['--markdown', options.markdown],
-  ] as const) {
-    if (path) await assertWritable(path, io.cwd, option);
-  }
+  await assertOutputsWritable(options, io.cwd);
   return parsed;
 }
 

@@ -24,6 +24,20 @@ export async function assertWritable(path: string, cwd: string, option: string):
   }
 }
 
+/** Checks every output file a command was asked to write, before any work starts. */
+export async function assertOutputsWritable(
+  outputs: { readonly json?: string; readonly diff?: string; readonly markdown?: string },
+  cwd: string,
+): Promise<void> {
+  for (const [option, path] of [
+    ['--json', outputs.json],
+    ['--diff', outputs.diff],
+    ['--markdown', outputs.markdown],
+  ] as const) {
+    if (path) await assertWritable(path, cwd, option);
+  }
+}
+
 export async function writeJson(path: string, cwd: string, document: unknown): Promise<string> {
   const absolute = resolve(cwd, path);
   await writeFile(absolute, `${JSON.stringify(document, null, 2)}\n`);

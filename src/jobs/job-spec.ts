@@ -3,27 +3,15 @@
  * decisions the unsharded run would, without being given the options again. Pure.
  */
 import { parseConstantsFile } from '../constants/parse-file.js';
-import { findConstant, type Tier } from '../constants/registry.js';
-import type { Constants } from '../constants/values.js';
+import { findConstant } from '../constants/registry.js';
 import { InputError } from '../errors.js';
 import type { RatchetJob } from './ratchet-job.js';
 
-export interface RatchetJobSpec {
-  readonly constants: Constants;
-  readonly baseConstants: Constants | null;
+/** The job with its constants file as text and its scope as names (the rest is data already). */
+export type RatchetJobSpec = Omit<RatchetJob, 'file' | 'constantsClass' | 'scope' | 'concurrency'> & {
   readonly file: { readonly path: string; readonly source: string; readonly className: string } | null;
   readonly scope: readonly string[];
-  readonly tiers: readonly Tier[];
-  readonly only: readonly string[] | null;
-  readonly seeds: number;
-  readonly trainFraction: number;
-  readonly threshold: number;
-  readonly cliffMargin: number;
-  readonly cliffThreshold: number;
-  readonly alpha: number;
-  readonly rounds: number;
-  readonly command: string;
-}
+};
 
 export function jobSpec(job: RatchetJob): RatchetJobSpec {
   return {

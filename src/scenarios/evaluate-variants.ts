@@ -18,17 +18,10 @@ import {
   stageSettings,
 } from '../engine/stages.js';
 import { errorMessage, ScenarioError } from '../errors.js';
-import { expectedCalibrationError } from '../metrics/calibration.js';
-import { rankingMetrics } from '../metrics/ranking.js';
 import type { RedisKind } from '../redis/acquire.js';
-import { meanMetrics } from './evaluate.js';
-import {
-  degenerateReason,
-  evaluatedQueries,
-  rankingHash,
-  type Scenario,
-  type ScenarioResult,
-} from './scenario.js';
+import { scoredResult, unscored } from './evaluate.js';
+import { writeOp } from './replay.js';
+import { degenerateReason, type Scenario, type ScenarioResult } from './scenario.js';
 import type { QueryStep, ScenarioScript } from './script.js';
 
 export interface VariantsEvaluator {
@@ -62,47 +55,6 @@ export function segmentScript(script: ScenarioScript): Segment[] {
       case 'advance':
         now += step.seconds;
         break;
-      case 'save':
-        write({
-          op: 'save',
-          record: {
-            id: step.id,
-            importance: step.importance,
-            cycles: (step.cycles ?? []).map(([p, a, ph]) => [p, a, ph ?? 0] as const),
-            pressureRate: step.pressureRate ?? 0,
-          },
-          now,
-        });
-        break;
-      case 'touch':
-        write({ op: 'touch', id: step.id, now });
-        break;
-      case 'outcome':
-        write({ op: 'outcome', id: step.id, outcome: step.outcome, now });
-        break;
-      case 'link':
-        write({
-          op: 'link',
-          a: step.a,
-          b: step.b,
-          ...(step.weight !== undefined ? { weight: step.weight } : {}),
-        });
-        break;
-      case 'strengthen':
-        write({
-          op: 'strengthen',
-          a: step.a,
-          b: step.b,
-          ...(step.delta !== undefined ? { delta: step.delta } : {}),
-        });
-        break;
-      case 'weakenAll':
-        write({
-          op: 'weakenAll',
-          id: step.id,
-          ...(step.factor !== undefined ? { factor: step.factor } : {}),
-        });
-        break;
       case 'query':
         queries.push({
           method: step.method ?? 'composite',
@@ -112,6 +64,9 @@ export function segmentScript(script: ScenarioScript): Segment[] {
           boostFrom: step.boostFrom ?? [],
         });
         steps.push(step);
+        break;
+      default:
+        write(writeOp(step, now));
         break;
     }
   }
@@ -138,25 +93,6 @@ function graphProblem(script: ScenarioScript, segments: readonly Segment[], grap
   } catch (error) {
     return errorMessage(error);
   }
-}
-
-function unscored(
-  scenario: Scenario,
-  status: 'skipped-degenerate' | 'error',
-  reason: string,
-  ms: number,
-): ScenarioResult {
-  return {
-    scenario: scenario.name,
-    status,
-    reason,
-    queries: [],
-    metrics: null,
-    calibrationError: null,
-    rankingHash: null,
-    durationMs: ms,
-    metadata: scenario.metadata,
-  };
 }
 
 /** Distinct values by key, in first-seen order, with each input's index into them. */
@@ -266,24 +202,8 @@ export function factoredEvaluator({
           await run?.close().catch(() => undefined);
         }
         const ms = (clock() - started) / runnable.length;
-        const evaluated = evaluatedQueries(scenario.script);
         runnableAt.forEach((at, v) => {
-          if (results[at]) return;
-          const queries = evaluated.map((step) => {
-            const rankedIds = rankings[v]!.get(step.label) ?? [];
-            const grades = step.relevance ?? {};
-            return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };
-          });
-          results[at] = {
-            scenario: scenario.name,
-            status: 'ok',
-            queries,
-            metrics: meanMetrics(queries.map((q) => q.metrics)),
-            calibrationError: expectedCalibrationError([], []),
-            rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
-            durationMs: ms,
-            metadata: scenario.metadata,
-          };
+          results[at] ??= scoredResult(scenario, rankings[v]!, ms);
         });
       }
       return unique.of.map((i) => results[i]!);

@@ -30,7 +30,13 @@ export interface EngineEvaluatorOptions {
   readonly clock: () => number;
 }
 
-function unscored(scenario: Scenario, status: 'skipped-degenerate' | 'error', reason: string, ms: number) {
+/** The result of a scenario that was not scored: skipped as degenerate, or failed. */
+export function unscored(
+  scenario: Scenario,
+  status: 'skipped-degenerate' | 'error',
+  reason: string,
+  ms: number,
+): ScenarioResult {
   return {
     scenario: scenario.name,
     status,
@@ -41,7 +47,31 @@ function unscored(scenario: Scenario, status: 'skipped-degenerate' | 'error', re
     rankingHash: null,
     durationMs: ms,
     metadata: scenario.metadata,
-  } satisfies ScenarioResult;
+  };
+}
+
+/** The result of a scored scenario from each query label's ranked ids (the first query of a label counts). */
+export function scoredResult(
+  scenario: Scenario,
+  rankings: ReadonlyMap<string, readonly string[]>,
+  ms: number,
+  metadata: Readonly<Record<string, unknown>> = scenario.metadata,
+): ScenarioResult {
+  const queries: QueryOutcome[] = evaluatedQueries(scenario.script).map((step) => {
+    const rankedIds = rankings.get(step.label) ?? [];
+    const grades = step.relevance ?? {};
+    return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };
+  });
+  return {
+    scenario: scenario.name,
+    status: 'ok',
+    queries,
+    metrics: meanMetrics(queries.map((q) => q.metrics)),
+    calibrationError: expectedCalibrationError([], []),
+    rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
+    durationMs: ms,
+    metadata,
+  };
 }
 
 export function meanMetrics(all: readonly RankingMetrics[]): RankingMetrics {
@@ -66,22 +96,18 @@ export function engineEvaluator({ client, redisKind, clock }: EngineEvaluatorOpt
       try {
         engine = await MemoryEngine.open(client, constants);
         const replay = await replayScript(engine, scenario.script, scenario.name);
-        const queries: QueryOutcome[] = evaluatedQueries(scenario.script).map((step) => {
-          const ran = replay.queries.find((q) => q.label === step.label)!;
-          const rankedIds = ran.ranking.map((item) => item.id);
-          const grades = step.relevance ?? {};
-          return { label: step.label, rankedIds, grades, metrics: rankingMetrics(rankedIds, grades) };
+        const rankings = new Map<string, string[]>();
+        for (const q of replay.queries) {
+          if (!rankings.has(q.label))
+            rankings.set(
+              q.label,
+              q.ranking.map((item) => item.id),
+            );
+        }
+        return scoredResult(scenario, rankings, clock() - started, {
+          ...scenario.metadata,
+          filtered: replay.filtered.length,
         });
-        return {
-          scenario: scenario.name,
-          status: 'ok',
-          queries,
-          metrics: meanMetrics(queries.map((q) => q.metrics)),
-          calibrationError: expectedCalibrationError([], []),
-          rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
-          durationMs: clock() - started,
-          metadata: { ...scenario.metadata, filtered: replay.filtered.length },
-        };
       } catch (error) {
         return unscored(scenario, 'error', errorMessage(error), clock() - started);
       } finally {

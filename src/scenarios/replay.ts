@@ -6,7 +6,7 @@ import { numberConstant } from '../constants/values.js';
 import type { MemoryEngine, RankedItem, WriteOp } from '../engine/engine.js';
 import { ScenarioError } from '../errors.js';
 import { type RankingMetrics, rankingMetrics } from '../metrics/ranking.js';
-import type { ScenarioScript } from './script.js';
+import type { AdvanceStep, QueryStep, ScenarioScript, Step } from './script.js';
 
 export interface QueryResult {
   readonly label: string;
@@ -39,6 +39,45 @@ export function checkScriptAgainstConstants(
   });
 }
 
+/** A write step as the engine's write, at simulated time `now`. */
+export function writeOp(step: Exclude<Step, QueryStep | AdvanceStep>, now: number): WriteOp {
+  switch (step.op) {
+    case 'save':
+      return {
+        op: 'save',
+        record: {
+          id: step.id,
+          importance: step.importance,
+          cycles: (step.cycles ?? []).map(
+            ([period, amplitude, phase]) => [period, amplitude, phase ?? 0] as const,
+          ),
+          pressureRate: step.pressureRate ?? 0,
+        },
+        now,
+      };
+    case 'touch':
+      return { op: 'touch', id: step.id, now };
+    case 'outcome':
+      return { op: 'outcome', id: step.id, outcome: step.outcome, now };
+    case 'link':
+      return {
+        op: 'link',
+        a: step.a,
+        b: step.b,
+        ...(step.weight !== undefined ? { weight: step.weight } : {}),
+      };
+    case 'strengthen':
+      return {
+        op: 'strengthen',
+        a: step.a,
+        b: step.b,
+        ...(step.delta !== undefined ? { delta: step.delta } : {}),
+      };
+    case 'weakenAll':
+      return { op: 'weakenAll', id: step.id, ...(step.factor !== undefined ? { factor: step.factor } : {}) };
+  }
+}
+
 export async function replayScript(
   engine: MemoryEngine,
   script: ScenarioScript,
@@ -62,53 +101,15 @@ export async function replayScript(
     });
   };
   for (const step of script.steps) {
+    if (step.op === 'advance') {
+      now += step.seconds;
+      continue;
+    }
+    if (step.op !== 'query') {
+      pending.push(writeOp(step, now));
+      continue;
+    }
     switch (step.op) {
-      case 'save':
-        pending.push({
-          op: 'save',
-          record: {
-            id: step.id,
-            importance: step.importance,
-            cycles: (step.cycles ?? []).map(
-              ([period, amplitude, phase]) => [period, amplitude, phase ?? 0] as const,
-            ),
-            pressureRate: step.pressureRate ?? 0,
-          },
-          now,
-        });
-        break;
-      case 'advance':
-        now += step.seconds;
-        break;
-      case 'touch':
-        pending.push({ op: 'touch', id: step.id, now });
-        break;
-      case 'outcome':
-        pending.push({ op: 'outcome', id: step.id, outcome: step.outcome, now });
-        break;
-      case 'link':
-        pending.push({
-          op: 'link',
-          a: step.a,
-          b: step.b,
-          ...(step.weight !== undefined ? { weight: step.weight } : {}),
-        });
-        break;
-      case 'strengthen':
-        pending.push({
-          op: 'strengthen',
-          a: step.a,
-          b: step.b,
-          ...(step.delta !== undefined ? { delta: step.delta } : {}),
-        });
-        break;
-      case 'weakenAll':
-        pending.push({
-          op: 'weakenAll',
-          id: step.id,
-          ...(step.factor !== undefined ? { factor: step.factor } : {}),
-        });
-        break;
       case 'query': {
         await barrier();
         // Excluded ids (records already in the caller's context) are dropped after a limit raised by
