@@ -97921,6 +97921,8 @@ function buildWorld(seed) {
 
 
 
+/** The store size up to which topic mates are linked with the seed's full density (see the links). */
+const CO_USE_SCALE = 100;
 /** Event order within one second: writes before touches before links before outcomes before maintenance. */
 const ORDER = { save: 0, touch: 1, link: 2, strengthen: 3, outcome: 4, weakenAll: 5 };
 const QUERY_WEIGHTS = [
@@ -98042,12 +98044,16 @@ function createScenario(candidate) {
         }
     };
     // Records on one topic are co-used, wrong ones included: their links are real associations, yet
-    // boosting them also promotes records that were later shown wrong.
+    // boosting them also promotes records that were later shown wrong. A record is co-used with about as
+    // many topic mates in a large store as in a store of CO_USE_SCALE records (past it, the chance per pair
+    // shrinks so that links grow with the records, not with their square); at most CO_USE_SCALE records,
+    // which is every seed of the default bank, the chance is linkDensity · 0.3 as always.
+    const pairChance = seed.linkDensity * 0.3 * Math.min(1, CO_USE_SCALE / seed.recordCount);
     for (let topic = 0; topic < world.topics; topic++) {
         const members = world.records.filter((r) => r.topic === topic);
         for (let i = 0; i < members.length; i++) {
             for (let j = i + 1; j < members.length; j++) {
-                if (links.chance(seed.linkDensity * 0.3))
+                if (links.chance(pairChance))
                     link(members[i], members[j], true);
             }
         }
