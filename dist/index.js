@@ -94505,53 +94505,56 @@ local function arm_sums(S, P, decay, weights, arm_order)
   return acc
 end
 
--- popoto's composite_score: the arm sums (\`sums\`, not changed) plus the co-occurrence boost (weight 1.0, a
--- list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records that
--- do not exist are dropped (hydration). The cut is a bounded insertion over the sums, the same as sorting
--- them all.
-local function composite_rank(S, sums, boost, limit)
-  -- The boost is added to each id's arm sum as it is read (sum + boost, as the accumulation would do).
-  local extra, only_boost = nil, nil
+-- The ranking order of composite_score: descending score, ties by descending id (ZREVRANGE).
+local function composite_before(x, y) if x[2] ~= y[2] then return x[2] > y[2] end return x[1] > y[1] end
+
+-- The arm sums as {id, score} in ranking order, computed once and shared by every boost.
+local function sorted_sums(sums)
+  local list = {}
+  for id, v in pairs(sums) do list[#list + 1] = {id, v} end
+  table.sort(list, composite_before)
+  return list
+end
+
+-- popoto's composite_score: the arm sums plus the co-occurrence boost (weight 1.0, a list of {id, score}),
+-- in ranking order, cut to limit, then records that do not exist are dropped (hydration). The ids the boost
+-- leaves alone keep their order in \`sorted\` (sorted_sums), so the cut is a merge of the first \`limit\` of
+-- them with the boosted ids: the same as ranking every id, at a fraction of the work.
+local function composite_rank(S, sums, boost, limit, sorted)
+  sorted = sorted or sorted_sums(sums)
+  local extra = nil
+  local boosted = {}
   if #boost > 0 then
-    extra, only_boost = {}, {}
+    extra = {}
     for i = 1, #boost do
       local id, v = boost[i][1], boost[i][2]
-      if v ~= v then v = 0 end
+      if v ~= v then v = 0 end   -- ZUNIONSTORE turns NaN products into 0
       if extra[id] == nil then extra[id] = v else extra[id] = extra[id] + v end
-      if sums[id] == nil and not only_boost[id] then only_boost[id] = true; only_boost[#only_boost + 1] = id end
     end
-  end
-  local top, n = {}, 0
-  local function consider(id, score)
-    local last = top[n]
-    if n < limit or score > last[2] or (score == last[2] and id > last[1]) then
-      local j = (n < limit) and n + 1 or n
-      while j > 1 do
-        local above = top[j - 1]
-        if not (score > above[2] or (score == above[2] and id > above[1])) then break end
-        top[j] = above
-        j = j - 1
-      end
-      top[j] = {id, score}
-      if n < limit then n = n + 1 end
+    for id, b in pairs(extra) do
+      local v = sums[id]
+      if v == nil then boosted[#boosted + 1] = {id, b} else boosted[#boosted + 1] = {id, v + b} end
     end
-  end
-  if limit > 0 then
-    if extra then
-      for id, v in pairs(sums) do
-        local b = extra[id]
-        if b == nil then consider(id, v) else consider(id, v + b) end
-      end
-      for i = 1, #only_boost do consider(only_boost[i], extra[only_boost[i]]) end
-    else
-      for id, v in pairs(sums) do consider(id, v) end
-    end
+    table.sort(boosted, composite_before)
   end
   local out = {}
-  for i = 1, n do
-    if S.base[top[i][1]] ~= nil then out[#out + 1] = top[i] end
+  local i, j = 1, 1
+  while #out < limit do
+    while sorted[i] and extra and extra[sorted[i][1]] ~= nil do i = i + 1 end
+    local a, b = sorted[i], boosted[j]
+    local take
+    if a and b then
+      if composite_before(b, a) then take = b; j = j + 1 else take = a; i = i + 1 end
+    elseif a then take = a; i = i + 1
+    elseif b then take = b; j = j + 1
+    else break end
+    out[#out + 1] = take
   end
-  return out
+  local kept = {}
+  for k = 1, #out do
+    if S.base[out[k][1]] ~= nil then kept[#kept + 1] = out[k] end
+  end
+  return kept
 end
 
 -- Breadth-first spreading activation over the store's graph from the seeds (which get no score). Returns
@@ -94852,12 +94855,13 @@ for _, variant in ipairs(variants) do
     else
       -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
       local sums_key = decay_key .. '|' .. query.sums_key
-      local sums = summed[sums_key]
-      if not sums then
-        sums = arm_sums(S, P, decay, query.weights, query.order)
-        summed[sums_key] = sums
+      local entry = summed[sums_key]
+      if not entry then
+        local sums = arm_sums(S, P, decay, query.weights, query.order)
+        entry = {sums, sorted_sums(sums)}
+        summed[sums_key] = entry
       end
-      ranked = composite_rank(S, sums, boosts[boost_key(variant, q)] or NO_BOOST, query.limit)
+      ranked = composite_rank(S, entry[1], boosts[boost_key(variant, q)] or NO_BOOST, query.limit, entry[2])
     end
     out[#out + 1] = #ranked .. '|'
     for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end
