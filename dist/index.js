@@ -95361,10 +95361,6 @@ function singleSweepJobs(grid, scenarios) {
     }));
     return { jobs, points };
 }
-async function runSingleSweep(evaluator, scenarios, base, grid, options = {}) {
-    const { jobs, points } = singleSweepJobs(grid, scenarios);
-    return points(await runJobs(evaluator, base, jobs, options));
-}
 function pairSweepSize(grid, scenarios) {
     return grid.a.values.length * grid.b.values.length * scenarios.length;
 }
@@ -95387,10 +95383,6 @@ function pairSweepJobs(grid, base, scenarios) {
         return { constantA: grid.a.constant, valueA, constantB: grid.b.constant, valueB, ...s };
     });
     return { jobs, points };
-}
-async function runPairSweep(evaluator, scenarios, base, grid, options = {}) {
-    const { jobs, points } = pairSweepJobs(grid, base, scenarios);
-    return points(await runJobs(evaluator, base, jobs, options));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/util/pool.js

@@ -164,17 +164,6 @@ export function singleSweepJobs(grid: Grid, scenarios: readonly Scenario[]) {
   return { jobs, points };
 }
 
-export async function runSingleSweep(
-  evaluator: VariantsEvaluator,
-  scenarios: readonly Scenario[],
-  base: Constants,
-  grid: Grid,
-  options: RunOptions = {},
-): Promise<SweepPoint[]> {
-  const { jobs, points } = singleSweepJobs(grid, scenarios);
-  return points(await runJobs(evaluator, base, jobs, options));
-}
-
 export function pairSweepSize(grid: PairGrid, scenarios: readonly Scenario[]): number {
   return grid.a.values.length * grid.b.values.length * scenarios.length;
 }
@@ -200,15 +189,4 @@ export function pairSweepJobs(grid: PairGrid, base: Constants, scenarios: readon
       return { constantA: grid.a.constant, valueA, constantB: grid.b.constant, valueB, ...s };
     });
   return { jobs, points };
-}
-
-export async function runPairSweep(
-  evaluator: VariantsEvaluator,
-  scenarios: readonly Scenario[],
-  base: Constants,
-  grid: PairGrid,
-  options: RunOptions = {},
-): Promise<PairPoint[]> {
-  const { jobs, points } = pairSweepJobs(grid, base, scenarios);
-  return points(await runJobs(evaluator, base, jobs, options));
 }
