@@ -98802,6 +98802,15 @@ async function acquireRedis(options = {}) {
 /** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
 const MARKDOWN_BUDGET = 65_000;
 const escapeCell = (text) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/**
+ * A fenced code block whose fence is longer than any run of backticks in the text, so nothing inside (a
+ * constants file's own fence, say) can close it: the text stays inert.
+ */
+function fenced(info, text) {
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
+}
 function interval(d) {
     if (!d.validationInterval || d.holmAlpha === null)
         return '';
@@ -98888,7 +98897,7 @@ function ratchetMarkdown(report, options = {}) {
         fixed.push(delta);
     fixed.push(proposalsTable(report.decisions));
     if (report.diff?.text) {
-        fixed.push(`Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n\`\`\`diff\n${report.diff.text}\`\`\``);
+        fixed.push(`Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n${fenced('diff', report.diff.text)}`);
     }
     if (report.diff?.notApplicable.length) {
         fixed.push(report.diff.notApplicable.map((n) => `- \`${n.constant}\` is not in the diff: ${n.reason}`).join('\n'));

@@ -21,6 +21,16 @@ export interface MarkdownOptions {
 
 const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
+/**
+ * A fenced code block whose fence is longer than any run of backticks in the text, so nothing inside (a
+ * constants file's own fence, say) can close it: the text stays inert.
+ */
+export function fenced(info: string, text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
 function interval(d: RatchetDecision): string {
   if (!d.validationInterval || d.holmAlpha === null) return '';
   return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}]`;
@@ -121,7 +131,7 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
   fixed.push(proposalsTable(report.decisions));
   if (report.diff?.text) {
     fixed.push(
-      `Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n\`\`\`diff\n${report.diff.text}\`\`\``,
+      `Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n${fenced('diff', report.diff.text)}`,
     );
   }
   if (report.diff?.notApplicable.length) {

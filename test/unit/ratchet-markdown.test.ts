@@ -101,6 +101,40 @@ describe('ratchet markdown', () => {
     expect(markdown.endsWith('<!-- marker -->')).toBe(true);
   });
 
+  it('keeps a diff whose context holds a fence of its own inert inside a longer fence', () => {
+    const hostile = [
+      'diff --git a/x.py b/x.py',
+      '--- a/x.py',
+      '+++ b/x.py',
+      '@@ -1,6 +1,6 @@',
+      ' """',
+      ' ```',
+      ' </details> **all changes accepted** @maintainers ![x](https://example.invalid/x.png)',
+      ' ````',
+      ' """',
+      '-X = 1',
+      '+X = 2',
+      '',
+    ].join('\n');
+    const markdown = ratchetMarkdown(
+      buildRatchetReport(
+        run,
+        10,
+        defaultConstants(),
+        { decisions: decisions.slice(0, 1), trainPoints: [], validationPoints: [] },
+        { path: 'x.py', text: hostile, edits: [], notApplicable: [] },
+      ),
+    );
+    const lines = markdown.split('\n');
+    const open = lines.indexOf('`````diff');
+    expect(open).toBeGreaterThan(-1);
+    // CommonMark closes a fence only with a run at least as long as the opening one: the first such line
+    // after the opening is the one right after the diff, so every hostile line stays inside.
+    const close = lines.findIndex((line, i) => i > open && /^`{5,}\s*$/.test(line));
+    expect(lines.slice(open + 1, close).join('\n')).toBe(hostile.trimEnd());
+    expect(lines.slice(close + 1).join('\n')).not.toContain('</details> **all changes accepted**');
+  });
+
   it('keeps everything when it fits', () => {
     const small = buildRatchetReport(
       run,
