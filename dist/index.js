@@ -81501,7 +81501,7 @@ class errors_ConfigError extends errors_InputError {
     name = 'ConfigError';
 }
 /** A scenario script that cannot be parsed or does not follow the format. */
-class errors_ScenarioError extends errors_InputError {
+class ScenarioError extends errors_InputError {
     name = 'ScenarioError';
 }
 /** No Redis could be reached or started. */
@@ -97309,12 +97309,11 @@ function expectedCalibrationError(predictions, outcomes, bins = 10) {
 
 
 
-/** Checks what depends on the run's constants (the scripts' own shape was checked when loading). */
-function checkScriptAgainstConstants(script, engine, source) {
-    const cap = numberConstant(engine.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
+/** Checks what depends on the run's constants: a link weight may not exceed the weight cap. */
+function checkScriptAgainstConstants(script, weightCap, source) {
     script.steps.forEach((step, i) => {
-        if (step.op === 'link' && step.weight !== undefined && step.weight > cap) {
-            throw new ScenarioError(`${source}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${cap}); use a weight ≤ the cap`);
+        if (step.op === 'link' && step.weight !== undefined && step.weight > weightCap) {
+            throw new ScenarioError(`${source}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${weightCap}); use a weight ≤ the cap`);
         }
     });
 }
@@ -97355,7 +97354,7 @@ function writeOp(step, now) {
     }
 }
 async function replay_replayScript(engine, script, source = script.name) {
-    checkScriptAgainstConstants(script, engine, source);
+    checkScriptAgainstConstants(script, numberConstant(engine.constants, 'CO_OCCURRENCE_WEIGHT_CAP'), source);
     let now = script.clock;
     const rejected = [];
     const queries = [];
@@ -97581,11 +97580,7 @@ function segmentScript(script) {
 /** Why a graph setting cannot run this script (the checks a replay makes), or undefined. */
 function graphProblem(script, segments, graph) {
     try {
-        script.steps.forEach((step, i) => {
-            if (step.op === 'link' && step.weight !== undefined && step.weight > graph.weightCap) {
-                throw new errors_ScenarioError(`${script.name}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${graph.weightCap}); use a weight ≤ the cap`);
-            }
-        });
+        checkScriptAgainstConstants(script, graph.weightCap, script.name);
         for (const segment of segments) {
             for (const op of segment.writes) {
                 if (op.op === 'link' || op.op === 'strengthen' || op.op === 'weakenAll')

@@ -17,10 +17,10 @@ import {
   settingsKey,
   stageSettings,
 } from '../engine/stages.js';
-import { errorMessage, ScenarioError } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import type { RedisKind } from '../redis/acquire.js';
 import { scoredResult, unscored } from './evaluate.js';
-import { writeOp } from './replay.js';
+import { checkScriptAgainstConstants, writeOp } from './replay.js';
 import { degenerateReason, type Scenario, type ScenarioResult } from './scenario.js';
 import type { QueryStep, ScenarioScript } from './script.js';
 
@@ -77,13 +77,7 @@ export function segmentScript(script: ScenarioScript): Segment[] {
 /** Why a graph setting cannot run this script (the checks a replay makes), or undefined. */
 function graphProblem(script: ScenarioScript, segments: readonly Segment[], graph: GraphSettings) {
   try {
-    script.steps.forEach((step, i) => {
-      if (step.op === 'link' && step.weight !== undefined && step.weight > graph.weightCap) {
-        throw new ScenarioError(
-          `${script.name}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${graph.weightCap}); use a weight ≤ the cap`,
-        );
-      }
-    });
+    checkScriptAgainstConstants(script, graph.weightCap, script.name);
     for (const segment of segments) {
       for (const op of segment.writes) {
         if (op.op === 'link' || op.op === 'strengthen' || op.op === 'weakenAll') checkGraphWrite(op, graph);

@@ -23,17 +23,12 @@ export interface ReplayResult {
   readonly queries: readonly QueryResult[];
 }
 
-/** Checks what depends on the run's constants (the scripts' own shape was checked when loading). */
-export function checkScriptAgainstConstants(
-  script: ScenarioScript,
-  engine: MemoryEngine,
-  source: string,
-): void {
-  const cap = numberConstant(engine.constants, 'CO_OCCURRENCE_WEIGHT_CAP');
+/** Checks what depends on the run's constants: a link weight may not exceed the weight cap. */
+export function checkScriptAgainstConstants(script: ScenarioScript, weightCap: number, source: string): void {
   script.steps.forEach((step, i) => {
-    if (step.op === 'link' && step.weight !== undefined && step.weight > cap) {
+    if (step.op === 'link' && step.weight !== undefined && step.weight > weightCap) {
       throw new ScenarioError(
-        `${source}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${cap}); use a weight ≤ the cap`,
+        `${source}: steps[${i}].weight: ${step.weight} exceeds CO_OCCURRENCE_WEIGHT_CAP (${weightCap}); use a weight ≤ the cap`,
       );
     }
   });
@@ -83,7 +78,7 @@ export async function replayScript(
   script: ScenarioScript,
   source = script.name,
 ): Promise<ReplayResult> {
-  checkScriptAgainstConstants(script, engine, source);
+  checkScriptAgainstConstants(script, numberConstant(engine.constants, 'CO_OCCURRENCE_WEIGHT_CAP'), source);
   let now = script.clock;
   const rejected: string[] = [];
   const queries: QueryResult[] = [];

@@ -18,6 +18,7 @@ import { findRedisServer, type StartedServer, startRedisServer } from '../../src
 import { factoredEvaluator } from '../../src/scenarios/evaluate-variants.js';
 import { createScenario } from '../../src/scenarios/factory/factory.js';
 import { defaultSeeds } from '../../src/scenarios/factory/seed-bank.js';
+import type { Scenario } from '../../src/scenarios/scenario.js';
 import { CLI } from '../helpers/cli.js';
 import { startCluster } from '../helpers/cluster.js';
 import { withEarlyQueries } from '../helpers/segmented.js';
@@ -70,6 +71,14 @@ function ratchet(url: string, during: () => Promise<void>) {
   });
 }
 
+/** One training batch of the ratchet's evaluator on `client`. */
+function trainRun(client: Redis, scenarios: Scenario[]) {
+  const evaluator = pointsEvaluator(splitScenarios(scenarios, 0.7), defaultConstants(), new PointsStore(), {
+    compute: factoredEvaluator({ client, redisKind: 'server', clock: () => 0 }),
+  });
+  return evaluator.run({ DECAY_RATE: 0.3 }, 'train');
+}
+
 describe('evaluation errors fail the run', () => {
   it('exits 1 naming the cause when Redis is killed mid-run', async () => {
     const redis = await privateServer();
@@ -90,15 +99,7 @@ describe('evaluation errors fail the run', () => {
     await client.config('SET', 'maxmemory', '1');
     try {
       const scenarios = defaultSeeds(10).map(createScenario).map(withEarlyQueries);
-      const evaluator = pointsEvaluator(
-        splitScenarios(scenarios, 0.7),
-        defaultConstants(),
-        new PointsStore(),
-        {
-          compute: factoredEvaluator({ client, redisKind: 'server', clock: () => 0 }),
-        },
-      );
-      const failure = evaluator.run({ DECAY_RATE: 0.3 }, 'train');
+      const failure = trainRun(client, scenarios);
       await expect(failure).rejects.toBeInstanceOf(EvaluationFailedError);
       await expect(failure).rejects.toThrow(
         /evaluations? failed \(first: scenario seed-\d+-segmented: .*OOM/,
@@ -113,15 +114,7 @@ describe('evaluation errors fail the run', () => {
     const client = new Redis(cluster.url);
     try {
       const scenarios = defaultSeeds(10).map(createScenario);
-      const evaluator = pointsEvaluator(
-        splitScenarios(scenarios, 0.7),
-        defaultConstants(),
-        new PointsStore(),
-        {
-          compute: factoredEvaluator({ client, redisKind: 'server', clock: () => 0 }),
-        },
-      );
-      const failure = evaluator.run({ DECAY_RATE: 0.3 }, 'train');
+      const failure = trainRun(client, scenarios);
       await expect(failure).rejects.toBeInstanceOf(EvaluationFailedError);
       await expect(failure).rejects.toThrow(/MOVED/);
     } finally {
