@@ -5,6 +5,7 @@
 import type { Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
 import { parseShard, type ShardSpec } from '../points/shards.js';
+import { MAX_BANK } from '../scenarios/factory/seed-bank.js';
 import { parseOnly, parseTiers } from '../sweep/plan.js';
 
 export type CommentMode = 'always' | 'on-change' | 'never';
@@ -13,7 +14,10 @@ export type FailOn = 'regression' | 'proposal' | 'never';
 export interface ActionInputs {
   readonly constantsPath: string;
   readonly constantsClass: string;
+  readonly bank: number;
   readonly seeds: number;
+  readonly maxSeeds: number;
+  readonly confirmSeeds: number;
   readonly trainFraction: number;
   readonly threshold: number;
   readonly cliffMargin: number;
@@ -35,7 +39,10 @@ export interface ActionInputs {
 export const INPUT_DEFAULTS = {
   'constants-path': 'src/popoto/fields/constants.py',
   'constants-class': 'Defaults',
+  bank: '0',
   seeds: '50',
+  'max-seeds': '400',
+  'confirm-seeds': '40',
   'train-fraction': '0.7',
   threshold: '0.01',
   'cliff-margin': '0.1',
@@ -78,6 +85,15 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   };
   const seeds = input('seeds');
   if (!/^\d+$/.test(seeds) || Number(seeds) < 2) throw bad('seeds', seeds, 'a whole number ≥ 2');
+  const maxSeeds = input('max-seeds');
+  if (!/^\d+$/.test(maxSeeds) || Number(maxSeeds) < Number(seeds))
+    throw bad('max-seeds', maxSeeds, `a whole number ≥ seeds (${seeds})`);
+  const confirmSeeds = input('confirm-seeds');
+  if (!/^\d+$/.test(confirmSeeds) || Number(confirmSeeds) < 1)
+    throw bad('confirm-seeds', confirmSeeds, 'a whole number ≥ 1');
+  const bank = input('bank');
+  if (!/^\d+$/.test(bank) || Number(bank) > MAX_BANK)
+    throw bad('bank', bank, `a whole number from 0 to ${MAX_BANK}`);
   const suggestions = input('suggestions').toLowerCase();
   if (suggestions !== 'true' && suggestions !== 'false')
     throw bad('suggestions', suggestions, 'true or false');
@@ -105,7 +121,10 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   return Object.freeze({
     constantsPath: input('constants-path'),
     constantsClass: input('constants-class'),
+    bank: Number(bank),
     seeds: Number(seeds),
+    maxSeeds: Number(maxSeeds),
+    confirmSeeds: Number(confirmSeeds),
     trainFraction: number('train-fraction', input('train-fraction'), 0, 1, [true, true]),
     threshold: number('threshold', input('threshold'), 0, Number.POSITIVE_INFINITY, [false, true]),
     cliffMargin: number('cliff-margin', input('cliff-margin'), 0, 1, [false, false]),

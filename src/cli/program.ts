@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { calibrateCommand } from './calibrate-command.js';
 import { constantsCommand } from './constants-command.js';
 import type { CliIo } from './io.js';
 import { mergeCommand } from './merge-command.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   seedsCommands(program, io);
   ratchetCommand(program, io);
   mergeCommand(program, io);
+  calibrateCommand(program, io);
   return program;
 }
 

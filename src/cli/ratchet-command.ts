@@ -18,7 +18,14 @@ import { RATCHET_DEFAULTS } from '../ratchet/ratchet.js';
 import { ratchetMarkdown } from '../report/ratchet-markdown.js';
 import type { RatchetReport } from '../report/ratchet-report.js';
 import { ratchetText } from '../report/ratchet-text.js';
-import { DEFAULT_SEED_COUNT, DEFAULT_TRAIN_FRACTION } from '../scenarios/factory/seed-bank.js';
+import {
+  checkBank,
+  DEFAULT_BANK,
+  DEFAULT_CONFIRM_SEEDS,
+  DEFAULT_MAX_SEEDS,
+  DEFAULT_SEED_COUNT,
+  DEFAULT_TRAIN_FRACTION,
+} from '../scenarios/factory/seed-bank.js';
 import { parseOnly, parseTiers } from '../sweep/plan.js';
 import { timestampedName } from '../sweep/results.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
@@ -35,6 +42,9 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly class: string;
   readonly set: string[];
   readonly seeds: string;
+  readonly bank: string;
+  readonly maxSeeds: string;
+  readonly confirmSeeds: string;
   readonly trainFraction: string;
   readonly threshold: string;
   readonly cliffMargin: string;
@@ -56,11 +66,31 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 /** The ratchet's options, shared with `sweep --ratchet`. */
 export function addRatchetOptions(command: Command, { withSeeds = true } = {}): Command {
-  if (withSeeds) command.option('--seeds <n>', 'how many seeds of the bank', String(DEFAULT_SEED_COUNT));
+  if (withSeeds)
+    command.option(
+      '--seeds <n>',
+      'scored scenarios to start from (train + first validation look)',
+      String(DEFAULT_SEED_COUNT),
+    );
   return command
     .option(
+      '--bank <b>',
+      'the seed bank to draw scenarios from (independent banks: 1, 2, …)',
+      String(DEFAULT_BANK),
+    )
+    .option(
+      '--max-seeds <n>',
+      'sequential budget: train + validation scenarios a round may grow to for undecided proposals',
+      String(DEFAULT_MAX_SEEDS),
+    )
+    .option(
+      '--confirm-seeds <n>',
+      'fresh scenarios that re-measure each accepted change (its reported effect)',
+      String(DEFAULT_CONFIRM_SEEDS),
+    )
+    .option(
       '--train-fraction <x>',
-      'seed ids below ⌊fraction·n⌋ train, the rest validate',
+      'share of --seeds that trains; the rest is the first validation look',
       String(DEFAULT_TRAIN_FRACTION),
     )
     .option(
@@ -83,10 +113,21 @@ export function addRatchetOptions(command: Command, { withSeeds = true } = {}): 
     .option('--markdown <file>', 'write the markdown report');
 }
 
+function parseBank(text: string): number {
+  const bank = Number(text);
+  if (!/^\d+$/.test(text.trim())) {
+    throw new ConfigError(`--bank '${text}': expected a whole number (0 is the default bank)`);
+  }
+  return checkBank(bank);
+}
+
 /** Validates every option before any work starts; throws InputErrors naming the option. */
-async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
+export async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
   const parsed = {
     seeds: parsePositiveInteger('--seeds', options.seeds),
+    bank: parseBank(options.bank),
+    maxSeeds: parsePositiveInteger('--max-seeds', options.maxSeeds),
+    confirmSeeds: parsePositiveInteger('--confirm-seeds', options.confirmSeeds),
     trainFraction: parseNumberOption('--train-fraction', options.trainFraction, {
       min: 0,
       max: 1,
@@ -103,27 +144,34 @@ async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo) {
     rounds: parsePositiveInteger('--rounds', options.rounds),
   };
   if (parsed.seeds < 2) throw new ConfigError('--seeds: at least 2 seeds are needed to split');
+  const train = Math.floor(parsed.trainFraction * parsed.seeds);
+  if (train < 1 || train >= parsed.seeds) {
+    throw new ConfigError(
+      `--seeds ${parsed.seeds} with --train-fraction ${parsed.trainFraction} leaves no ${train < 1 ? 'training' : 'validation'} scenario; use more seeds or another fraction`,
+    );
+  }
+  if (parsed.maxSeeds < parsed.seeds) {
+    throw new ConfigError(
+      `--max-seeds ${parsed.maxSeeds} is below --seeds ${parsed.seeds}; the budget must be at least the starting seeds`,
+    );
+  }
   await assertOutputsWritable(options, io.cwd);
   return parsed;
 }
 
-export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport | null> {
-  const parsed = await parseRatchetOptions(options, io);
-  if (options.diff && !options.constants) {
-    throw new ConfigError('--diff needs --constants FILE: the diff is made against that file');
-  }
-  const shard = options.shard !== undefined ? parseShard(options.shard) : null;
-  if (shard && !options.points) {
-    throw new ConfigError('--shard needs --points FILE: the shard writes its points there for `merge`');
-  }
-  if (options.points) await assertWritable(options.points, io.cwd, '--points');
+/** The ratchet job the options describe (constants loaded, scope resolved). */
+export async function ratchetJobOf(
+  options: RatchetCliOptions,
+  parsed: Awaited<ReturnType<typeof parseRatchetOptions>>,
+  io: CliIo,
+): Promise<RatchetJob> {
   const input = await loadConstants(io, options);
   for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
   const scope = parsed.only
     ? parsed.only.map((name) => findConstant(name)!)
     : CONSTANTS.filter((spec) => parsed.tiers.includes(spec.tier as Tier));
   const file = input.file ? { ...input.file, path: repoRelativePath(input.file.path, io.cwd) } : null;
-  const job: RatchetJob = {
+  return {
     constants: input.constants,
     file,
     constantsClass: input.file ? options.class : null,
@@ -131,7 +179,10 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
     scope,
     tiers: parsed.tiers,
     only: parsed.only,
+    bank: parsed.bank,
     seeds: parsed.seeds,
+    maxSeeds: parsed.maxSeeds,
+    confirmSeeds: parsed.confirmSeeds,
     trainFraction: parsed.trainFraction,
     threshold: parsed.threshold,
     cliffMargin: parsed.cliffMargin,
@@ -146,6 +197,19 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
       ...parsed,
     }),
   };
+}
+
+export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport | null> {
+  const parsed = await parseRatchetOptions(options, io);
+  if (options.diff && !options.constants) {
+    throw new ConfigError('--diff needs --constants FILE: the diff is made against that file');
+  }
+  const shard = options.shard !== undefined ? parseShard(options.shard) : null;
+  if (shard && !options.points) {
+    throw new ConfigError('--shard needs --points FILE: the shard writes its points there for `merge`');
+  }
+  if (options.points) await assertWritable(options.points, io.cwd, '--points');
+  const job = await ratchetJobOf(options, parsed, io);
   // Points already computed (a resumed or repeated run) are reused: a point depends only on its key.
   const store = new PointsStore();
   if (options.points && existsSync(resolve(io.cwd, options.points))) {

@@ -4,7 +4,15 @@ import { ConfigError } from '../errors.js';
 import { rankingMetrics } from '../metrics/ranking.js';
 import { scenarioJson, scenarioText, seedsJson, seedsText } from '../report/seeds-text.js';
 import { createScenario } from '../scenarios/factory/factory.js';
-import { DEFAULT_SEED_COUNT, DEFAULT_TRAIN_FRACTION, defaultSeeds } from '../scenarios/factory/seed-bank.js';
+import { ScenarioBank } from '../scenarios/factory/scenario-bank.js';
+import {
+  checkBank,
+  DEFAULT_BANK,
+  DEFAULT_SEED_COUNT,
+  DEFAULT_TRAIN_FRACTION,
+  seedOfId,
+  trainCount,
+} from '../scenarios/factory/seed-bank.js';
 import { replayScript } from '../scenarios/replay.js';
 import { loadConstants } from './constants-input.js';
 import type { CliIo } from './io.js';
@@ -16,25 +24,34 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function seedsCommands(program: Command, io: CliIo): void {
   program
     .command('seeds')
-    .description('print the default seed bank with each seed’s split')
-    .option('--n <n>', 'how many seeds', String(DEFAULT_SEED_COUNT))
+    .description('print the scored scenarios a run of n seeds starts from, with each seed’s role')
+    .option('--n <n>', 'how many scored scenarios', String(DEFAULT_SEED_COUNT))
+    .option('--bank <b>', 'the seed bank', String(DEFAULT_BANK))
     .option(
       '--train-fraction <x>',
-      'seed ids below ⌊fraction·n⌋ train, the rest validate',
+      '⌊fraction·n⌋ train, the rest are the first validation look',
       String(DEFAULT_TRAIN_FRACTION),
     )
     .option('--json', 'print JSON')
-    .action((options: { n: string; trainFraction: string; json?: boolean }) => {
+    .action((options: { n: string; bank: string; trainFraction: string; json?: boolean }) => {
       const n = parsePositiveInteger('--n', options.n);
+      if (!/^\d+$/.test(options.bank.trim())) {
+        throw new ConfigError(`--bank '${options.bank}': expected a whole number (0 is the default bank)`);
+      }
+      const bank = new ScenarioBank(checkBank(Number(options.bank)));
       const fraction = parseNumberOption('--train-fraction', options.trainFraction, {
         min: 0,
         max: 1,
         minOpen: true,
         maxOpen: true,
       });
-      const seeds = defaultSeeds(n, fraction);
-      const scenarios = seeds.map(createScenario);
-      io.stdout(options.json ? seedsJson(seeds, n, fraction) : seedsText(scenarios, n, fraction));
+      const train = trainCount(n, fraction);
+      const scenarios = [
+        ...bank.slice({ role: 'train', from: 0, to: train }),
+        ...bank.slice({ role: 'validation', from: 0, to: n - train }),
+      ];
+      const listing = { bank: bank.bank, scenarios, replaced: bank.degenerate() };
+      io.stdout(options.json ? seedsJson(listing) : seedsText(listing));
     });
 
   addRedisOptions(
@@ -43,8 +60,7 @@ export function seedsCommands(program: Command, io: CliIo): void {
       .description(
         'generate one scenario from the seed bank and print its seed, script, ground truth and ranking',
       )
-      .requiredOption('--seed <id>', 'the seed id')
-      .option('--n <n>', 'the size of the seed bank the seed belongs to', String(DEFAULT_SEED_COUNT))
+      .requiredOption('--seed <id>', 'the seed id (it names its bank and role: see `seeds`)')
       .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
       .option('--constants <file>', 'read the constants from this file (else the registry defaults)')
       .option('--class <name>', 'the Python class holding the constants', 'Defaults')
@@ -53,22 +69,20 @@ export function seedsCommands(program: Command, io: CliIo): void {
     async (
       options: RedisOptions & {
         seed: string;
-        n: string;
         set: string[];
         constants?: string;
         class?: string;
         json?: boolean;
       },
     ) => {
-      const n = parsePositiveInteger('--n', options.n);
-      const seedId = Number(options.seed);
-      if (!Number.isInteger(seedId) || seedId < 0 || seedId >= n) {
+      const seed = /^\d+$/.test(options.seed.trim()) ? seedOfId(Number(options.seed)) : null;
+      if (!seed) {
         throw new ConfigError(
-          `--seed '${options.seed}': expected a seed id from 0 to ${n - 1} (the bank has --n ${n} seeds)`,
+          `--seed '${options.seed}': expected a seed id as \`memory-ratchet seeds\` lists them (bank·10,000,000 + role·1,000,000 + index)`,
         );
       }
       const input = await loadConstants(io, options);
-      const scenario = createScenario(defaultSeeds(n)[seedId]!);
+      const scenario = createScenario(seed);
       let rankings = new Map<string, { id: string; score: number }[]>();
       if (!scenario.degenerate) {
         rankings = await withRedis(options, io, (redis) =>

@@ -3,8 +3,19 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
 import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
-import { createScenario } from '../scenarios/factory/factory.js';
-import { DEFAULT_SEED_COUNT, defaultSeeds } from '../scenarios/factory/seed-bank.js';
+import type { GeneratedScenario } from '../scenarios/factory/factory.js';
+import { ScenarioBank } from '../scenarios/factory/scenario-bank.js';
+import { DEFAULT_BANK, DEFAULT_SEED_COUNT, trainCount } from '../scenarios/factory/seed-bank.js';
+
+function bankScenarios(n: number): GeneratedScenario[] {
+  const bank = new ScenarioBank(DEFAULT_BANK);
+  const train = trainCount(n);
+  return [
+    ...bank.slice({ role: 'train', from: 0, to: train }),
+    ...bank.slice({ role: 'validation', from: 0, to: n - train }),
+  ];
+}
+
 import { handCraftedScenarios } from '../scenarios/hand-crafted.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED, DEFAULT_CLIFF_THRESHOLD } from '../sweep/aggregate.js';
@@ -92,8 +103,9 @@ export function sweepCommand(program: Command, io: CliIo): void {
       { tiers, ...(only ? { only } : {}), interactions: options.interactions === true },
       input.constants,
     );
-    const seeds = options.parametric ? defaultSeeds(seedCount) : null;
-    const scenarios = seeds ? seeds.map(createScenario) : handCraftedScenarios();
+    // Generated scenarios: the bank's first scored ones (degenerate draws replaced), train then validation.
+    const scenarios = options.parametric ? bankScenarios(seedCount) : handCraftedScenarios();
+    const seeds = options.parametric ? scenarios.map((s) => (s as GeneratedScenario).seed) : null;
 
     const startedAt = io.now();
     const started = io.clock();

@@ -452,6 +452,15 @@ export const CONSTANTS: readonly ConstantSpec[] = [
 ];
 
 /** The 5×5 interaction sweeps, by canonical name. */
+/**
+ * Constants that substitute for each other, so one alone is not identified: the co-occurrence triple (a
+ * stronger first link, a slower per-hop decay and a larger propagation share all raise the same boost).
+ * The ratchet searches each group jointly and tests the group's change as one.
+ */
+export const JOINT_GROUPS: readonly (readonly string[])[] = [
+  ['CO_OCCURRENCE_INITIAL_WEIGHT', 'delta', 'CO_OCCURRENCE_DECAY_PER_HOP'],
+];
+
 export const INTERACTION_PAIRS: readonly (readonly [string, string])[] = [
   ['DECAY_RATE', 'INITIAL_CONFIDENCE'],
   ['WF_MIN_THRESHOLD', 'CO_OCCURRENCE_INITIAL_WEIGHT'],

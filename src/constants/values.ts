@@ -50,6 +50,20 @@ function boundValue(bound: Bound, constants: Constants): number {
   return 1 / Number(constants[bound.reciprocalOf]);
 }
 
+/** The numeric bounds of a constant's valid range under these constants. */
+export function numericRange(
+  spec: ConstantSpec,
+  constants: Constants,
+): { lo?: number; loOpen: boolean; hi?: number; hiOpen: boolean } {
+  const { min, max, minOpen, maxOpen } = spec.range;
+  return {
+    ...(min !== undefined ? { lo: boundValue(min, constants) } : {}),
+    loOpen: minOpen === true,
+    ...(max !== undefined ? { hi: boundValue(max, constants) } : {}),
+    hiOpen: maxOpen === true,
+  };
+}
+
 function boundText(bound: Bound, constants: Constants): string {
   if (typeof bound === 'number') return String(bound);
   if ('constant' in bound) return `${bound.constant} (${boundValue(bound, constants)})`;

@@ -12,13 +12,12 @@ import type { PointsStore } from '../points/store.js';
 import { type PointsCounts, type PointsRequest, pointsEvaluator } from '../ratchet/points-evaluator.js';
 import { changedConstants, prDelta } from '../ratchet/pr-delta.js';
 import { proposedDiff } from '../ratchet/proposal-diff.js';
-import { runRatchet } from '../ratchet/ratchet.js';
-import { type SplitScenarios, splitScenarios } from '../ratchet/split.js';
+import { type RatchetOptions, runRatchet } from '../ratchet/ratchet.js';
 import type { RedisHandle } from '../redis/acquire.js';
 import { buildRatchetReport, type RatchetReport } from '../report/ratchet-report.js';
 import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
-import { createScenario } from '../scenarios/factory/factory.js';
-import { defaultSeeds } from '../scenarios/factory/seed-bank.js';
+import { ScenarioBank, type ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
+import { trainCount } from '../scenarios/factory/seed-bank.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
@@ -34,7 +33,14 @@ export interface RatchetJob {
   readonly scope: readonly ConstantSpec[];
   readonly tiers: readonly Tier[];
   readonly only: readonly string[] | null;
+  /** The seed bank drawn from (0 is the default bank). */
+  readonly bank: number;
+  /** Scored scenarios at the start: ⌊fraction·seeds⌋ train, the rest the first validation look. */
   readonly seeds: number;
+  /** The sequential budget: train plus validation scenarios one round may grow to. */
+  readonly maxSeeds: number;
+  /** Fresh confirmation scenarios per round that accepts something. */
+  readonly confirmSeeds: number;
   readonly trainFraction: number;
   readonly threshold: number;
   readonly cliffMargin: number;
@@ -49,7 +55,10 @@ export interface ReproduceParameters {
   readonly constantsPath: string | null;
   readonly constantsClass: string;
   readonly set?: readonly string[];
+  readonly bank: number;
   readonly seeds: number;
+  readonly maxSeeds: number;
+  readonly confirmSeeds: number;
   readonly trainFraction: number;
   readonly threshold: number;
   readonly cliffMargin: number;
@@ -65,7 +74,12 @@ export function reproduceCommand(p: ReproduceParameters): string {
   if (p.constantsPath) parts.push(`--constants ${p.constantsPath}`);
   if (p.constantsPath && p.constantsClass !== 'Defaults') parts.push(`--class ${p.constantsClass}`);
   for (const assignment of p.set ?? []) parts.push(`--set ${assignment}`);
-  parts.push(`--seeds ${p.seeds}`, `--train-fraction ${p.trainFraction}`, `--threshold ${p.threshold}`);
+  parts.push(`--bank ${p.bank}`, `--seeds ${p.seeds}`, `--max-seeds ${p.maxSeeds}`);
+  parts.push(
+    `--confirm-seeds ${p.confirmSeeds}`,
+    `--train-fraction ${p.trainFraction}`,
+    `--threshold ${p.threshold}`,
+  );
   parts.push(`--cliff-margin ${p.cliffMargin}`, `--alpha ${p.alpha}`, `--rounds ${p.rounds}`);
   parts.push(p.only ? `--only ${p.only.join(',')}` : `--tier ${p.tiers.join(',')}`);
   return parts.join(' ');
@@ -84,15 +98,34 @@ export interface PointsSource {
   readonly redis: RedisHandle | null;
 }
 
-/** The scenarios of a job and their split: deterministic, so every shard and the merge see the same. */
-function jobScenarios(job: RatchetJob) {
-  const scenarios = defaultSeeds(job.seeds, job.trainFraction).map(createScenario);
-  return { scenarios, split: splitScenarios(scenarios, job.trainFraction) };
+/** The slices of the bank a job starts from: deterministic, so every shard and the merge see the same. */
+export function jobSlices(job: RatchetJob): { train: ScenarioSlice; validation: ScenarioSlice } {
+  const train = trainCount(job.seeds, job.trainFraction);
+  return {
+    train: { role: 'train', from: 0, to: train },
+    validation: { role: 'validation', from: 0, to: job.seeds - train },
+  };
 }
 
-function jobEvaluator(
+/** The ratchet's options for a job. */
+export function ratchetOptions(job: RatchetJob): RatchetOptions {
+  const slices = jobSlices(job);
+  return {
+    threshold: job.threshold,
+    cliffMargin: job.cliffMargin,
+    cliffThreshold: job.cliffThreshold,
+    alpha: job.alpha,
+    rounds: job.rounds,
+    trainSeeds: slices.train.to,
+    validationSeeds: slices.validation.to,
+    maxValidationSeeds: job.maxSeeds - slices.train.to,
+    confirmationSeeds: job.confirmSeeds,
+  };
+}
+
+export function jobEvaluator(
   job: RatchetJob,
-  split: SplitScenarios,
+  bank: ScenarioBank,
   source: PointsSource,
   clock: JobClock,
   onProgress?: (done: number, expected: number) => void,
@@ -100,7 +133,7 @@ function jobEvaluator(
   const compute = source.redis
     ? factoredEvaluator({ client: source.redis.client, redisKind: source.redis.kind, clock: clock.ms })
     : null;
-  return pointsEvaluator(split, job.constants, source.store, {
+  return pointsEvaluator(bank, job.constants, source.store, {
     compute,
     concurrency: job.concurrency,
     ...(onProgress ? { onProgress } : {}),
@@ -114,20 +147,21 @@ function jobEvaluator(
  * merge computes those.
  */
 export function speculativeRequests(job: RatchetJob): PointsRequest[] {
+  const slices = jobSlices(job);
   const requests: PointsRequest[] = [
-    { overrides: {}, split: 'train' },
-    { overrides: {}, split: 'validation' },
+    { overrides: {}, slice: slices.train },
+    { overrides: {}, slice: slices.validation },
   ];
   for (const spec of job.scope) {
     if (spec.engine.status !== 'read' || spec.kind === 'bool' || spec.grid.length === 0) continue;
     for (const value of singleGrid(spec.name, job.constants).values) {
-      requests.push({ overrides: { [spec.name]: value }, split: 'train' });
-      requests.push({ overrides: { [spec.name]: value }, split: 'validation' });
+      requests.push({ overrides: { [spec.name]: value }, slice: slices.train });
+      requests.push({ overrides: { [spec.name]: value }, slice: slices.validation });
     }
   }
   if (job.baseConstants) {
     for (const name of changedConstants(job.baseConstants, job.constants)) {
-      requests.push({ overrides: { [name]: job.baseConstants[name]! }, split: 'validation' });
+      requests.push({ overrides: { [name]: job.baseConstants[name]! }, slice: slices.validation });
     }
   }
   return requests;
@@ -139,6 +173,12 @@ export function shardScenarios(scenarios: readonly Scenario[], shard: ShardSpec)
   return new Set(ordered.filter((_, i) => i % shard.count === shard.index - 1));
 }
 
+/** The scenarios a run starts from (its train slice and first validation look). */
+function startScenarios(job: RatchetJob, bank: ScenarioBank): Scenario[] {
+  const slices = jobSlices(job);
+  return [...bank.slice(slices.train), ...bank.slice(slices.validation)];
+}
+
 /** Computes one shard's points; the merge makes the decisions from every shard's points. */
 export async function computeShard(
   job: RatchetJob,
@@ -147,9 +187,9 @@ export async function computeShard(
   clock: JobClock,
   onProgress?: (done: number, expected: number) => void,
 ): Promise<PointsCounts> {
-  const { scenarios, split } = jobScenarios(job);
-  const evaluator = jobEvaluator(job, split, source, clock, onProgress);
-  await evaluator.fill(speculativeRequests(job), shardScenarios(scenarios, shard));
+  const bank = new ScenarioBank(job.bank);
+  const evaluator = jobEvaluator(job, bank, source, clock, onProgress);
+  await evaluator.fill(speculativeRequests(job), shardScenarios(startScenarios(job, bank), shard));
   return evaluator.counts();
 }
 
@@ -159,10 +199,11 @@ export async function runRatchetJob(
   clock: JobClock,
   onProgress?: (done: number, expected: number) => void,
 ): Promise<RatchetReport> {
-  const { scenarios, split } = jobScenarios(job);
+  const bank = new ScenarioBank(job.bank);
+  const slices = jobSlices(job);
   const startedAt = clock.now();
   const started = clock.ms();
-  const evaluator = jobEvaluator(job, split, source, clock, onProgress);
+  const evaluator = jobEvaluator(job, bank, source, clock, onProgress);
   // The PR delta and round 1 ask for their points together, so they are computed in one batch.
   const [delta, outcome] = await Promise.all([
     job.baseConstants
@@ -170,15 +211,10 @@ export async function runRatchetJob(
           threshold: job.threshold,
           alpha: job.alpha,
           seed: DEFAULT_BOOTSTRAP_SEED,
+          slice: slices.validation,
         })
       : Promise.resolve(null),
-    runRatchet(evaluator, job.scope, job.constants, {
-      threshold: job.threshold,
-      cliffMargin: job.cliffMargin,
-      cliffThreshold: job.cliffThreshold,
-      alpha: job.alpha,
-      rounds: job.rounds,
-    }),
+    runRatchet(evaluator, job.scope, job.constants, ratchetOptions(job)),
   ]);
   const diff = job.file ? proposedDiff(outcome.decisions, job.file) : null;
   return buildRatchetReport(
@@ -186,11 +222,19 @@ export async function runRatchetJob(
       startedAt: startedAt.toISOString(),
       finishedAt: clock.now().toISOString(),
       redis: source.redis?.kind ?? 'none',
+      bank: job.bank,
       seeds: job.seeds,
+      maxSeeds: job.maxSeeds,
+      confirmSeeds: job.confirmSeeds,
       trainFraction: job.trainFraction,
-      trainSeeds: split.train.map((s) => s.seedId ?? 0),
-      validationSeeds: split.validation.map((s) => s.seedId ?? 0),
-      degenerateSeeds: scenarios.filter((s) => s.degenerate).map((s) => s.seedId),
+      trainSeeds: bank.slice(slices.train).map((s) => s.seedId),
+      validationSeeds: bank
+        .slice({ role: 'validation', from: 0, to: outcome.used.validation || slices.validation.to })
+        .map((s) => s.seedId),
+      confirmationSeeds: bank
+        .slice({ role: 'confirmation', from: 0, to: outcome.used.confirmation })
+        .map((s) => s.seedId),
+      degenerate: bank.degenerate(),
       threshold: job.threshold,
       cliffMargin: job.cliffMargin,
       cliffThreshold: job.cliffThreshold,

@@ -12,15 +12,20 @@ import { EvaluationFailedError, errorMessage, MissingPointsError } from '../erro
 import { pointKey } from '../points/key.js';
 import type { PointsStore } from '../points/store.js';
 import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
+import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { type PointScore, pointScore } from '../sweep/runner.js';
 import { mapPool } from '../util/pool.js';
-import type { RatchetEvaluator, Split } from './ratchet.js';
-import type { SplitScenarios } from './split.js';
+import type { RatchetEvaluator } from './ratchet.js';
+
+/** Where a slice's scenarios come from: a seed bank, or (in tests) a fixed list. */
+export interface ScenarioSource {
+  slice(slice: ScenarioSlice): readonly Scenario[];
+}
 
 export interface PointsRequest {
   readonly overrides: Readonly<Record<string, ConstantValue>>;
-  readonly split: Split;
+  readonly slice: ScenarioSlice;
 }
 
 export interface PointsCounts {
@@ -53,7 +58,7 @@ interface Pending extends PointsRequest {
 }
 
 export function pointsEvaluator(
-  split: SplitScenarios,
+  bank: ScenarioSource,
   constants: Constants,
   store: PointsStore,
   options: PointsEvaluatorOptions,
@@ -73,7 +78,7 @@ export function pointsEvaluator(
     for (const request of requests) {
       const effective = withOverrides(constants, request.overrides);
       const settings = stageSettings(effective);
-      for (const scenario of split[request.split]) {
+      for (const scenario of bank.slice(request.slice)) {
         if (only && !only.has(scenario)) continue;
         const key = pointKey(scenario, settings);
         if (store.has(key) || needed.get(scenario)?.has(key)) continue;
@@ -122,7 +127,7 @@ export function pointsEvaluator(
 
   function pointsOf(request: PointsRequest): PointScore[] {
     const effective = withOverrides(constants, request.overrides);
-    return split[request.split].map((scenario) => {
+    return bank.slice(request.slice).map((scenario) => {
       const point = store.get(keyOf(scenario, effective));
       if (!point) throw new MissingPointsError(`point for ${scenario.name} was not computed`);
       return { ...point, scenario: scenario.name };
@@ -146,7 +151,7 @@ export function pointsEvaluator(
       for (const request of valid) request.reject(error);
       return;
     }
-    reused += valid.reduce((n, r) => n + split[r.split].length, 0) - (store.size - before);
+    reused += valid.reduce((n, r) => n + (r.slice.to - r.slice.from), 0) - (store.size - before);
     for (const request of valid) request.resolve(pointsOf(request));
   }
 
@@ -163,7 +168,7 @@ export function pointsEvaluator(
             queue = queue.then(() => flush(batch));
           });
         }
-        pending.push({ overrides, split: which, resolve, reject });
+        pending.push({ overrides, slice: which, resolve, reject });
       });
     },
   };

@@ -1,15 +1,25 @@
 /**
  * PR delta: for each constant whose value differs between the base and the head of a pull request, the head
- * value against the base value on the validation scenarios, paired, with a Holm-corrected verdict: improves,
- * regresses, or no measurable effect. Pure over an evaluator whose base constants are the head's.
+ * value against the base value on the validation scenarios, paired, with a Holm-corrected verdict: improves
+ * (H0: improvement ≤ threshold rejected), regresses (H0: loss ≤ threshold rejected), or no measurable effect.
+ * Each constant's two one-sided sign-flip tests share its α (Bonferroni), Holm runs across constants. Pure
+ * over an evaluator whose base constants are the head's.
  */
 import type { ConstantValue } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
+import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
 import type { Interval } from '../stats/bootstrap.js';
+import {
+  lowerBound,
+  pAbove,
+  pBelow,
+  type SignFlipTest,
+  signFlipTest,
+  upperBound,
+} from '../stats/sign-flip.js';
 import type { PointScore } from '../sweep/runner.js';
 import { signed } from '../util/numbers.js';
 import type { RatchetEvaluator } from './ratchet.js';
-import { holm, type PairedTest, pairedTest } from './statistics.js';
 
 export type DeltaVerdict = 'improves' | 'regresses' | 'no measurable effect';
 
@@ -35,15 +45,15 @@ export async function prDelta(
   evaluator: RatchetEvaluator,
   base: Constants,
   head: Constants,
-  options: { threshold: number; alpha: number; seed: string },
+  options: { threshold: number; alpha: number; seed: string; slice: ScenarioSlice },
 ): Promise<ConstantDelta[]> {
   const names = changedConstants(base, head);
   if (names.length === 0) return [];
   const [headScores, ...baseRuns] = await Promise.all([
-    evaluator.run({}, 'validation'),
-    ...names.map((name) => evaluator.run({ [name]: base[name]! }, 'validation')),
+    evaluator.run({}, options.slice),
+    ...names.map((name) => evaluator.run({ [name]: base[name]! }, options.slice)),
   ]);
-  const tests = new Map<string, PairedTest>();
+  const tests = new Map<string, { test: SignFlipTest; p: number }>();
   for (const [i, name] of names.entries()) {
     const baseScores = baseRuns[i]!;
     const deltas = headScores!.flatMap((h) => {
@@ -51,40 +61,51 @@ export async function prDelta(
       const b = score(baseScores.find((x) => x.scenario === h.scenario));
       return a === null || b === null ? [] : [a - b];
     });
-    tests.set(name, pairedTest(deltas, `${options.seed}:pr-delta:${name}`));
+    const test = signFlipTest(deltas, `${options.seed}:pr-delta:${name}`);
+    const p = Math.min(1, 2 * Math.min(pAbove(test, options.threshold), pBelow(test, -options.threshold)));
+    tests.set(name, { test, p });
   }
-  const corrected = holm(tests, options.alpha);
+  // Holm: ordered by p-value (ties by name), the k-th of m judged at α/(m − k + 1) until one fails.
+  const ordered = [...tests].sort(([a, x], [b, y]) => x.p - y.p || (a < b ? -1 : 1));
+  const levels = new Map<string, { level: number; significant: boolean }>();
+  let rejecting = true;
+  ordered.forEach(([name, { p }], k) => {
+    const level = options.alpha / (ordered.length - k);
+    rejecting = rejecting && p <= level;
+    levels.set(name, { level, significant: rejecting });
+  });
   return names.map((name): ConstantDelta => {
-    const test = tests.get(name)!;
-    const judged = corrected.get(name)!;
-    const delta = Number.isNaN(test.delta) ? null : test.delta;
+    const { test } = tests.get(name)!;
+    const judged = levels.get(name)!;
+    const delta = test.n === 0 ? null : test.mean;
+    const interval: Interval = [lowerBound(test, judged.level / 2), upperBound(test, judged.level / 2)];
     const common = {
       constant: name,
       base: base[name]!,
       head: head[name]!,
       delta,
-      interval: delta === null ? null : judged.interval,
+      interval: delta === null ? null : interval,
     };
     if (delta === null)
       return { ...common, verdict: 'no measurable effect', reason: 'no validation scenario could be scored' };
-    if (judged.significant && delta > options.threshold) {
+    if (judged.significant && interval[0] > options.threshold) {
       return {
         ...common,
         verdict: 'improves',
-        reason: `${signed(delta)} on validation, significant after Holm`,
+        reason: `${signed(delta)} on ${test.n} validation scenarios, more than ${options.threshold} (sign-flip test, Holm)`,
       };
     }
-    if (judged.significant && delta < -options.threshold) {
+    if (judged.significant && interval[1] < -options.threshold) {
       return {
         ...common,
         verdict: 'regresses',
-        reason: `${signed(delta)} on validation, significant after Holm`,
+        reason: `${signed(delta)} on ${test.n} validation scenarios, a loss of more than ${options.threshold} (sign-flip test, Holm)`,
       };
     }
     return {
       ...common,
       verdict: 'no measurable effect',
-      reason: `${signed(delta)} on validation: within noise or below the threshold`,
+      reason: `${signed(delta)} on ${test.n} validation scenarios: within noise or within the threshold`,
     };
   });
 }

@@ -7,6 +7,7 @@
 import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
+import { edgeNote, scenariosLine } from './ratchet-text.js';
 
 /** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
 export const MARKDOWN_BUDGET = 65_000;
@@ -33,7 +34,13 @@ export function fenced(info: string, text: string): string {
 
 function interval(d: RatchetDecision): string {
   if (!d.validationInterval || d.holmAlpha === null) return '';
-  return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}]`;
+  return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}] (n = ${d.validationScenarios})`;
+}
+
+function confirmed(d: RatchetDecision): string {
+  if (!d.confirmation) return '';
+  const c = d.confirmation;
+  return `${signed(c.delta)} [${signed(c.interval[0])}, ${signed(c.interval[1])}] (n = ${c.scenarios})`;
 }
 
 function outcome(d: RatchetDecision): string {
@@ -51,11 +58,11 @@ function proposalsTable(decisions: readonly RatchetDecision[]): string {
   if (proposals.length === 0) return '_No constant has a better value on the training scenarios._';
   const rows = proposals.map(
     (d) =>
-      `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ' ⚠️ edge of grid' : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${escapeCell(outcome(d))} |`,
+      `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ` (${edgeNote(d)})` : ''} | ${d.nearOptimal ? `[${d.nearOptimal.from}, ${d.nearOptimal.to}]` : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${confirmed(d)} | ${escapeCell(outcome(d))} |`,
   );
   return [
-    '| constant | current → proposed | train Δ nDCG@5 | validation Δ [Holm-corrected CI] | decision |',
-    '|---|---|---|---|---|',
+    '| constant | current → proposed | near-optimal on train | train Δ nDCG@5 | validation Δ [Holm-level bounds] | effect on fresh scenarios [95 % CI] | decision |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -115,7 +122,7 @@ export function sensitivityChart(d: RatchetDecision): string | null {
 function footerText(report: RatchetReport): string {
   const { run } = report;
   return [
-    `<sub>memory-ratchet ${report.tool.version} · ${run.seeds} seeds: ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (split ${run.trainFraction})${run.degenerateSeeds.length ? `, ${run.degenerateSeeds.length} degenerate skipped` : ''} · threshold ${run.threshold}, Holm α ${run.alpha}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
+    `<sub>memory-ratchet ${report.tool.version} · ${scenariosLine(report)}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
     '',
     `<sub>Reproduce: \`${run.command}\`</sub>`,
   ].join('\n');

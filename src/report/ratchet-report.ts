@@ -12,6 +12,7 @@ import type { PointsCounts } from '../ratchet/points-evaluator.js';
 import type { ConstantDelta } from '../ratchet/pr-delta.js';
 import type { RatchetAction, RatchetDecision, RatchetOutcome, ValidationPoint } from '../ratchet/ratchet.js';
 import type { RedisKind } from '../redis/acquire.js';
+import type { ReplacedSeed } from '../scenarios/factory/scenario-bank.js';
 
 import { type EvaluationCounts, evaluationCounts, type SweepPoint } from '../sweep/runner.js';
 import { VERSION } from '../version.js';
@@ -23,11 +24,20 @@ export interface RatchetRunMeta {
   readonly finishedAt: string;
   /** `none`: every point came from points files (a merge without Redis). */
   readonly redis: RedisKind | 'none';
+  /** The seed bank the scenarios come from. */
+  readonly bank: number;
   readonly seeds: number;
+  /** The sequential budget (train + validation scenarios one round may use). */
+  readonly maxSeeds: number;
+  /** Confirmation scenarios per round that accepts something. */
+  readonly confirmSeeds: number;
   readonly trainFraction: number;
   readonly trainSeeds: readonly number[];
+  /** Every validation seed used, over all looks and rounds, in draw order. */
   readonly validationSeeds: readonly number[];
-  readonly degenerateSeeds: readonly number[];
+  readonly confirmationSeeds: readonly number[];
+  /** Degenerate draws the bank replaced with further draws. */
+  readonly degenerate: readonly ReplacedSeed[];
   readonly threshold: number;
   readonly cliffMargin: number;
   readonly cliffThreshold: number;

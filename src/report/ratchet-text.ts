@@ -3,28 +3,42 @@ import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
 
-const level = (d: RatchetDecision) =>
-  d.holmAlpha === null ? '' : `${(100 * (1 - d.holmAlpha)).toFixed(1)}% CI `;
+/** Where the search ended at the proposal: the valid range's end, or the search's step limit. */
+export function edgeNote(d: RatchetDecision): string {
+  if (!d.edgeOfGrid) return '';
+  return d.edgeStop === 'range-end' ? 'at the end of the valid range' : 'at the search limit';
+}
 
 export function proposalLine(d: RatchetDecision): string {
   const train = d.trainDelta === null ? '' : `train ${signed(d.trainDelta)}`;
+  const near = d.nearOptimal ? `, near-optimal [${d.nearOptimal.from}, ${d.nearOptimal.to}]` : '';
   const validation =
     d.validationDelta === null
       ? ''
       : `, validation ${signed(d.validationDelta)}${
           d.validationInterval
-            ? ` [${level(d)}${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}]`
+            ? ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}] on ${d.validationScenarios}`
             : ''
         }`;
+  const confirmed = d.confirmation
+    ? `, confirmed ${signed(d.confirmation.delta)} [${signed(d.confirmation.interval[0])}, ${signed(d.confirmation.interval[1])}] on ${d.confirmation.scenarios}`
+    : '';
   const cliff = d.cliff ? `, cliff at ${d.cliff.cliff.from}→${d.cliff.cliff.to}` : '';
-  const edge = d.edgeOfGrid ? ', edge of grid: extend it' : '';
+  const edge = d.edgeOfGrid ? `, ${edgeNote(d)}` : '';
   const outcome =
     d.action === 'ACCEPT'
       ? d.cliff?.shiftedFrom !== undefined
         ? `ACCEPT (margin: ${d.cliff.margin.toPrecision(2)}, moved from ${d.cliff.shiftedFrom})`
         : 'ACCEPT'
       : `REJECT (${d.reason})`;
-  return `${d.constant}: ${d.current} -> ${d.proposed} (${train}${validation}${cliff}${edge}) ${outcome}`;
+  return `${d.constant}: ${d.current} -> ${d.proposed} (${train}${near}${validation}${confirmed}${cliff}${edge}) ${outcome}`;
+}
+
+/** Which scenarios decided: bank, train, validation (over all looks and rounds), confirmation, replaced draws. */
+export function scenariosLine(report: RatchetReport): string {
+  const { run } = report;
+  const replaced = run.degenerate.length > 0 ? `; ${run.degenerate.length} degenerate draws replaced` : '';
+  return `bank ${run.bank} · ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (budget ${run.maxSeeds - run.trainSeeds.length}), ${run.confirmationSeeds.length} confirmation scenarios${replaced} · threshold ${run.threshold} · α ${run.alpha}`;
 }
 
 function section(title: string, names: readonly string[], lines: string[]): void {
@@ -34,9 +48,7 @@ function section(title: string, names: readonly string[], lines: string[]): void
 export function ratchetText(report: RatchetReport): string {
   const { run, decisions } = report;
   const lines = ['RATCHET SUMMARY', '==============='];
-  lines.push(
-    `${run.seeds} seeds (${run.trainSeeds.length} train, ${run.validationSeeds.length} validation${run.degenerateSeeds.length > 0 ? `; ${run.degenerateSeeds.length} degenerate skipped` : ''}) · threshold ${run.threshold} · Holm α ${run.alpha} · cliff margin ${run.cliffMargin * 100}% · redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s`,
-  );
+  lines.push(`${scenariosLine(report)} · redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s`);
   lines.push(report.verdict, '');
   if (report.prDelta?.length) {
     lines.push('This pull request (head against base on validation):');
@@ -52,7 +64,7 @@ export function ratchetText(report: RatchetReport): string {
     lines.push('  (none: every current value is already the best on train, or insensitive)');
   for (const d of proposals) lines.push(`  ${proposalLine(d)}`);
   section(
-    'Kept (the current value is already the best on train)',
+    'Kept (the current value is within the threshold of the best on train)',
     decisions.filter((d) => d.action === 'REJECT' && d.proposed === null).map((d) => d.constant),
     lines,
   );

@@ -1,19 +1,36 @@
 /** Renderings of the seed bank and of one generated scenario. Pure. */
 import type { RankingMetrics } from '../metrics/ranking.js';
 import type { GeneratedQuery, GeneratedScenario } from '../scenarios/factory/factory.js';
-import type { ScenarioSeed } from '../scenarios/factory/seed.js';
-import { splitOf } from '../scenarios/factory/seed-bank.js';
+import type { ReplacedSeed } from '../scenarios/factory/scenario-bank.js';
+import { seedOrigin } from '../scenarios/factory/seed-bank.js';
 import { fixed, table } from './format.js';
 
-export function seedsJson(seeds: readonly ScenarioSeed[], n: number, fraction: number): string {
-  return `${JSON.stringify({ seeds: seeds.map((seed) => ({ ...seed, split: splitOf(seed.seedId, n, fraction) })) }, null, 2)}\n`;
+const roleOf = (seedId: number): string => seedOrigin(seedId)?.role ?? 'explicit';
+
+export interface BankListing {
+  readonly bank: number;
+  /** The scored scenarios a run of these seeds starts from: train, then the first validation look. */
+  readonly scenarios: readonly GeneratedScenario[];
+  /** Degenerate draws replaced by the next draw of the same role. */
+  readonly replaced: readonly ReplacedSeed[];
 }
 
-export function seedsText(scenarios: readonly GeneratedScenario[], n: number, fraction: number): string {
-  const train = Math.floor(fraction * n);
-  const rows = scenarios.map(({ seed, degenerate, metadata }) => [
+export function seedsJson(listing: BankListing): string {
+  return `${JSON.stringify(
+    {
+      bank: listing.bank,
+      seeds: listing.scenarios.map(({ seed }) => ({ ...seed, role: roleOf(seed.seedId) })),
+      degenerate: listing.replaced,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function seedsText(listing: BankListing): string {
+  const rows = listing.scenarios.map(({ seed, metadata }) => [
     String(seed.seedId),
-    splitOf(seed.seedId, n, fraction),
+    roleOf(seed.seedId),
     String(seed.recordCount),
     seed.importanceShape,
     seed.accessPattern,
@@ -21,14 +38,16 @@ export function seedsText(scenarios: readonly GeneratedScenario[], n: number, fr
     seed.noiseRatio.toFixed(2),
     seed.linkDensity.toFixed(2),
     String(seed.ageSpreadDays),
-    degenerate ? `degenerate: ${degenerate}` : `${String(metadata.relevant)} relevant`,
+    `${String(metadata.relevant)} relevant`,
   ]);
+  const count = (role: string) => listing.scenarios.filter((s) => roleOf(s.seedId) === role).length;
+  const replaced = listing.replaced.map((r) => `  ${r.seedId} (${r.role}): ${r.reason}`);
   return `${[
-    `seed bank: ${n} seeds, ${train} train (ids 0–${train - 1}), ${n - train} validation`,
+    `seed bank ${listing.bank}: ${listing.scenarios.length} scored scenarios, ${count('train')} train, ${count('validation')} validation`,
     ...table([
       [
         'seed',
-        'split',
+        'role',
         'records',
         'importance',
         'access',
@@ -40,6 +59,7 @@ export function seedsText(scenarios: readonly GeneratedScenario[], n: number, fr
       ],
       ...rows,
     ]),
+    ...(replaced.length > 0 ? ['', `degenerate draws replaced (${replaced.length}):`, ...replaced] : []),
   ].join('\n')}\n`;
 }
 

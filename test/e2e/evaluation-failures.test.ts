@@ -13,7 +13,6 @@ import { defaultConstants } from '../../src/constants/values.js';
 import { EvaluationFailedError } from '../../src/errors.js';
 import { PointsStore } from '../../src/points/store.js';
 import { pointsEvaluator } from '../../src/ratchet/points-evaluator.js';
-import { splitScenarios } from '../../src/ratchet/split.js';
 import { findRedisServer, type StartedServer, startRedisServer } from '../../src/redis/server.js';
 import { factoredEvaluator } from '../../src/scenarios/evaluate-variants.js';
 import { createScenario } from '../../src/scenarios/factory/factory.js';
@@ -73,10 +72,11 @@ function ratchet(url: string, during: () => Promise<void>) {
 
 /** One training batch of the ratchet's evaluator on `client`. */
 function trainRun(client: Redis, scenarios: Scenario[]) {
-  const evaluator = pointsEvaluator(splitScenarios(scenarios, 0.7), defaultConstants(), new PointsStore(), {
+  const source = { slice: ({ from, to }: { from: number; to: number }) => scenarios.slice(from, to) };
+  const evaluator = pointsEvaluator(source, defaultConstants(), new PointsStore(), {
     compute: factoredEvaluator({ client, redisKind: 'server', clock: () => 0 }),
   });
-  return evaluator.run({ DECAY_RATE: 0.3 }, 'train');
+  return evaluator.run({ DECAY_RATE: 0.3 }, { role: 'train', from: 0, to: 7 });
 }
 
 describe('evaluation errors fail the run', () => {

@@ -51,10 +51,12 @@ describe('memory-ratchet ratchet on the example constants (50 seeds, real Redis)
 
   it('prints the RATCHET SUMMARY and reports every Tier 1–3 constant', () => {
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^RATCHET SUMMARY\n===============\n50 seeds \(35 train, 15 validation/);
+    expect(run.stdout).toMatch(
+      /^RATCHET SUMMARY\n===============\nbank 0 · 35 train, \d+ validation \(budget 365\), \d+ confirmation scenarios/,
+    );
     expect(run.stdout).toContain('Proposed changes (validated on held-out scenarios):');
     expect(run.stdout).toMatch(
-      /Reproduce: npx memory-ratchet ratchet --constants examples\/popoto\/constants\.py --seeds 50/,
+      /Reproduce: npx memory-ratchet ratchet --constants examples\/popoto\/constants\.py --bank 0 --seeds 50 --max-seeds 400 --confirm-seeds 40/,
     );
     expect(first.decisions).toHaveLength(26);
     for (const d of first.decisions) {
@@ -69,9 +71,38 @@ describe('memory-ratchet ratchet on the example constants (50 seeds, real Redis)
     expect(first.points.validation.length).toBeGreaterThan(0);
   });
 
-  it('finds at least one train-best value that fails on validation, and at least three sensitive Tier 1–3 constants', () => {
-    const failed = first.decisions.filter((d) => d.action === 'REJECT' && d.proposed !== null);
-    expect(failed.length).toBeGreaterThanOrEqual(1);
+  it('scores 50 scenarios, replacing degenerate draws, and names them', () => {
+    expect(first.run.trainSeeds).toHaveLength(35);
+    expect(first.run.validationSeeds.length).toBeGreaterThanOrEqual(15);
+    expect(first.run.validationSeeds.slice(0, 15)).toEqual(
+      first.run.validationSeeds.slice(0, 15).sort((a, b) => a - b),
+    );
+    for (const r of first.run.degenerate) expect(r.reason).toMatch(/relevant record|records to retrieve/);
+    const scored = new Set(first.points.train.map((p) => p.scenario));
+    expect(scored.size).toBe(35);
+    for (const p of first.points.train) expect(p.status).toBe('ok');
+  });
+
+  it('accepts only confirmed changes, nearest the current value within their near-optimal interval, off grid edges', () => {
+    const accepted = first.decisions.filter((d) => d.action === 'ACCEPT');
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    for (const d of accepted) {
+      expect(d.confirmation).toMatchObject({ scenarios: 40, confirmed: true });
+      const { from, to } = d.nearOptimal!;
+      expect(d.proposed!).toBeGreaterThanOrEqual(from);
+      expect(d.proposed!).toBeLessThanOrEqual(to);
+      const current = Number(d.current);
+      const needed = Math.min(Math.max(current, from), to);
+      expect(d.proposed).toBe(needed);
+      if (d.edgeOfGrid) expect(d.edgeStop).toBe('range-end');
+    }
+    for (const d of first.decisions.filter(
+      (x) => x.action === 'REJECT' && x.proposed === null && x.nearOptimal,
+    ))
+      expect(Number(d.current)).toBeGreaterThanOrEqual(d.nearOptimal!.from);
+  });
+
+  it('finds at least three sensitive Tier 1–3 constants', () => {
     const sensitive = first.decisions.filter(
       (d) =>
         d.train?.range &&
@@ -147,6 +178,30 @@ describe('memory-ratchet ratchet on a deliberately detuned file', () => {
   }, 180_000);
 });
 
+describe('memory-ratchet ratchet --bank', () => {
+  it('draws another bank, with its own seed ids, and says so in the report and the reproduce line', async () => {
+    const out = join(dir, 'bank3.json');
+    const run = await runBuiltCli([
+      'ratchet',
+      '--only',
+      'DECAY_RATE',
+      '--bank',
+      '3',
+      '--json',
+      out,
+      '--results-dir',
+      join(dir, 'rb'),
+    ]);
+    expect(run.code).toBe(0);
+    const report: RatchetReport = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.run.bank).toBe(3);
+    expect(report.run.trainSeeds[0]).toBe(30_000_000);
+    expect(report.run.validationSeeds[0]).toBe(31_000_000);
+    expect(run.stdout).toMatch(/^RATCHET SUMMARY\n===============\nbank 3 · /);
+    expect(report.run.command).toContain('--bank 3 --seeds 50');
+  }, 120_000);
+});
+
 describe('ratchet input errors', () => {
   const bad: [string, string[], RegExp][] = [
     ['--diff without --constants', ['--diff', join(dir, 'x.diff')], /--diff needs --constants FILE/],
@@ -158,6 +213,8 @@ describe('ratchet input errors', () => {
     ],
     ['an unknown constant', ['--only', 'DECAY'], /--only: unknown constant 'DECAY'/],
     ['a malformed constants file', ['--constants', 'README.md'], /unknown constants file type/],
+    ['a bad --bank', ['--bank', 'two'], /--bank 'two': expected a whole number \(0 is the default bank\)/],
+    ['a budget below --seeds', ['--max-seeds', '20'], /--max-seeds 20 is below --seeds 50/],
   ];
   for (const [what, args, message] of bad) {
     it(`exits 2 for ${what}`, async () => {

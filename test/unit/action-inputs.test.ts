@@ -12,7 +12,10 @@ describe('action inputs', () => {
     expect(read).toEqual({
       constantsPath: 'src/popoto/fields/constants.py',
       constantsClass: 'Defaults',
+      bank: 0,
       seeds: 50,
+      maxSeeds: 400,
+      confirmSeeds: 40,
       trainFraction: 0.7,
       threshold: 0.01,
       cliffMargin: 0.1,
@@ -34,6 +37,9 @@ describe('action inputs', () => {
   it('names the input, the bad value and what is allowed', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ seeds: 'many' }, /input 'seeds': 'many' is not allowed; use a whole number ≥ 2/],
+      [{ 'max-seeds': '40' }, /input 'max-seeds': '40' is not allowed; use a whole number ≥ seeds \(50\)/],
+      [{ bank: '-1' }, /input 'bank': '-1' is not allowed; use a whole number from 0 to/],
+      [{ 'confirm-seeds': '0' }, /input 'confirm-seeds': '0' is not allowed; use a whole number ≥ 1/],
       [{ 'train-fraction': '1' }, /input 'train-fraction': '1' is not allowed; use a number in \(0, 1\)/],
       [
         { comment: 'sometimes' },

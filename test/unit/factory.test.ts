@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScenario } from '../../src/scenarios/factory/factory.js';
+import { ScenarioBank } from '../../src/scenarios/factory/scenario-bank.js';
 import {
   ACCESS_PATTERNS,
   configurationKey,
@@ -8,7 +9,17 @@ import {
   SEED_AXES,
   validateSeed,
 } from '../../src/scenarios/factory/seed.js';
-import { defaultSeeds, splitOf } from '../../src/scenarios/factory/seed-bank.js';
+import {
+  BANK_MIN_RECORDS,
+  BANK_SPAN,
+  bankSeed,
+  defaultSeeds,
+  ROLE_SPAN,
+  SEED_ROLES,
+  seedIdOf,
+  seedOfId,
+  seedOrigin,
+} from '../../src/scenarios/factory/seed-bank.js';
 import { parseScenarioScript } from '../../src/scenarios/load-script.js';
 
 const base: ScenarioSeed = {
@@ -133,15 +144,58 @@ describe('ScenarioFactory', () => {
 
 describe('default seed bank', () => {
   const seeds = defaultSeeds(50);
-  const train = seeds.filter((s) => splitOf(s.seedId, 50) === 'train');
-  const validation = seeds.filter((s) => splitOf(s.seedId, 50) === 'validation');
+  const train = seeds.filter((s) => seedOrigin(s.seedId)?.role === 'train');
+  const validation = seeds.filter((s) => seedOrigin(s.seedId)?.role === 'validation');
 
-  it('has 50 deterministic seeds, 35 train and 15 validation', () => {
+  it('has 50 deterministic seeds, 35 train and 15 validation, with role-coded ids', () => {
     expect(seeds).toHaveLength(50);
     expect(defaultSeeds(50)).toEqual(seeds);
-    expect(train).toHaveLength(35);
-    expect(validation.map((s) => s.seedId)).toEqual(Array.from({ length: 15 }, (_, i) => 35 + i));
+    expect(train.map((s) => s.seedId)).toEqual(Array.from({ length: 35 }, (_, i) => i));
+    expect(validation.map((s) => s.seedId)).toEqual(Array.from({ length: 15 }, (_, i) => ROLE_SPAN + i));
     for (const seed of seeds) expect(validateSeed(seed)).toEqual(seed);
+  });
+
+  it('gives every bank and role its own seed ids and draws, and names a seed by its id', () => {
+    const ids = new Set<number>();
+    for (const bank of [0, 1, 2, 99]) {
+      for (const role of SEED_ROLES) {
+        for (const index of [0, 1, 7, ROLE_SPAN - 1]) {
+          const id = seedIdOf(bank, role, index);
+          expect(ids.has(id)).toBe(false);
+          ids.add(id);
+          expect(seedOrigin(id)).toEqual({ bank, role, index });
+          expect(seedOfId(id)).toEqual(bankSeed(bank, role, index));
+        }
+      }
+    }
+    expect(seedIdOf(3, 'confirmation', 5)).toBe(3 * BANK_SPAN + 2 * ROLE_SPAN + 5);
+    // Independent streams: bank 1's first training seed is not bank 0's with another id.
+    const strip = ({ seedId: _id, ...rest }: ScenarioSeed) => rest;
+    expect(strip(bankSeed(1, 'train', 0))).not.toEqual(strip(bankSeed(0, 'train', 0)));
+    expect(() => seedIdOf(-1, 'train', 0)).toThrow(/bank -1 is invalid/);
+  });
+
+  it('replaces degenerate draws so that n scored scenarios means n, listing what it replaced', () => {
+    for (const number of [0, 1, 2]) {
+      const bank = new ScenarioBank(number);
+      const validation = bank.slice({ role: 'validation', from: 0, to: 50 });
+      expect(validation).toHaveLength(50);
+      for (const scenario of validation) expect(scenario.degenerate).toBeUndefined();
+      const replaced = bank.degenerate();
+      for (const r of replaced) {
+        expect(createScenario(seedOfId(r.seedId)!).degenerate).toBe(r.reason);
+        expect(seedOrigin(r.seedId)!.index).toBeLessThan(seedOrigin(validation.at(-1)!.seedId)!.index);
+      }
+      // Asking for more extends the role without moving the scenarios already drawn.
+      const more = new ScenarioBank(number).slice({ role: 'validation', from: 0, to: 80 });
+      expect(more.slice(0, 50).map((s) => s.seedId)).toEqual(validation.map((s) => s.seedId));
+    }
+  });
+
+  it('starts the record-count axis where scenarios can be scored', () => {
+    const drawn = Array.from({ length: 400 }, (_, i) => bankSeed(0, 'validation', i));
+    expect(Math.min(...drawn.map((s) => s.recordCount))).toBeGreaterThanOrEqual(BANK_MIN_RECORDS);
+    expect(drawn.filter((s) => s.recordCount < 30).length).toBeGreaterThan(30);
   });
 
   it('holds every shape and pattern in both splits', () => {
@@ -182,5 +236,13 @@ describe('default seed bank', () => {
   it('repeats no training configuration in validation', () => {
     const trained = new Set(train.map(configurationKey));
     for (const seed of validation) expect(trained.has(configurationKey(seed))).toBe(false);
+  });
+
+  it('deals each block of draws a whole deck, so any prefix of a role holds every shape', () => {
+    for (const role of SEED_ROLES) {
+      const first = Array.from({ length: 6 }, (_, i) => bankSeed(4, role, i));
+      expect(new Set(first.map((s) => s.importanceShape))).toEqual(new Set(IMPORTANCE_SHAPES));
+      expect(new Set(first.map((s) => s.accessPattern))).toEqual(new Set(ACCESS_PATTERNS));
+    }
   });
 });

@@ -10,11 +10,15 @@ const run: RatchetRunMeta = {
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:10.000Z',
   redis: 'server',
+  bank: 0,
   seeds: 50,
+  maxSeeds: 400,
+  confirmSeeds: 40,
   trainFraction: 0.7,
   trainSeeds: Array.from({ length: 35 }, (_, i) => i),
-  validationSeeds: Array.from({ length: 15 }, (_, i) => 35 + i),
-  degenerateSeeds: [],
+  validationSeeds: Array.from({ length: 15 }, (_, i) => 1_000_000 + i),
+  confirmationSeeds: [],
+  degenerate: [],
   threshold: 0.01,
   cliffMargin: 0.1,
   cliffThreshold: 0.1,
@@ -68,9 +72,15 @@ function decision(i: number, action: RatchetDecision['action']): RatchetDecision
     validationScore: 0.34,
     validationDelta: action === 'ACCEPT' ? 0.03 : -0.01,
     validationInterval: [0.01, 0.05],
+    validationScenarios: 15,
+    look: 1,
     holmAlpha: 0.05,
     pValue: 0.01,
+    confirmation: null,
+    nearOptimal: { from: 0.5, to: 0.5 },
     edgeOfGrid: false,
+    edgeStop: null,
+    extended: [],
     train: train(40),
     round: 1,
   };
@@ -83,7 +93,12 @@ describe('ratchet markdown', () => {
     run,
     10,
     defaultConstants(),
-    { decisions, trainPoints: [], validationPoints: [] },
+    {
+      decisions,
+      trainPoints: [],
+      validationPoints: [],
+      used: { train: 35, validation: 15, confirmation: 0 },
+    },
     { path: 'x.py', text: diffText, edits: [], notApplicable: [] },
   );
 
@@ -121,7 +136,12 @@ describe('ratchet markdown', () => {
         run,
         10,
         defaultConstants(),
-        { decisions: decisions.slice(0, 1), trainPoints: [], validationPoints: [] },
+        {
+          decisions: decisions.slice(0, 1),
+          trainPoints: [],
+          validationPoints: [],
+          used: { train: 35, validation: 15, confirmation: 0 },
+        },
         { path: 'x.py', text: hostile, edits: [], notApplicable: [] },
       ),
     );
@@ -140,7 +160,12 @@ describe('ratchet markdown', () => {
       run,
       10,
       defaultConstants(),
-      { decisions: decisions.slice(0, 3), trainPoints: [], validationPoints: [] },
+      {
+        decisions: decisions.slice(0, 3),
+        trainPoints: [],
+        validationPoints: [],
+        used: { train: 35, validation: 15, confirmation: 0 },
+      },
       null,
     );
     const markdown = ratchetMarkdown(small);
@@ -157,16 +182,22 @@ describe('ratchet markdown', () => {
         run,
         10,
         defaultConstants(),
-        { decisions: decisions.slice(0, 2), trainPoints: [], validationPoints: [] },
+        {
+          decisions: decisions.slice(0, 2),
+          trainPoints: [],
+          validationPoints: [],
+          used: { train: 35, validation: 15, confirmation: 0 },
+        },
         null,
       ),
     );
     expect(text).toMatch(/^RATCHET SUMMARY\n===============\n/);
     expect(text).toContain(
-      'CONSTANT_NUMBER_0: 0.1 -> 0.5 (train +0.040, validation +0.030 [95.0% CI +0.010, +0.050]) ACCEPT',
+      'CONSTANT_NUMBER_0: 0.1 -> 0.5 (train +0.040, near-optimal [0.5, 0.5], validation +0.030 [+0.010, +0.050] on 15) ACCEPT',
     );
     expect(text).toMatch(
-      /CONSTANT_NUMBER_1: 0\.1 -> 0\.5 \(train \+0\.040, validation -0\.010 \[95\.0% CI \+0\.010, \+0\.050\]\) REJECT \(no validation improvement/,
+      /CONSTANT_NUMBER_1: 0\.1 -> 0\.5 \(train \+0\.040, near-optimal \[0\.5, 0\.5\], validation -0\.010 \[\+0\.010, \+0\.050\] on 15\) REJECT \(no validation improvement/,
     );
+    expect(text).toContain('bank 0 · 35 train, 15 validation (budget 365), 0 confirmation scenarios');
   });
 });

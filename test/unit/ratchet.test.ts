@@ -2,27 +2,26 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { findConstant } from '../../src/constants/registry.js';
 import { defaultConstants } from '../../src/constants/values.js';
-import { type RatchetEvaluator, runRatchet, type Split } from '../../src/ratchet/ratchet.js';
+import { type RatchetEvaluator, type RatchetOptions, runRatchet } from '../../src/ratchet/ratchet.js';
+import type { SeedRole } from '../../src/scenarios/factory/seed-bank.js';
 import type { PointScore } from '../../src/sweep/runner.js';
 
 const DECAY_RATE = findConstant('DECAY_RATE')!; // grid 0.05 0.1 0.2 0.3 0.5 0.7 0.9 1.0, current 0.1
 const constants = defaultConstants();
 
-type Effect = (value: number, split: Split) => number;
+type Effect = (value: number, split: SeedRole) => number;
 
 /**
  * Per-scenario nDCG@5 = scenario difficulty + effect(value) + N(0, σ) noise, with every draw keyed by
- * (repetition, value, split, scenario), so each value meets fresh noise on the same scenarios.
+ * (repetition, value, role, scenario), so each value meets fresh noise on the same scenarios.
  */
-function synthetic(
-  effect: Effect,
-  { rep = 0, sigma = 0.02, train = 35, validation = 15 } = {},
-): RatchetEvaluator {
+function synthetic(effect: Effect, { rep = 0, sigma = 0.02 } = {}): RatchetEvaluator {
   return {
-    async run(overrides, split) {
+    async run(overrides, slice) {
       const value = Number(overrides.DECAY_RATE ?? constants.DECAY_RATE);
-      const n = split === 'train' ? train : validation;
-      return Array.from({ length: n }, (_, s): PointScore => {
+      const split = slice.role;
+      return Array.from({ length: slice.to - slice.from }, (_, i): PointScore => {
+        const s = slice.from + i;
         const difficulty = 0.3 + 0.4 * seedrandom(`difficulty:${rep}:${split}:${s}`)();
         const r = seedrandom(`noise:${rep}:${value}:${split}:${s}`);
         const normal = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -40,11 +39,27 @@ function synthetic(
   };
 }
 
-const decide = async (effect: Effect, options: Parameters<typeof synthetic>[1] = {}, ratchet = {}) =>
-  (await runRatchet(synthetic(effect, options), [DECAY_RATE], constants, { resamples: 2000, ...ratchet }))
-    .decisions[0]!;
+const SIZES: RatchetOptions = {
+  trainSeeds: 35,
+  validationSeeds: 15,
+  maxValidationSeeds: 135,
+  confirmationSeeds: 40,
+};
 
-describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 train / 15 validation)', () => {
+const decide = async (
+  effect: Effect,
+  options: Parameters<typeof synthetic>[1] = {},
+  ratchet: Partial<RatchetOptions> = {},
+) =>
+  (
+    await runRatchet(synthetic(effect, options), [DECAY_RATE], constants, {
+      ...SIZES,
+      resamples: 2000,
+      ...ratchet,
+    })
+  ).decisions[0]!;
+
+describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 train, 15 → 135 validation)', () => {
   it('accepts a constant with no real effect in at most 5% of 200 seeded repetitions', async () => {
     let accepted = 0;
     for (let rep = 0; rep < 200; rep++) if ((await decide(() => 0, { rep })).action === 'ACCEPT') accepted++;
@@ -62,8 +77,10 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
 
   it('rejects a train optimum that is the validation pessimum', async () => {
     const decision = await decide((v, split) => (v === 0.5 ? (split === 'train' ? 0.05 : -0.05) : 0));
-    expect(decision).toMatchObject({ action: 'REJECT', proposed: 0.5 });
-    expect(decision.reason).toMatch(/^no validation improvement \(-0\.0\d\d\)$/);
+    expect(decision).toMatchObject({ action: 'REJECT', proposed: 0.5, look: 1, validationScenarios: 15 });
+    expect(decision.reason).toMatch(
+      /^below the improvement threshold: -0\.0\d\d on look 1, 15 validation scenarios/,
+    );
     expect(decision.trainDelta).toBeGreaterThan(0.03);
     expect(decision.validationDelta).toBeLessThan(-0.03);
   });
@@ -106,20 +123,68 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
 
   it('keeps the current value when it ties with the best, and reports a flat constant as insensitive', async () => {
     const tie = await decide((v) => (v === 0.1 || v === 0.5 ? 0.05 : 0), { sigma: 0 });
-    expect(tie).toMatchObject({
-      action: 'REJECT',
-      proposed: null,
-      reason: 'the current value is already the best on train',
-    });
+    expect(tie).toMatchObject({ action: 'REJECT', proposed: null, nearOptimal: { from: 0.1, to: 0.1 } });
+    expect(tie.reason).toMatch(/^the current value is within the threshold of the best on train/);
     const flat = await decide(() => 0, { sigma: 0 });
     expect(flat.action).toBe('NO_SENSITIVITY');
   });
 
-  it('flags a best value at the edge of the grid', async () => {
-    const decision = await decide((v) => 0.2 * v);
-    expect(decision.proposed).toBe(1);
-    expect(decision.edgeOfGrid).toBe(true);
+  it('searches past a grid edge until the valid range ends, and says so', async () => {
+    // Rises with the value all the way: the grid ends at 1.0, the valid range (0, 2] at 2.
+    const decision = await decide((v) => 0.2 * v, { sigma: 0 });
+    expect(decision.extended).toEqual([1.2, 1.6, 2]);
+    expect(decision).toMatchObject({
+      proposed: 2,
+      edgeOfGrid: true,
+      edgeStop: 'range-end',
+      action: 'ACCEPT',
+    });
+    expect(decision.nearOptimal).toEqual({ from: 2, to: 2 });
+  });
+
+  it('stops searching outward where the curve turns', async () => {
+    const decision = await decide((v) => 0.1 - 0.1 * Math.abs(v - 1.2), { sigma: 0 });
+    expect(decision.extended).toEqual([1.2, 1.6]);
+    expect(decision.proposed).toBe(1.2);
+    expect(decision.edgeOfGrid).toBe(false);
+  });
+
+  it('proposes the value nearest the current one among those within the threshold of the best', async () => {
+    // A plateau from 0.3 up: every value there is within 0.01 of the best (1.0, by a hair).
+    const plateau = (v: number) => (v >= 0.3 ? 0.05 + 0.005 * v : 0);
+    const decision = await decide(plateau, { sigma: 0 });
+    expect(decision.proposed).toBe(0.3);
+    expect(decision.nearOptimal).toEqual({ from: 0.3, to: 2 });
     expect(decision.action).toBe('ACCEPT');
+  });
+
+  it('draws more validation scenarios only while a proposal is undecided, and reports the effect on fresh ones', async () => {
+    const sliceSizes: number[] = [];
+    const base = synthetic((v) => (v === 0.3 ? 0.04 : 0), { sigma: 0.05 });
+    const watching: RatchetEvaluator = {
+      run: (overrides, slice) => {
+        if (slice.role === 'validation') sliceSizes.push(slice.to - slice.from);
+        return base.run(overrides, slice);
+      },
+    };
+    const outcome = await runRatchet(watching, [DECAY_RATE], constants, { ...SIZES, resamples: 2000 });
+    const decision = outcome.decisions[0]!;
+    expect(decision.action).toBe('ACCEPT');
+    expect(decision.validationScenarios).toBeGreaterThan(15);
+    expect(new Set(sliceSizes)).toEqual(
+      new Set([15, 45, 135].filter((n) => n <= decision.validationScenarios!)),
+    );
+    expect(decision.confirmation).toMatchObject({ scenarios: 40, confirmed: true });
+    expect(decision.confirmation!.delta).toBeGreaterThan(0.01);
+    expect(outcome.used).toEqual({ train: 35, validation: decision.validationScenarios, confirmation: 40 });
+  });
+
+  it('rejects a validated change that fresh confirmation scenarios contradict', async () => {
+    const decision = await decide((v, split) => (v === 0.3 ? (split === 'confirmation' ? -0.05 : 0.05) : 0));
+    expect(decision.action).toBe('REJECT');
+    expect(decision.reason).toMatch(
+      /^not confirmed: validated \(\+0\.0\d\d.*but -0\.0\d\d on 40 fresh confirmation scenarios/,
+    );
   });
 
   it('reports constants the engine does not model or the library never reads, without running them', async () => {
@@ -134,6 +199,7 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
       counting,
       [findConstant('TD_ALPHA')!, findConstant('CHI_SQUARED_P_THRESHOLD')!],
       constants,
+      SIZES,
     );
     expect(outcome.decisions.map((d) => d.action)).toEqual(['NOT_MODELLED', 'NOT_READ']);
     expect(runs).toBe(0);
@@ -145,7 +211,12 @@ describe('PR delta (synthetic evaluator)', () => {
     const { prDelta } = await import('../../src/ratchet/pr-delta.js');
     const { withOverrides } = await import('../../src/constants/values.js');
     const head = constants; // DECAY_RATE 0.1
-    const options = { threshold: 0.01, alpha: 0.05, seed: 's' };
+    const options = {
+      threshold: 0.01,
+      alpha: 0.05,
+      seed: 's',
+      slice: { role: 'validation', from: 0, to: 15 } as const,
+    };
     const better = await prDelta(
       synthetic((v) => (v === 0.1 ? 0.05 : 0)),
       withOverrides(constants, { DECAY_RATE: 0.3 }),

@@ -1,0 +1,164 @@
+import fc from 'fast-check';
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { calibrateBank, wilson } from '../../src/ratchet/calibration.js';
+import { runSequential, sequentialDesign } from '../../src/ratchet/sequential.js';
+import {
+  lowerBound,
+  pAbove,
+  pBelow,
+  rejectsAbove,
+  signFlipTest,
+  upperBound,
+} from '../../src/stats/sign-flip.js';
+
+/** The exact one-sided sign-flip p-value by enumerating all 2^n sign patterns (small n only). */
+function exactP(deltas: readonly number[], mu0: number): number {
+  const n = deltas.length;
+  const centred = deltas.map((d) => d - mu0);
+  const observed = centred.reduce((a, b) => a + b, 0);
+  let atLeast = 0;
+  for (let mask = 0; mask < 2 ** n; mask++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += mask & (1 << i) ? -centred[i]! : centred[i]!;
+    if (sum >= observed - 1e-12) atLeast++;
+  }
+  return atLeast / 2 ** n;
+}
+
+const normal = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+
+describe('sign-flip test', () => {
+  it('matches the exact enumeration of sign patterns (Monte Carlo within 0.01)', () => {
+    const cases: [number[], number][] = [
+      [[0.1, 0.2, 0.3], 0],
+      [[0.05, -0.02, 0.04, 0.01, 0.03, -0.01, 0.06], 0.01],
+      [[0.02, 0.02, 0.02, -0.03, 0.01, 0, 0, 0.04, -0.01], 0.005],
+    ];
+    for (const [deltas, mu0] of cases) {
+      const test = signFlipTest(deltas, 'exact');
+      expect(Math.abs(pAbove(test, mu0) - exactP(deltas, mu0))).toBeLessThan(0.01);
+      expect(
+        Math.abs(
+          pBelow(test, mu0) -
+            exactP(
+              deltas.map((d) => -d),
+              -mu0,
+            ),
+        ),
+      ).toBeLessThan(0.01);
+    }
+    // Every pattern but the identity lowers the mean of three positive deltas: p = 1/8.
+    expect(exactP([0.1, 0.2, 0.3], 0)).toBe(1 / 8);
+  });
+
+  it('inverts to bounds that agree with its p-values exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.2, max: 0.2, noNaN: true }), { minLength: 4, maxLength: 40 }),
+        fc.constantFrom(0.001, 0.01, 0.05),
+        (deltas, a) => {
+          const test = signFlipTest(deltas, 'duality', 2000);
+          const lo = lowerBound(test, a);
+          const hi = upperBound(test, a);
+          expect(lo).toBeLessThanOrEqual(hi);
+          if (Number.isFinite(lo)) {
+            expect(pAbove(test, lo - 1e-9)).toBeLessThanOrEqual(a);
+            expect(pAbove(test, lo)).toBeGreaterThan(a);
+          }
+          expect(rejectsAbove(deltas, 0.01, a, 'duality', 2000)).toBe(pAbove(test, 0.01) <= a);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('holds its size on symmetric nulls at n = 15 (400 data sets, level 0.05)', () => {
+    const r = seedrandom('size');
+    let rejected = 0;
+    for (let k = 0; k < 400; k++) {
+      // Heavy-tailed and lumpy, like per-scenario nDCG deltas: many zeros, a few large moves.
+      const deltas = Array.from({ length: 15 }, () => (r() < 0.4 ? 0 : 0.1 * normal(r) ** 3));
+      if (rejectsAbove(deltas, 0, 0.05, `size:${k}`, 2000)) rejected++;
+    }
+    // Exact test: at most 5 % in expectation; 400 draws put the 99.9 % upper tail near 8.3 %.
+    expect(rejected / 400).toBeLessThanOrEqual(0.083);
+  });
+
+  it('puts the threshold inside the null: a mean improvement at the threshold is not enough', () => {
+    const atThreshold = Array.from({ length: 60 }, (_, i) => 0.01 + (i % 2 === 0 ? 0.02 : -0.02));
+    expect(pAbove(signFlipTest(atThreshold, 't'), 0.01)).toBeGreaterThan(0.4);
+    const clear = Array.from({ length: 60 }, (_, i) => 0.03 + (i % 2 === 0 ? 0.02 : -0.02));
+    expect(pAbove(signFlipTest(clear, 't'), 0.01)).toBeLessThan(0.001);
+  });
+});
+
+describe('sequential design', () => {
+  it('spends α over the looks in proportion to the scenarios each adds, and grows ×3 to the budget', () => {
+    const design = sequentialDesign(15, 365, 0.025);
+    expect(design.looks).toEqual([15, 45, 135, 365]);
+    expect(design.levels.reduce((a, b) => a + b, 0)).toBeCloseTo(0.025, 12);
+    expect(design.levels[0]).toBeCloseTo((0.025 * 15) / 365, 12);
+    expect(sequentialDesign(15, 15, 0.05)).toEqual({ looks: [15], levels: [0.05] });
+  });
+
+  it('asks for more scenarios only for proposals still open, and never re-tests a decided one', async () => {
+    const r = seedrandom('looks');
+    const strong = Array.from({ length: 365 }, () => 0.1 + 0.02 * normal(r));
+    const none = Array.from({ length: 365 }, () => -0.05 + 0.02 * normal(r));
+    const faint = Array.from({ length: 365 }, () => 0.02 + 0.03 * normal(r));
+    const data = new Map([
+      ['strong', strong],
+      ['none', none],
+      ['faint', faint],
+    ]);
+    const asked: [string[], number][] = [];
+    const outcomes = await runSequential(
+      sequentialDesign(15, 365, 0.025),
+      [...data.keys()],
+      async (keys, n) => {
+        asked.push([[...keys], n]);
+        return new Map(keys.map((k) => [k, data.get(k)!.slice(0, n)]));
+      },
+      { threshold: 0.01, seed: 'looks', resamples: 5000 },
+    );
+    expect(outcomes.get('strong')).toMatchObject({ status: 'accepted', look: 1, n: 15 });
+    expect(outcomes.get('none')).toMatchObject({ status: 'futile', look: 1 });
+    expect(outcomes.get('faint')!.status).toBe('accepted');
+    expect(outcomes.get('faint')!.look).toBeGreaterThan(1);
+    expect(asked[0]).toEqual([['strong', 'none', 'faint'], 15]);
+    for (const [keys] of asked.slice(1)) expect(keys).toEqual(['faint']);
+  });
+});
+
+describe('calibration', () => {
+  it('gives Wilson intervals', () => {
+    expect(wilson(0, 50).interval[1]).toBeCloseTo(0.0713, 3);
+    const half = wilson(50, 100);
+    expect(half.rate).toBe(0.5);
+    expect(half.interval[0]).toBeCloseTo(0.4038, 3);
+    expect(half.interval[1]).toBeCloseTo(0.5962, 3);
+  });
+
+  it('finds few false accepts under sign-flip nulls and high power for a planted effect', async () => {
+    const r = seedrandom('calibration');
+    const keys = ['A', 'B', 'C'];
+    const validation = new Map(keys.map((k) => [k, Array.from({ length: 135 }, () => 0.06 * normal(r))]));
+    const confirmation = new Map(keys.map((k) => [k, Array.from({ length: 40 }, () => 0.06 * normal(r))]));
+    const result = await calibrateBank(
+      { bank: 1, keys, validation, confirmation },
+      {
+        design: sequentialDesign(15, 135, 0.025),
+        threshold: 0.01,
+        runs: 60,
+        planted: 0.03,
+        seed: 'c',
+        resamples: 4000,
+      },
+    );
+    expect(result.fullNull.hits).toBeLessThanOrEqual(3);
+    expect(result.boundaryNull.rate).toBeLessThanOrEqual(0.1);
+    expect(result.power.trials).toBe(180);
+    expect(result.power.rate).toBeGreaterThan(0.8);
+  });
+});
