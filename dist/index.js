@@ -36622,7 +36622,7 @@ __exportStar(__nccwpck_require__(4314), exports);
 
 /***/ }),
 
-/***/ 9547:
+/***/ 1928:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -39118,7 +39118,7 @@ module.exports = JavascriptRedisParser
 // alea, a 53-bit multiply-with-carry generator by Johannes Baagøe.
 // Period: ~2^116
 // Reported to pass all BigCrush tests.
-var alea = __nccwpck_require__(1928);
+var alea = __nccwpck_require__(9547);
 
 // xor128, a pure xor-shift generator by George Marsaglia.
 // Period: 2^128-1.
@@ -39170,7 +39170,7 @@ module.exports = sr;
 
 /***/ }),
 
-/***/ 1928:
+/***/ 9547:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3815);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3720);
 /** Action entry: runs the action; everything else lives in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -78524,7 +78524,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3815:
+/***/ 3720:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81661,6 +81661,226 @@ function parseShard(text, source = '--shard') {
     return { index, count };
 }
 
+// EXTERNAL MODULE: ./node_modules/seedrandom/index.js
+var seedrandom = __nccwpck_require__(4058);
+;// CONCATENATED MODULE: ./lib/src/scenarios/factory/random.js
+/**
+ * Seeded randomness for generated scenarios. Every draw comes from a named sub-stream of the scenario's
+ * seed, so adding a record or changing one axis does not reshuffle unrelated draws.
+ */
+
+class Stream {
+    next;
+    constructor(key) {
+        this.next = seedrandom(`memory-ratchet:${key}`);
+    }
+    /** Uniform in [0, 1). */
+    uniform(lo = 0, hi = 1) {
+        return lo + (hi - lo) * this.next();
+    }
+    chance(p) {
+        return this.next() < p;
+    }
+    integer(lo, hi) {
+        return lo + Math.floor(this.next() * (hi - lo + 1));
+    }
+    pick(items) {
+        return items[Math.floor(this.next() * items.length)];
+    }
+    /** Standard normal (Box–Muller). */
+    normal(mean = 0, sd = 1) {
+        const u = 1 - this.next();
+        const v = this.next();
+        return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+    /** Beta(2, 2)-like bump on [0, 1]: the mean of three uniforms. */
+    bump() {
+        return (this.next() + this.next() + this.next()) / 3;
+    }
+    shuffle(items) {
+        const out = [...items];
+        for (let i = out.length - 1; i > 0; i--) {
+            const j = Math.floor(this.next() * (i + 1));
+            [out[i], out[j]] = [out[j], out[i]];
+        }
+        return out;
+    }
+}
+const clamp01 = (x) => Math.min(1, Math.max(0, x));
+
+;// CONCATENATED MODULE: ./lib/src/scenarios/factory/seed.js
+/** ScenarioSeed: the seven axes a generated scenario is drawn from, validated with clear errors. Pure. */
+
+const IMPORTANCE_SHAPES = ['uniform', 'clustered', 'bimodal', 'exponential', 'flat'];
+const ACCESS_PATTERNS = ['all_recent', 'half_stale', 'mostly_stale', 'interleaved'];
+/** The largest scenario a seed may ask for (the benchmark's scale point). */
+const MAX_RECORD_COUNT = 1000;
+const SEED_AXES = [
+    'recordCount',
+    'importanceShape',
+    'accessPattern',
+    'outcomeFrequency',
+    'noiseRatio',
+    'linkDensity',
+    'ageSpreadDays',
+];
+function numberIn(seed, key, lo, hi, integer = false) {
+    const value = seed[key];
+    if (typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        value < lo ||
+        value > hi ||
+        (integer && !Number.isInteger(value))) {
+        throw new errors_ConfigError(`seed ${String(seed.seedId)}: ${key} = ${JSON.stringify(value)} is invalid; use ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`);
+    }
+}
+function oneOf(seed, key, allowed) {
+    if (!allowed.includes(seed[key])) {
+        throw new errors_ConfigError(`seed ${String(seed.seedId)}: ${key} = ${JSON.stringify(seed[key])} is invalid; use one of ${allowed.join(', ')}`);
+    }
+}
+/** Checks every axis; the error names the seed, the axis, the bad value and what is allowed. */
+function validateSeed(candidate) {
+    if (!candidate || typeof candidate !== 'object')
+        throw new errors_ConfigError('a scenario seed must be an object');
+    const seed = candidate;
+    numberIn(seed, 'seedId', 0, Number.MAX_SAFE_INTEGER, true);
+    numberIn(seed, 'recordCount', 5, MAX_RECORD_COUNT, true);
+    oneOf(seed, 'importanceShape', IMPORTANCE_SHAPES);
+    oneOf(seed, 'accessPattern', ACCESS_PATTERNS);
+    numberIn(seed, 'outcomeFrequency', 0, 1);
+    numberIn(seed, 'noiseRatio', 0, 0.5);
+    numberIn(seed, 'linkDensity', 0, 1);
+    numberIn(seed, 'ageSpreadDays', 1, 365);
+    const unknown = Object.keys(seed).filter((key) => key !== 'seedId' && !SEED_AXES.includes(key));
+    if (unknown.length > 0)
+        throw new errors_ConfigError(`seed ${String(seed.seedId)}: unknown field ${unknown.join(', ')}`);
+    return seed;
+}
+/** The configuration of a seed without its id: two seeds with equal configurations make the same world shape. */
+function configurationKey(seed) {
+    return SEED_AXES.map((axis) => String(seed[axis])).join('|');
+}
+
+;// CONCATENATED MODULE: ./lib/src/scenarios/factory/seed-bank.js
+/**
+ * Seed banks: deterministic, diverse and independent. Bank b is three endless sequences of seeds, one per
+ * role (train, validation, confirmation), each with its own scrambled Halton sequence (one prime base per
+ * continuous axis, so no two axes move together) and its own seed ids, so extending one role never moves
+ * another and no two banks or roles share a seed id. Shapes and patterns are dealt from weighted decks in
+ * blocks, so every prefix of a role holds each of them in proportion. The bank leans toward the
+ * high-leverage corner (30–100 records, clustered importance, mixed staleness). Pure.
+ */
+
+
+
+const DEFAULT_SEED_COUNT = 50;
+const DEFAULT_TRAIN_FRACTION = 0.7;
+const DEFAULT_BANK = 0;
+/** The sequential budget: train plus validation scenarios a round may grow to. */
+const DEFAULT_MAX_SEEDS = 400;
+/** Fresh confirmation scenarios per round that accepts something. */
+const DEFAULT_CONFIRM_SEEDS = 60;
+const SEED_ROLES = ['train', 'validation', 'confirmation'];
+/** Seed ids of a bank span this many; a role's ids start at its offset inside the bank's span. */
+const BANK_SPAN = 10_000_000;
+const ROLE_SPAN = 1_000_000;
+const MAX_BANK = 899_999_999;
+/**
+ * The smallest world the bank draws. Below about 20 records most worlds have no topic with three relevant
+ * records outside the query's context (a scenario needs three to be scored), so the axis starts here; the
+ * few smaller scorable worlds are still reachable through explicit seeds.
+ */
+const BANK_MIN_RECORDS = 20;
+const BANK_MAX_RECORDS = 100;
+/** The number of training seeds of a run of `n` seeds; the rest are the first validation look. */
+const trainCount = (n, fraction = DEFAULT_TRAIN_FRACTION) => Math.floor(fraction * n);
+function checkBank(bank) {
+    if (!Number.isInteger(bank) || bank < 0 || bank > MAX_BANK) {
+        throw new errors_ConfigError(`bank ${bank} is invalid; use a whole number from 0 to ${MAX_BANK}`);
+    }
+    return bank;
+}
+function seedIdOf(bank, role, index) {
+    if (!Number.isInteger(index) || index < 0 || index >= ROLE_SPAN) {
+        throw new errors_ConfigError(`seed index ${index} is outside a role's ${ROLE_SPAN} seeds`);
+    }
+    return checkBank(bank) * BANK_SPAN + SEED_ROLES.indexOf(role) * ROLE_SPAN + index;
+}
+/** Where a seed id comes from: its bank, role and index in the role. */
+function seedOrigin(seedId) {
+    if (!Number.isSafeInteger(seedId) || seedId < 0)
+        return null;
+    const bank = Math.floor(seedId / BANK_SPAN);
+    const rest = seedId % BANK_SPAN;
+    const role = SEED_ROLES[Math.floor(rest / ROLE_SPAN)];
+    return role ? { bank, role, index: rest % ROLE_SPAN } : null;
+}
+const SHAPE_DECK = [...IMPORTANCE_SHAPES, 'clustered'];
+const PATTERN_DECK = [...ACCESS_PATTERNS, 'half_stale', 'interleaved'];
+const BASES = [2, 3, 5, 7, 11];
+function radicalInverse(index, base) {
+    let result = 0;
+    let fraction = 1 / base;
+    for (let i = index; i > 0; i = Math.floor(i / base)) {
+        result += (i % base) * fraction;
+        fraction /= base;
+    }
+    return result;
+}
+const round2 = (x) => Math.round(x * 100) / 100;
+/** The card at `index` of an endless deal: each block of deck-size cards is the whole deck, shuffled. */
+function cardAt(deck, index, key) {
+    const block = Math.floor(index / deck.length);
+    return new Stream(`${key}:${block}`).shuffle(deck)[index % deck.length];
+}
+const shiftsCache = new Map();
+function shiftsOf(key) {
+    let shifts = shiftsCache.get(key);
+    if (!shifts) {
+        const stream = new Stream(key);
+        shifts = BASES.map(() => stream.uniform());
+        shiftsCache.set(key, shifts);
+    }
+    return shifts;
+}
+/** The `index`-th seed of a role in a bank. */
+function bankSeed(bank, role, index) {
+    const seedId = seedIdOf(bank, role, index);
+    const key = `seed-bank:${bank}:${role}`;
+    const shifts = shiftsOf(key);
+    const [u1, u2, u3, u4, u5] = BASES.map((base, d) => (radicalInverse(index + 1, base) + shifts[d]) % 1);
+    const span = BANK_MAX_RECORDS - 30;
+    return {
+        seedId,
+        recordCount: u1 < 0.15
+            ? BANK_MIN_RECORDS + Math.floor((u1 / 0.15) * (30 - BANK_MIN_RECORDS))
+            : 30 + Math.round(((u1 - 0.15) / 0.85) * span),
+        importanceShape: cardAt(SHAPE_DECK, index, `${key}:shapes`),
+        accessPattern: cardAt(PATTERN_DECK, index, `${key}:patterns`),
+        outcomeFrequency: round2(u2),
+        noiseRatio: round2(u3 * 0.5),
+        linkDensity: round2(u4),
+        ageSpreadDays: Math.min(365, Math.max(1, Math.round(Math.exp(u5 * Math.log(365))))),
+    };
+}
+/** The seed an id names, when it is a bank seed. */
+function seedOfId(seedId) {
+    const origin = seedOrigin(seedId);
+    return origin ? bankSeed(origin.bank, origin.role, origin.index) : null;
+}
+/**
+ * The first draws of a run of `n` seeds: ⌊fraction·n⌋ training seeds, then validation seeds (degenerate
+ * draws included; `ScenarioBank` replaces them).
+ */
+function defaultSeeds(n = DEFAULT_SEED_COUNT, trainFraction = DEFAULT_TRAIN_FRACTION, bank = DEFAULT_BANK) {
+    const train = trainCount(n, trainFraction);
+    return [
+        ...Array.from({ length: train }, (_, i) => bankSeed(bank, 'train', i)),
+        ...Array.from({ length: n - train }, (_, i) => bankSeed(bank, 'validation', i)),
+    ];
+}
+
 ;// CONCATENATED MODULE: ./lib/src/constants/registry.js
 /**
  * The constants memory-ratchet knows: names, aliases, tiers, defaults, grids, valid ranges and how the
@@ -82075,6 +82295,14 @@ const registry_CONSTANTS = [
     },
 ];
 /** The 5×5 interaction sweeps, by canonical name. */
+/**
+ * Constants that substitute for each other, so one alone is not identified: the co-occurrence triple (a
+ * stronger first link, a slower per-hop decay and a larger propagation share all raise the same boost).
+ * The ratchet searches each group jointly and tests the group's change as one.
+ */
+const JOINT_GROUPS = [
+    ['CO_OCCURRENCE_INITIAL_WEIGHT', 'delta', 'CO_OCCURRENCE_DECAY_PER_HOP'],
+];
 const registry_INTERACTION_PAIRS = (/* unused pure expression or super */ null && ([
     ['DECAY_RATE', 'INITIAL_CONFIDENCE'],
     ['WF_MIN_THRESHOLD', 'CO_OCCURRENCE_INITIAL_WEIGHT'],
@@ -82141,6 +82369,16 @@ function boundValue(bound, constants) {
     if ('constant' in bound)
         return Number(constants[bound.constant]);
     return 1 / Number(constants[bound.reciprocalOf]);
+}
+/** The numeric bounds of a constant's valid range under these constants. */
+function numericRange(spec, constants) {
+    const { min, max, minOpen, maxOpen } = spec.range;
+    return {
+        ...(min !== undefined ? { lo: boundValue(min, constants) } : {}),
+        loOpen: minOpen === true,
+        ...(max !== undefined ? { hi: boundValue(max, constants) } : {}),
+        hiOpen: maxOpen === true,
+    };
 }
 function boundText(bound, constants) {
     if (typeof bound === 'number')
@@ -82377,10 +82615,14 @@ function planSweep(options, constants) {
 
 
 
+
 const INPUT_DEFAULTS = {
     'constants-path': 'src/popoto/fields/constants.py',
     'constants-class': 'Defaults',
+    bank: '0',
     seeds: '50',
+    'max-seeds': '400',
+    'confirm-seeds': '60',
     'train-fraction': '0.7',
     threshold: '0.01',
     'cliff-margin': '0.1',
@@ -82401,7 +82643,7 @@ function number(name, value, lo, hi, open) {
         throw bad(name, value, `a number in ${open[0] ? '(' : '['}${lo}, ${hi === Number.POSITIVE_INFINITY ? '∞' : hi}${open[1] ? ')' : ']'}`);
     return x;
 }
-function oneOf(name, value, allowed) {
+function inputs_oneOf(name, value, allowed) {
     if (!allowed.includes(value))
         throw bad(name, value, `one of ${allowed.join(', ')}`);
     return value;
@@ -82414,6 +82656,15 @@ function readInputs(get) {
     const seeds = input('seeds');
     if (!/^\d+$/.test(seeds) || Number(seeds) < 2)
         throw bad('seeds', seeds, 'a whole number ≥ 2');
+    const maxSeeds = input('max-seeds');
+    if (!/^\d+$/.test(maxSeeds) || Number(maxSeeds) < Number(seeds))
+        throw bad('max-seeds', maxSeeds, `a whole number ≥ seeds (${seeds})`);
+    const confirmSeeds = input('confirm-seeds');
+    if (!/^\d+$/.test(confirmSeeds) || Number(confirmSeeds) < 1)
+        throw bad('confirm-seeds', confirmSeeds, 'a whole number ≥ 1');
+    const bank = input('bank');
+    if (!/^\d+$/.test(bank) || Number(bank) > MAX_BANK)
+        throw bad('bank', bank, `a whole number from 0 to ${MAX_BANK}`);
     const suggestions = input('suggestions').toLowerCase();
     if (suggestions !== 'true' && suggestions !== 'false')
         throw bad('suggestions', suggestions, 'true or false');
@@ -82438,7 +82689,10 @@ function readInputs(get) {
     return Object.freeze({
         constantsPath: input('constants-path'),
         constantsClass: input('constants-class'),
+        bank: Number(bank),
         seeds: Number(seeds),
+        maxSeeds: Number(maxSeeds),
+        confirmSeeds: Number(confirmSeeds),
         trainFraction: number('train-fraction', input('train-fraction'), 0, 1, [true, true]),
         threshold: number('threshold', input('threshold'), 0, Number.POSITIVE_INFINITY, [false, true]),
         cliffMargin: number('cliff-margin', input('cliff-margin'), 0, 1, [false, false]),
@@ -82447,9 +82701,9 @@ function readInputs(get) {
         only: only === '' ? null : withName('only', () => parseOnly(only)),
         redisUrl: input('redis-url') || null,
         githubToken: token,
-        comment: oneOf('comment', input('comment'), ['always', 'on-change', 'never']),
+        comment: inputs_oneOf('comment', input('comment'), ['always', 'on-change', 'never']),
         checkName: input('check-name'),
-        failOn: oneOf('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
+        failOn: inputs_oneOf('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
         suggestions: suggestions === 'true',
         shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
         points: points === '' ? null : points,
@@ -82477,7 +82731,7 @@ function lastAssignmentWins(file, assignments, warnings) {
 }
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
+var main = __nccwpck_require__(1928);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/src/util/line-index.js
@@ -93912,7 +94166,10 @@ function jobSpec(job) {
         scope: job.scope.map((spec) => spec.name),
         tiers: job.tiers,
         only: job.only,
+        bank: job.bank,
         seeds: job.seeds,
+        maxSeeds: job.maxSeeds,
+        confirmSeeds: job.confirmSeeds,
         trainFraction: job.trainFraction,
         threshold: job.threshold,
         cliffMargin: job.cliffMargin,
@@ -93944,7 +94201,10 @@ function jobFromSpec(spec, concurrency, source) {
         scope,
         tiers: spec.tiers,
         only: spec.only,
+        bank: spec.bank,
         seeds: spec.seeds,
+        maxSeeds: spec.maxSeeds,
+        confirmSeeds: spec.confirmSeeds,
         trainFraction: spec.trainFraction,
         threshold: spec.threshold,
         cliffMargin: spec.cliffMargin,
@@ -95407,7 +95667,7 @@ async function pool_mapPool(items, concurrency, work) {
 
 
 
-function pointsEvaluator(split, constants, store, options) {
+function pointsEvaluator(bank, constants, store, options) {
     let engineRuns = 0;
     let reused = 0;
     let skipped = 0;
@@ -95421,7 +95681,7 @@ function pointsEvaluator(split, constants, store, options) {
         for (const request of requests) {
             const effective = values_withOverrides(constants, request.overrides);
             const settings = stages_stageSettings(effective);
-            for (const scenario of split[request.split]) {
+            for (const scenario of bank.slice(request.slice)) {
                 if (only && !only.has(scenario))
                     continue;
                 const key = pointKey(scenario, settings);
@@ -95475,7 +95735,7 @@ function pointsEvaluator(split, constants, store, options) {
     }
     function pointsOf(request) {
         const effective = values_withOverrides(constants, request.overrides);
-        return split[request.split].map((scenario) => {
+        return bank.slice(request.slice).map((scenario) => {
             const point = store.get(keyOf(scenario, effective));
             if (!point)
                 throw new MissingPointsError(`point for ${scenario.name} was not computed`);
@@ -95502,7 +95762,7 @@ function pointsEvaluator(split, constants, store, options) {
                 request.reject(error);
             return;
         }
-        reused += valid.reduce((n, r) => n + split[r.split].length, 0) - (store.size - before);
+        reused += valid.reduce((n, r) => n + (r.slice.to - r.slice.from), 0) - (store.size - before);
         for (const request of valid)
             request.resolve(pointsOf(request));
     }
@@ -95519,18 +95779,12 @@ function pointsEvaluator(split, constants, store, options) {
                         queue = queue.then(() => flush(batch));
                     });
                 }
-                pending.push({ overrides, split: which, resolve, reject });
+                pending.push({ overrides, slice: which, resolve, reject });
             });
         },
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/util/numbers.js
-/** A number with its sign always shown, to three decimals by default: +0.042, -0.013. */
-const signed = (x, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
-
-// EXTERNAL MODULE: ./node_modules/seedrandom/index.js
-var seedrandom = __nccwpck_require__(4058);
 ;// CONCATENATED MODULE: ./lib/src/stats/bootstrap.js
 /**
  * Seeded bootstrap statistics over scenarios. Pure: the same inputs and seed give the same numbers.
@@ -95584,57 +95838,144 @@ function meanInterval(values, options) {
 }
 const excludesZero = ([lo, hi]) => lo > 0 || hi < 0;
 
-;// CONCATENATED MODULE: ./lib/src/ratchet/statistics.js
+;// CONCATENATED MODULE: ./lib/src/stats/sign-flip.js
 /**
- * Paired validation statistics and Holm's step-down correction. Pure and seeded.
+ * The paired sign-flip (permutation) test of a mean improvement, Monte Carlo with a fixed seed, and the
+ * confidence bounds that invert it. Pure.
+ *
+ * For H0: mean ≤ μ0 against mean > μ0, the statistic is the mean of (d − μ0); each resample flips the sign
+ * of every scenario's (d − μ0) with probability ½. A resample's mean is at least the observed one exactly
+ * when μ0 is at least the mean of d over the scenarios it flipped (a random half of the scenarios). So with
+ * one fixed set of flips the p-value at any μ0 is (1 + #{half-means ≤ μ0}) / (B + 1), and the confidence
+ * bounds are order statistics of the half-means: p-values and intervals come from one procedure and agree
+ * exactly (μ0 is rejected at level a iff it lies below the lower bound at a). Under H0 with the deltas
+ * symmetric about μ0 the size is exact at any n; with the threshold inside the null (μ0 = threshold) a
+ * constant whose deltas are symmetric about zero is rejected less often than a.
  */
 
 
-/** Bootstraps the mean of paired per-scenario deltas (candidate − current). */
-function pairedTest(deltas, seed, resamples = DEFAULT_RESAMPLES) {
+const DEFAULT_SIGN_FLIPS = 20_000;
+/** Half-means this close to μ0 count as ties (they match the observed statistic): rounding, not evidence. */
+const TIE = 1e-12;
+/** Calls `visit` with each resample's half-mean, in resample order; stops when it returns false. */
+function eachHalfMean(deltas, seed, resamples, visit) {
     const n = deltas.length;
-    if (n === 0)
-        return { delta: Number.NaN, resampledMeans: [], pValue: 1 };
-    const random = seedrandom(seed);
-    const means = new Float64Array(resamples);
+    const values = Float64Array.from(deltas);
+    // xor128 (from seedrandom): far faster than its default ARC4 for the millions of bits a test draws.
+    const random = seedrandom.xor128(seed);
     for (let b = 0; b < resamples; b++) {
         let sum = 0;
-        for (let i = 0; i < n; i++)
-            sum += deltas[Math.floor(random() * n)];
-        means[b] = sum / n;
+        let count = 0;
+        for (let start = 0; start < n; start += 32) {
+            const bits = random.int32();
+            const end = Math.min(n, start + 32);
+            for (let i = start; i < end; i++) {
+                const bit = (bits >>> (i - start)) & 1;
+                sum += bit * values[i];
+                count += bit;
+            }
+        }
+        if (!visit(count === 0 ? Number.NEGATIVE_INFINITY : sum / count))
+            return;
     }
-    const sorted = Array.from(means).sort((a, b) => a - b);
-    const atMostZero = sorted.filter((m) => m <= 0).length;
-    const atLeastZero = sorted.filter((m) => m >= 0).length;
-    const pValue = Math.min(1, (2 * (Math.min(atMostZero, atLeastZero) + 1)) / (resamples + 1));
-    return { delta: bootstrap_mean(deltas), resampledMeans: sorted, pValue };
 }
-/** The percentile interval at confidence 1 − alpha. */
-function intervalAt(test, alpha) {
-    if (test.resampledMeans.length === 0)
-        return [Number.NaN, Number.NaN];
-    return [quantile(test.resampledMeans, alpha / 2), quantile(test.resampledMeans, 1 - alpha / 2)];
+function signFlipTest(deltas, seed, resamples = DEFAULT_SIGN_FLIPS) {
+    const halfMeans = new Float64Array(deltas.length === 0 ? 0 : resamples);
+    if (deltas.length > 0) {
+        let b = 0;
+        eachHalfMean(deltas, seed, resamples, (m) => {
+            halfMeans[b++] = m;
+            return true;
+        });
+        halfMeans.sort();
+    }
+    return { n: deltas.length, mean: bootstrap_mean(deltas), resamples, halfMeans };
+}
+/** Index of the first half-mean > x (half-means sorted ascending). */
+function countAtMost(sorted, x) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/** p-value of H0: mean ≤ μ0 (the improvement is at most μ0). */
+function pAbove(test, mu0) {
+    if (test.n === 0)
+        return 1;
+    return (1 + countAtMost(test.halfMeans, mu0 + TIE)) / (test.resamples + 1);
+}
+/** p-value of H0: mean ≥ μ0 (the change is no worse than μ0): the mirror of `pAbove` on −d. */
+function pBelow(test, mu0) {
+    if (test.n === 0)
+        return 1;
+    const atLeast = test.resamples - countLess(test.halfMeans, mu0 - TIE) + emptyHalves(test);
+    return (1 + atLeast) / (test.resamples + 1);
+}
+/** Resamples that flipped no scenario: they match the observed statistic on either side. */
+function emptyHalves(test) {
+    return countLess(test.halfMeans, Number.MIN_SAFE_INTEGER);
+}
+function countLess(sorted, x) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 /**
- * Holm's step-down over a family: tests ordered by p-value (ties by name), the k-th judged at
- * α / (m − k + 1) by whether its paired interval at that level excludes zero; the first failure stops it.
+ * The lower confidence bound at level a: every μ0 below it is rejected by the test at level a (so the
+ * improvement exceeds μ0 with confidence 1 − a); −∞ when a is below the test's resolution 1/(B + 1).
  */
-function holm(tests, familyAlpha) {
-    const ordered = [...tests].sort(([a, x], [b, y]) => x.pValue - y.pValue || (a < b ? -1 : 1));
-    const m = ordered.length;
-    const out = new Map();
-    let stillRejecting = true;
-    ordered.forEach(([name, test], k) => {
-        const alpha = familyAlpha / (m - k);
-        const interval = intervalAt(test, alpha);
-        const excludesZero = interval[0] > 0 || interval[1] < 0;
-        const significant = stillRejecting && excludesZero;
-        if (!significant)
-            stillRejecting = false;
-        out.set(name, { name, alpha, interval, significant, rank: k + 1 });
-    });
-    return out;
+function lowerBound(test, a) {
+    if (test.n === 0)
+        return Number.NaN;
+    const allowed = Math.floor(a * (test.resamples + 1) + 1e-9) - 1;
+    return allowed < 0 ? Number.NEGATIVE_INFINITY : test.halfMeans[allowed];
 }
+/** The upper confidence bound at level a (the mirror of `lowerBound`). */
+function upperBound(test, a) {
+    if (test.n === 0)
+        return Number.NaN;
+    const allowed = Math.floor(a * (test.resamples + 1) + 1e-9) - 1;
+    const empty = emptyHalves(test);
+    if (allowed < empty)
+        return Number.POSITIVE_INFINITY;
+    return test.halfMeans[test.resamples - 1 - allowed + empty];
+}
+/**
+ * Whether the test rejects H0: mean ≤ μ0 at level a, without drawing more resamples than the decision needs
+ * (it stops once too many half-means lie at or below μ0). The same decision as `pAbove(test, μ0) ≤ a` on
+ * the same seed, at a fraction of the cost when the answer is no.
+ */
+function rejectsAbove(deltas, mu0, a, seed, resamples = DEFAULT_SIGN_FLIPS) {
+    if (deltas.length === 0)
+        return false;
+    const allowed = Math.floor(a * (resamples + 1) + 1e-9) - 1;
+    if (allowed < 0)
+        return false;
+    let count = 0;
+    eachHalfMean(deltas, seed, resamples, (m) => {
+        if (m <= mu0 + TIE)
+            count++;
+        return count <= allowed;
+    });
+    return count <= allowed;
+}
+
+;// CONCATENATED MODULE: ./lib/src/util/numbers.js
+/** A number with its sign always shown, to three decimals by default: +0.042, -0.013. */
+const numbers_signed = (x, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 
 ;// CONCATENATED MODULE: ./lib/src/ratchet/pr-delta.js
 
@@ -95649,8 +95990,8 @@ async function prDelta(evaluator, base, head, options) {
     if (names.length === 0)
         return [];
     const [headScores, ...baseRuns] = await Promise.all([
-        evaluator.run({}, 'validation'),
-        ...names.map((name) => evaluator.run({ [name]: base[name] }, 'validation')),
+        evaluator.run({}, options.slice),
+        ...names.map((name) => evaluator.run({ [name]: base[name] }, options.slice)),
     ]);
     const tests = new Map();
     for (const [i, name] of names.entries()) {
@@ -95660,40 +96001,51 @@ async function prDelta(evaluator, base, head, options) {
             const b = score(baseScores.find((x) => x.scenario === h.scenario));
             return a === null || b === null ? [] : [a - b];
         });
-        tests.set(name, pairedTest(deltas, `${options.seed}:pr-delta:${name}`));
+        const test = signFlipTest(deltas, `${options.seed}:pr-delta:${name}`);
+        const p = Math.min(1, 2 * Math.min(pAbove(test, options.threshold), pBelow(test, -options.threshold)));
+        tests.set(name, { test, p });
     }
-    const corrected = holm(tests, options.alpha);
+    // Holm: ordered by p-value (ties by name), the k-th of m judged at α/(m − k + 1) until one fails.
+    const ordered = [...tests].sort(([a, x], [b, y]) => x.p - y.p || (a < b ? -1 : 1));
+    const levels = new Map();
+    let rejecting = true;
+    ordered.forEach(([name, { p }], k) => {
+        const level = options.alpha / (ordered.length - k);
+        rejecting = rejecting && p <= level;
+        levels.set(name, { level, significant: rejecting });
+    });
     return names.map((name) => {
-        const test = tests.get(name);
-        const judged = corrected.get(name);
-        const delta = Number.isNaN(test.delta) ? null : test.delta;
+        const { test } = tests.get(name);
+        const judged = levels.get(name);
+        const delta = test.n === 0 ? null : test.mean;
+        const interval = [lowerBound(test, judged.level / 2), upperBound(test, judged.level / 2)];
         const common = {
             constant: name,
             base: base[name],
             head: head[name],
             delta,
-            interval: delta === null ? null : judged.interval,
+            interval: delta === null ? null : interval,
         };
         if (delta === null)
             return { ...common, verdict: 'no measurable effect', reason: 'no validation scenario could be scored' };
-        if (judged.significant && delta > options.threshold) {
+        if (judged.significant && interval[0] > options.threshold) {
             return {
                 ...common,
                 verdict: 'improves',
-                reason: `${signed(delta)} on validation, significant after Holm`,
+                reason: `${numbers_signed(delta)} on ${test.n} validation scenarios, more than ${options.threshold} (sign-flip test, Holm)`,
             };
         }
-        if (judged.significant && delta < -options.threshold) {
+        if (judged.significant && interval[1] < -options.threshold) {
             return {
                 ...common,
                 verdict: 'regresses',
-                reason: `${signed(delta)} on validation, significant after Holm`,
+                reason: `${numbers_signed(delta)} on ${test.n} validation scenarios, a loss of more than ${options.threshold} (sign-flip test, Holm)`,
             };
         }
         return {
             ...common,
             verdict: 'no measurable effect',
-            reason: `${signed(delta)} on validation: within noise or below the threshold`,
+            reason: `${numbers_signed(delta)} on ${test.n} validation scenarios: within noise or within the threshold`,
         };
     });
 }
@@ -96693,7 +97045,325 @@ function aggregatePair(points, options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/src/ratchet/search.js
+
+
+
+
+/** Most values added past a grid edge. */
+const MAX_EXTENSION_STEPS = 6;
+/** An outward step shorter than this share of the grid's span means the valid range ends there. */
+const EXTENSION_RESOLUTION = 0.01;
+const scoreOf = (p, metric) => p.status === 'ok' && p.metrics ? p.metrics[metric] : null;
+/** Mean per value over the scenarios scored at every value (all of them in a bank slice). */
+function curveMeans(points, metric) {
+    const byValue = new Map();
+    for (const p of points) {
+        if (p.degenerateValue)
+            continue;
+        byValue.set(Number(p.value), [...(byValue.get(Number(p.value)) ?? []), p]);
+    }
+    const scenarios = [...new Set(points.filter((p) => !p.degenerateValue).map((p) => p.scenario))].filter((name) => [...byValue.values()].every((ps) => ps.some((p) => p.scenario === name && scoreOf(p, metric) !== null)));
+    return [...byValue]
+        .sort(([a], [b]) => a - b)
+        .map(([value, ps]) => ({
+        value,
+        mean: bootstrap_mean(scenarios.map((name) => scoreOf(ps.find((p) => p.scenario === name), metric))),
+    }));
+}
+/**
+ * The next value past the edge of `values` in `direction`: twice the last gap further, or halfway to an
+ * open bound (the bound itself when closed) when that step would leave the valid range; null when the range
+ * ends within the resolution.
+ */
+function nextOutward(spec, values, direction, constants, span) {
+    const sorted = [...values].sort((a, b) => a - b);
+    if (sorted.length < 2)
+        return null;
+    const up = direction === 'high';
+    const edge = up ? sorted.at(-1) : sorted[0];
+    const inner = up ? sorted.at(-2) : sorted[1];
+    const range = numericRange(spec, constants);
+    let next = up ? edge + 2 * (edge - inner) : edge - 2 * (inner - edge);
+    const bound = up ? range.hi : range.lo;
+    const open = up ? range.hiOpen : range.loOpen;
+    if (bound !== undefined && (up ? next >= bound : next <= bound)) {
+        next = open ? (edge + bound) / 2 : bound;
+    }
+    if (spec.kind === 'int')
+        next = up ? Math.max(Math.round(next), edge + 1) : Math.min(Math.round(next), edge - 1);
+    next = Number(next.toPrecision(6));
+    if (Math.abs(next - edge) < EXTENSION_RESOLUTION * span || next === edge)
+        return null;
+    return inRange(spec, next, { ...constants, [spec.name]: next }) ? next : null;
+}
+async function sweep(evaluator, name, values, fixed, slice) {
+    const scored = await Promise.all(values.map((value) => evaluator.run({ ...fixed, [name]: value }, slice)));
+    return values.flatMap((value, i) => scored[i].map((s) => ({ constant: name, value, ...s })));
+}
+/**
+ * A constant's training curve with the other constants at `constants` (plus `fixed`, which the evaluator
+ * does not apply by itself): the grid, then outward steps while the best value is the outermost one.
+ */
+async function searchCurve(evaluator, spec, constants, fixed, slice, options) {
+    const effective = values_withOverrides(constants, fixed);
+    const grid = grid_singleGrid(spec.name, { ...effective, [spec.name]: options.current }, options.grid);
+    const own = typeof effective[spec.name] === 'number' ? [Number(effective[spec.name])] : [];
+    const values = [...new Set([...grid.values, ...own, ...(options.extra ?? [])])]
+        .filter((v) => inRange(spec, v, { ...effective, [spec.name]: v }))
+        .sort((a, b) => a - b);
+    const span = Math.max(...values) - Math.min(...values) || 1;
+    const points = await sweep(evaluator, spec.name, values, fixed, slice);
+    const extended = [];
+    const stop = { low: 'grid', high: 'grid' };
+    if (options.extend) {
+        for (let step = 0;; step++) {
+            const means = curveMeans(points, options.metric);
+            const best = pickBest(means, options.current);
+            const flat = Math.max(...means.map((m) => m.mean)) - Math.min(...means.map((m) => m.mean)) <= TIE_TOLERANCE;
+            if (!best || flat)
+                break;
+            const evaluated = means.map((m) => m.value);
+            const direction = best.value === evaluated.at(-1) ? 'high' : best.value === evaluated[0] ? 'low' : null;
+            if (!direction)
+                break;
+            if (step >= MAX_EXTENSION_STEPS) {
+                stop[direction] = 'limit';
+                break;
+            }
+            const next = nextOutward(spec, evaluated, direction, effective, span);
+            if (next === null) {
+                stop[direction] = 'range-end';
+                break;
+            }
+            extended.push(next);
+            points.push(...(await sweep(evaluator, spec.name, [next], fixed, slice)));
+        }
+    }
+    return {
+        constant: spec.name,
+        means: curveMeans(points, options.metric),
+        points,
+        extended,
+        stop,
+        degenerate: grid.degenerate,
+    };
+}
+/** The contiguous run of evaluated values around the best whose means lie within `threshold` of it. */
+function nearOptimal(means, current, threshold) {
+    const best = pickBest(means, current);
+    if (!best)
+        return null;
+    const sorted = [...means].sort((a, b) => a.value - b.value);
+    let lo = sorted.findIndex((m) => m.value === best.value);
+    let hi = lo;
+    const within = (m) => m.mean >= best.mean - threshold - TIE_TOLERANCE;
+    while (lo > 0 && within(sorted[lo - 1]))
+        lo--;
+    while (hi < sorted.length - 1 && within(sorted[hi + 1]))
+        hi++;
+    const values = sorted.slice(lo, hi + 1).map((m) => m.value);
+    return { from: values[0], to: values.at(-1), values, best };
+}
+/** The value nearest `current` (ties: the smaller). */
+function closestTo(values, current) {
+    return [...values].sort((a, b) => Math.abs(a - current) - Math.abs(b - current) || a - b)[0];
+}
+/** Most coordinate passes of the joint search. */
+const MAX_JOINT_PASSES = 3;
+/**
+ * Joint search of constants that substitute for each other: coordinate ascent from the current values
+ * (each member in turn moves to its best value with the others held), until a pass moves nothing; then,
+ * member by member, each moves back toward its current value as far as the joint mean stays within the
+ * threshold of the best found, so the proposal is the change the evidence requires and no more.
+ */
+async function jointSearch(evaluator, members, constants, slice, options) {
+    const current = Object.fromEntries(members.map((spec) => [spec.name, Number(constants[spec.name])]));
+    const point = { ...current };
+    // Every value searched for a member, and how its last outward search ended: later curves include them.
+    const seen = new Map(members.map((spec) => [spec.name, new Set()]));
+    const stops = new Map();
+    const curveAt = async (spec, extend) => {
+        const { [spec.name]: own, ...others } = point;
+        const curve = await searchCurve(evaluator, spec, constants, others, slice, {
+            metric: options.metric,
+            current: own,
+            extend,
+            extra: [...seen.get(spec.name)],
+        });
+        for (const m of curve.means)
+            seen.get(spec.name).add(m.value);
+        if (extend)
+            stops.set(spec.name, mergeStops(stops.get(spec.name), curve.stop));
+        return { ...curve, stop: stops.get(spec.name) ?? curve.stop };
+    };
+    let passes = 0;
+    let bestMean = Number.NEGATIVE_INFINITY;
+    for (; passes < MAX_JOINT_PASSES;) {
+        passes++;
+        let moved = false;
+        for (const spec of members) {
+            const curve = await curveAt(spec, options.extend);
+            const best = pickBest(curve.means, point[spec.name]);
+            bestMean = best.mean;
+            if (best.value !== point[spec.name]) {
+                point[spec.name] = best.value;
+                moved = true;
+            }
+        }
+        if (!moved)
+            break;
+    }
+    for (const spec of members) {
+        const curve = await curveAt(spec, false);
+        const within = curve.means.filter((m) => m.mean >= bestMean - options.threshold - TIE_TOLERANCE);
+        const run = contiguousAround(curve.means, within, point[spec.name]);
+        point[spec.name] = closestTo(run, current[spec.name]);
+    }
+    const finals = await Promise.all(members.map((spec) => curveAt(spec, false)));
+    const curves = new Map(members.map((spec, i) => [spec.name, finals[i]]));
+    const region = {};
+    let proposalMean = Number.NaN;
+    for (const spec of members) {
+        const curve = curves.get(spec.name);
+        const within = curve.means.filter((m) => m.mean >= bestMean - options.threshold - TIE_TOLERANCE);
+        const run = contiguousAround(curve.means, within, point[spec.name]);
+        region[spec.name] = [run[0], run.at(-1)];
+        proposalMean = curve.means.find((m) => m.value === point[spec.name]).mean;
+    }
+    return { proposal: point, region, curves, bestMean, proposalMean, passes };
+}
+/** The stops of two searches of one axis: a range end found once stays found. */
+function mergeStops(a, b) {
+    const pick = (x, y) => x === 'range-end' || y === 'range-end' ? 'range-end' : x === 'limit' || y === 'limit' ? 'limit' : 'grid';
+    return { low: pick(a?.low, b.low), high: pick(a?.high, b.high) };
+}
+/** The contiguous run of `within` values (in the curve's order) that contains `at`. */
+function contiguousAround(means, within, at) {
+    const sorted = [...means].sort((a, b) => a.value - b.value).map((m) => m.value);
+    const ok = new Set(within.map((m) => m.value));
+    let lo = sorted.indexOf(at);
+    if (lo < 0 || !ok.has(at))
+        return [at];
+    let hi = lo;
+    while (lo > 0 && ok.has(sorted[lo - 1]))
+        lo--;
+    while (hi < sorted.length - 1 && ok.has(sorted[hi + 1]))
+        hi++;
+    return sorted.slice(lo, hi + 1);
+}
+/** The summary points of a value the registry marks degenerate (reported, never run). */
+function degeneratePoints(name, values) {
+    return values.map((value) => ({
+        constant: name,
+        value,
+        scenario: '*',
+        status: 'skipped-degenerate',
+        reason: `${name} = ${value} is outside the valid range: degenerate, not run`,
+        metrics: null,
+        calibrationError: null,
+        rankingHash: null,
+        durationMs: 0,
+        degenerateValue: true,
+    }));
+}
+
+;// CONCATENATED MODULE: ./lib/src/ratchet/sequential.js
+/**
+ * The sequential validation design: every proposal of a round is tested at a few pre-planned looks on a
+ * growing set of validation scenarios, and only proposals still undecided get more scenarios. Pure.
+ *
+ * Error guarantee. The round's α is spent over the looks by the spending function α(t) = α · t², with t the
+ * share of the budget's scenarios seen (α_k = α(t_k) − α(t_{k−1})): early looks spend little, so a strong
+ * effect stops early while the last look keeps most of α for the effects that need every scenario. At look k Holm's step-down runs over the round's whole family of m
+ * proposals at level α_k, with proposals accepted at an earlier look counted as rejected first and
+ * proposals dropped for futility counted as not rejected (which can only make rejections rarer). Each look
+ * is a valid Holm procedure at α_k on valid sign-flip p-values, so by the union bound over looks the chance
+ * of accepting any null proposal in the round is at most Σ α_k = α, however the looks depend on each other.
+ * Dropping for futility never adds a rejection, so it costs nothing in error rate.
+ */
+
+/** Each look has this many times the scenarios of the one before (until the budget). */
+const LOOK_GROWTH = 3;
+/** The spending function's exponent: α(t) = α · t^SPENDING_POWER. */
+const SPENDING_POWER = 2;
+/**
+ * Looks at the initial size, then tripling up to the budget (a step that would leave less than a look's
+ * worth of scenarios goes straight to the budget); α spent by α(t) = α · t².
+ */
+function sequentialDesign(initial, max, alpha) {
+    const first = Math.max(1, initial);
+    const looks = [first];
+    while (looks.at(-1) < max) {
+        const next = LOOK_GROWTH * looks.at(-1);
+        looks.push(max - next < looks.at(-1) ? max : next);
+    }
+    const last = looks.at(-1);
+    const spent = (n) => alpha * (n / last) ** SPENDING_POWER;
+    const levels = looks.map((n, k) => spent(n) - (k === 0 ? 0 : spent(looks[k - 1])));
+    return { looks, levels };
+}
+const DEFAULT_FUTILITY_ALPHA = 0.05;
+/** The seed of one proposal's test at one look: the reported p-value and interval use the same one. */
+const lookSeed = (seed, key, look) => `${seed}:${key}:look${look}`;
+/**
+ * Runs the looks. `fetch(keys, n)` gives each key's first n paired validation deltas (candidate − current).
+ */
+async function runSequential(design, keys, fetch, options) {
+    const m = keys.length;
+    const futilityAlpha = options.futilityAlpha ?? DEFAULT_FUTILITY_ALPHA;
+    const outcomes = new Map();
+    let accepted = 0;
+    for (const [k, n] of design.looks.entries()) {
+        const look = k + 1;
+        const open = keys.filter((key) => !outcomes.has(key) || outcomes.get(key).status === 'undecided');
+        if (open.length === 0)
+            break;
+        const deltas = await fetch(open, n);
+        const alpha = design.levels[k];
+        const waiting = new Set(open);
+        // Holm's step-down as repeated Bonferroni: reject all at α/(m − r), grow r, repeat until none.
+        for (;;) {
+            const level = alpha / (m - accepted);
+            const newly = [...waiting].filter((key) => rejectsAbove(deltas.get(key), options.threshold, level, lookSeed(options.seed, key, look), options.resamples));
+            if (newly.length === 0)
+                break;
+            for (const key of newly) {
+                outcomes.set(key, { key, status: 'accepted', look, n, level, rank: accepted + 1, family: m });
+                waiting.delete(key);
+            }
+            accepted += newly.length;
+        }
+        const level = alpha / (m - accepted);
+        for (const key of waiting) {
+            const d = deltas.get(key);
+            const futile = rejectsAbove(d.map((x) => -x), -options.threshold, futilityAlpha, lookSeed(`${options.seed}:futility`, key, look), options.resamples);
+            outcomes.set(key, {
+                key,
+                status: futile ? 'futile' : 'undecided',
+                look,
+                n,
+                level,
+                rank: accepted + 1,
+                family: m,
+            });
+        }
+    }
+    return outcomes;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/ratchet/ratchet.js
+/**
+ * RatchetLoop: for each constant in scope, search its curve on the training scenarios (extended past a grid
+ * edge while the valid range allows), propose the value nearest the current one among those within the
+ * threshold of the best, keep clear of cliffs, then test the proposals on held-out validation scenarios with
+ * a calibrated sequential sign-flip test (H0: improvement ≤ threshold, Holm across proposals, α spent over
+ * looks), and re-measure what it accepts on a fresh confirmation set whose estimate is the effect reported.
+ * Constants that substitute for each other are searched jointly and tested as one change. Pure decision
+ * logic over an evaluator, so tests can feed it synthetic scores. It never writes the constants file.
+ */
+
+
 
 
 
@@ -96706,6 +97376,7 @@ const RATCHET_DEFAULTS = {
     cliffThreshold: DEFAULT_CLIFF_THRESHOLD,
     alpha: 0.05,
     rounds: 2,
+    confirmationSeeds: 60,
 };
 const ratchet_metricOf = (p, metric) => p.status === 'ok' && p.metrics ? p.metrics[metric] : null;
 function base(spec, current) {
@@ -96720,153 +97391,213 @@ function base(spec, current) {
         validationScore: null,
         validationDelta: null,
         validationInterval: null,
+        validationScenarios: null,
+        look: null,
         holmAlpha: null,
         pValue: null,
+        confirmation: null,
+        nearOptimal: null,
         edgeOfGrid: false,
+        edgeStop: null,
+        extended: [],
         train: null,
         round: 1,
     };
 }
-/** Distance from a value to a cliff's interval [from, to]. */
 const distanceToCliff = (value, cliff) => value >= cliff.from && value <= cliff.to
     ? 0
     : Math.min(Math.abs(value - cliff.from), Math.abs(value - cliff.to));
-async function trainSweep(evaluator, grid) {
-    const values = [...grid.values].sort((a, b) => a - b);
-    // Every value is requested at once, so the evaluator can batch them; points keep ascending value order.
-    const scored = await Promise.all(values.map((value) => evaluator.run({ [grid.constant]: value }, 'train')));
-    const points = values.flatMap((value, i) => scored[i].map((s) => ({ constant: grid.constant, value, ...s })));
-    for (const value of grid.degenerate) {
-        points.push({
-            constant: grid.constant,
-            value,
-            scenario: '*',
-            status: 'skipped-degenerate',
-            reason: `${grid.constant} = ${value} is outside the valid range: degenerate, not run`,
-            metrics: null,
-            calibrationError: null,
-            rankingHash: null,
-            durationMs: 0,
-            degenerateValue: true,
-        });
-    }
-    return points;
+const trainSlice = (n) => ({ role: 'train', from: 0, to: n });
+function summarise(spec, current, curve, settings) {
+    return aggregateSweep(spec.name, current, [...curve.points, ...degeneratePoints(spec.name, curve.degenerate)], {
+        cliffThreshold: settings.cliffThreshold,
+        seed: `${settings.seed}:train`,
+        ...(settings.resamples ? { resamples: settings.resamples } : {}),
+        metric: settings.metric,
+    });
 }
-/** Sweeps on train and picks the candidate, or decides without validation. */
-async function propose(evaluator, spec, constants, options, trainPoints) {
+/** Searches a constant's training curve and judges its sensitivity; no proposal yet. */
+async function train(evaluator, spec, constants, settings, trainCount) {
     const current = constants[spec.name];
     const start = base(spec, current);
+    const done = (decision, curve = null) => ({
+        decision,
+        curve,
+        sensitive: false,
+    });
     if (spec.engine.status === 'not-modelled')
-        return { ...start, action: 'NOT_MODELLED', reason: spec.engine.why };
+        return done({ ...start, action: 'NOT_MODELLED', reason: spec.engine.why });
     if (spec.engine.status === 'not-read')
-        return { ...start, action: 'NOT_READ', reason: spec.engine.why };
+        return done({ ...start, action: 'NOT_READ', reason: spec.engine.why });
     if (spec.kind === 'bool' || spec.grid.length === 0) {
-        return { ...start, action: 'NO_SENSITIVITY', reason: 'not swept (no grid)' };
+        return done({ ...start, action: 'NO_SENSITIVITY', reason: 'not swept (no grid)' });
     }
-    const grid = grid_singleGrid(spec.name, constants, options.grids?.[spec.name]);
+    const grid = grid_singleGrid(spec.name, constants, settings.grids?.[spec.name]);
     if (grid.values.length < 2) {
-        return {
+        return done({
             ...start,
             action: 'DEGENERATE',
             reason: `fewer than two grid values lie in the valid range (degenerate: ${grid.degenerate.join(', ') || 'none'})`,
-        };
+        });
     }
-    const points = await trainSweep(evaluator, grid);
-    trainPoints.push(...points);
-    const train = aggregateSweep(spec.name, current, points, {
-        cliffThreshold: options.cliffThreshold,
-        seed: `${options.seed}:train`,
-        ...(options.resamples ? { resamples: options.resamples } : {}),
-        ...(options.metric ? { metric: options.metric } : {}),
+    const curve = await searchCurve(evaluator, spec, constants, {}, trainSlice(trainCount), {
+        metric: settings.metric,
+        current: Number(current),
+        extend: settings.extend,
+        ...(settings.grids?.[spec.name] ? { grid: settings.grids[spec.name] } : {}),
     });
-    const withTrain = { ...start, train };
-    if (train.scenarios.common.length === 0 || !train.best || train.currentMean === null) {
-        return {
+    const summary = summarise(spec, current, curve, settings);
+    const withTrain = { ...start, train: summary, extended: curve.extended };
+    if (summary.scenarios.common.length === 0 || !summary.best || summary.currentMean === null) {
+        return done({
             ...withTrain,
             action: 'DEGENERATE',
             reason: 'no training scenario could be scored at every grid value',
-        };
+        }, curve);
     }
-    if (train.effect === 'never-changes-a-ranking') {
-        return {
+    if (summary.effect === 'never-changes-a-ranking') {
+        return done({ ...withTrain, action: 'NO_SENSITIVITY', reason: 'never changes a ranking on the training scenarios' }, curve);
+    }
+    if (!summary.bestVsWorst?.excludesZero) {
+        const [lo, hi] = summary.bestVsWorst?.interval ?? [0, 0];
+        return done({
             ...withTrain,
             action: 'NO_SENSITIVITY',
-            reason: 'never changes a ranking on the training scenarios',
-        };
+            reason: `moves mean nDCG@5 by ${summary.range?.value.toFixed(3) ?? '0'} on train, within noise (best vs worst [${numbers_signed(lo)}, ${numbers_signed(hi)}])`,
+        }, curve);
     }
-    if (!train.bestVsWorst?.excludesZero) {
-        const [lo, hi] = train.bestVsWorst?.interval ?? [0, 0];
-        return {
-            ...withTrain,
-            action: 'NO_SENSITIVITY',
-            reason: `moves mean nDCG@5 by ${train.range?.value.toFixed(3) ?? '0'} on train, within noise (best vs worst [${signed(lo)}, ${signed(hi)}])`,
-        };
-    }
-    const means = train.values.filter((v) => v.mean !== null).map((v) => ({ value: v.value, mean: v.mean }));
+    return { decision: withTrain, curve, sensitive: true };
+}
+/** The single-constant proposal: nearest the current value within the threshold of the best, clear of cliffs. */
+function proposeSingle(trained, settings) {
+    const decision = trained.decision;
+    const curve = trained.curve;
+    const summary = decision.train;
+    const current = Number(decision.current);
+    const currentMean = summary.currentMean;
+    const means = curve.means;
+    const near = nearOptimal(means, current, settings.threshold);
     const runValues = means.map((m) => m.value);
-    let candidate = train.best.value;
+    const margin = settings.cliffMargin * (Math.max(...runValues) - Math.min(...runValues));
+    const tooClose = (value) => summary.cliffs.find((c) => distanceToCliff(value, c) <= margin);
+    let candidate = closestTo(near.values, current);
     let cliffNote;
-    const margin = options.cliffMargin * (Math.max(...runValues) - Math.min(...runValues));
-    const tooClose = (value) => train.cliffs.find((c) => distanceToCliff(value, c) <= margin);
-    const near = candidate !== Number(current) ? tooClose(candidate) : undefined;
-    if (near) {
-        const safe = pickBest(means.filter((m) => !tooClose(m.value)), Number(current));
-        if (!safe || safe.value === Number(current) || safe.mean <= train.currentMean) {
+    const nearCliff = candidate !== current ? tooClose(candidate) : undefined;
+    if (nearCliff) {
+        const safeNear = near.values.filter((v) => !tooClose(v));
+        const safe = safeNear.length > 0
+            ? means.find((m) => m.value === closestTo(safeNear, current))
+            : pickBest(means.filter((m) => !tooClose(m.value)), current);
+        if (!safe || safe.value === current || safe.mean <= currentMean) {
             return {
-                ...withTrain,
+                ...decision,
                 proposed: candidate,
-                trainScore: train.best.mean,
-                trainDelta: train.best.mean - train.currentMean,
-                cliff: { cliff: near, margin },
-                edgeOfGrid: train.edgeOfGrid,
+                trainScore: means.find((m) => m.value === candidate).mean,
+                trainDelta: means.find((m) => m.value === candidate).mean - currentMean,
+                nearOptimal: { from: near.from, to: near.to },
+                cliff: { cliff: nearCliff, margin },
                 action: 'REJECT',
-                reason: `too close to the cliff at ${near.from}→${near.to} (${near.direction} ${signed(near.delta)}), and no value outside the margin (${margin.toPrecision(3)}) beats the current one`,
+                reason: `too close to the cliff at ${nearCliff.from}→${nearCliff.to} (${nearCliff.direction} ${numbers_signed(nearCliff.delta)}), and no value outside the margin (${margin.toPrecision(3)}) beats the current one`,
             };
         }
-        cliffNote = { cliff: near, margin, shiftedFrom: candidate };
+        cliffNote = { cliff: nearCliff, margin, shiftedFrom: candidate };
         candidate = safe.value;
     }
     const candidateMean = means.find((m) => m.value === candidate).mean;
+    const atLow = candidate === runValues[0];
+    const atHigh = candidate === runValues.at(-1);
     const decided = {
-        ...withTrain,
+        ...decision,
         proposed: candidate,
         trainScore: candidateMean,
-        trainDelta: candidateMean - train.currentMean,
-        edgeOfGrid: candidate === runValues[0] || candidate === runValues.at(-1),
+        trainDelta: candidateMean - currentMean,
+        nearOptimal: { from: near.from, to: near.to },
+        edgeOfGrid: atLow || atHigh,
+        edgeStop: atLow ? curve.stop.low : atHigh ? curve.stop.high : null,
         ...(cliffNote ? { cliff: cliffNote } : {}),
     };
-    if (candidate === Number(current)) {
+    if (candidate === current) {
         return {
             ...decided,
             proposed: null,
             action: 'REJECT',
-            reason: 'the current value is already the best on train',
+            reason: `the current value is within the threshold of the best on train: any value in [${near.from}, ${near.to}] is within ${settings.threshold} of the best (${near.best.value}, ${numbers_signed(near.best.mean - currentMean)})`,
         };
     }
-    return { decision: decided, value: candidate };
+    return { key: decision.constant, change: { [decision.constant]: candidate }, decisions: [decided] };
+}
+/** The joint proposal of a group's sensitive members. */
+async function proposeJoint(evaluator, members, specs, constants, settings, trainCount) {
+    const result = await jointSearch(evaluator, specs, constants, trainSlice(trainCount), {
+        metric: settings.metric,
+        threshold: settings.threshold,
+        extend: settings.extend,
+    });
+    const group = specs.map((s) => s.name);
+    const change = Object.fromEntries(Object.entries(result.proposal).filter(([name, value]) => value !== Number(constants[name])));
+    const currentMean = members[0].decision.train.currentMean;
+    const joint = { group, change, region: result.region };
+    const regionText = group
+        .map((name) => `${name} ∈ [${result.region[name][0]}, ${result.region[name][1]}]`)
+        .join(', ');
+    const decisions = members.map((m, i) => {
+        const spec = specs[i];
+        const curve = result.curves.get(spec.name);
+        const value = result.proposal[spec.name];
+        const values = curve.means.map((x) => x.value);
+        const atLow = value === values[0];
+        const atHigh = value === values.at(-1);
+        return {
+            ...m.decision,
+            train: summarise(spec, m.decision.current, curve, settings),
+            extended: [...new Set([...m.decision.extended, ...curve.extended])],
+            proposed: spec.name in change ? value : null,
+            trainScore: result.proposalMean,
+            trainDelta: result.proposalMean - currentMean,
+            nearOptimal: { from: result.region[spec.name][0], to: result.region[spec.name][1] },
+            edgeOfGrid: spec.name in change && (atLow || atHigh),
+            edgeStop: spec.name in change ? (atLow ? curve.stop.low : atHigh ? curve.stop.high : null) : null,
+            joint,
+        };
+    });
+    if (Object.keys(change).length === 0) {
+        return decisions.map((d) => ({
+            ...d,
+            action: 'REJECT',
+            reason: `searched jointly with ${group.filter((n) => n !== d.constant).join(', ')}: the current values are within ${settings.threshold} of the best found on train (${numbers_signed(result.bestMean - currentMean)}); region ${regionText}`,
+        }));
+    }
+    return { key: Object.keys(change).join('+'), change, decisions };
 }
 /**
  * The ratchet clicks forward in rounds: round 1 judges every constant from the current values; when it
  * accepts changes, the next round judges the remaining constants with those changes applied (a detuned
- * constant can mask every other one). The family-wise α is split evenly over the rounds allowed, so the
- * error rate holds over the whole run.
+ * constant can mask every other one), on validation and confirmation scenarios no earlier round used. The
+ * family-wise α is split evenly over the rounds allowed, so the error rate holds over the whole run.
  */
-async function runRatchet(evaluator, scope, constants, options = {}) {
+async function runRatchet(evaluator, scope, constants, options) {
     const rounds = Math.max(1, options.rounds ?? RATCHET_DEFAULTS.rounds);
     const alpha = (options.alpha ?? RATCHET_DEFAULTS.alpha) / rounds;
     const decisions = new Map();
     const trainPoints = [];
     const validationPoints = [];
     const applied = {};
+    const used = { train: options.trainSeeds, validation: 0, confirmation: 0 };
     let remaining = [...scope];
     for (let round = 1; round <= rounds && remaining.length > 0; round++) {
         const shifted = {
-            run: (overrides, split) => evaluator.run({ ...applied, ...overrides }, split),
+            run: (overrides, slice) => evaluator.run({ ...applied, ...overrides }, slice),
         };
-        const base = values_withOverrides(constants, applied);
-        const outcome = await runRound(shifted, remaining, base, { ...options, alpha }, round);
+        const outcome = await runRound(shifted, remaining, values_withOverrides(constants, applied), options, {
+            round,
+            alpha,
+            validationFrom: used.validation,
+            confirmationFrom: used.confirmation,
+        });
         trainPoints.push(...outcome.trainPoints);
         validationPoints.push(...outcome.validationPoints);
+        used.validation += outcome.used.validation;
+        used.confirmation += outcome.used.confirmation;
         for (const d of outcome.decisions)
             decisions.set(d.constant, d);
         const accepted = outcome.decisions.filter((d) => d.action === 'ACCEPT' && d.proposed !== null);
@@ -96879,103 +97610,227 @@ async function runRatchet(evaluator, scope, constants, options = {}) {
             decisions.get(spec.name)?.action !== 'NOT_MODELLED' &&
             decisions.get(spec.name)?.action !== 'NOT_READ');
     }
-    return { decisions: scope.map((spec) => decisions.get(spec.name)), trainPoints, validationPoints };
+    return { decisions: scope.map((spec) => decisions.get(spec.name)), trainPoints, validationPoints, used };
 }
-async function runRound(evaluator, scope, constants, options, round) {
-    const threshold = options.threshold ?? RATCHET_DEFAULTS.threshold;
-    const alpha = options.alpha ?? RATCHET_DEFAULTS.alpha;
-    const metric = options.metric ?? 'ndcg@5';
-    const settings = {
-        ...options,
+/** Paired deltas (candidate − current) by scenario order of the slice. */
+function pairedDeltas(candidate, current, metric) {
+    return candidate.map((p, i) => {
+        const c = ratchet_metricOf(p, metric);
+        const b = current[i]?.scenario === p.scenario ? ratchet_metricOf(current[i], metric) : null;
+        if (c === null || b === null)
+            throw new Error(`validation scenario ${p.scenario} was not scored`);
+        return c - b;
+    });
+}
+function roundSettings(options, round) {
+    return {
+        threshold: options.threshold ?? RATCHET_DEFAULTS.threshold,
         cliffMargin: options.cliffMargin ?? RATCHET_DEFAULTS.cliffMargin,
         cliffThreshold: options.cliffThreshold ?? RATCHET_DEFAULTS.cliffThreshold,
         seed: `${options.seed ?? DEFAULT_BOOTSTRAP_SEED}${round > 1 ? `:round${round}` : ''}`,
+        metric: options.metric ?? 'ndcg@5',
+        extend: options.extend ?? true,
+        ...(options.resamples ? { resamples: options.resamples } : {}),
+        ...(options.grids ? { grids: options.grids } : {}),
     };
+}
+/** The training stage of a round: every constant's search, the joint groups' searches, the proposals. */
+async function trainRound(evaluator, scope, constants, options, round = 1) {
+    const settings = roundSettings(options, round);
+    // Every constant's training search is requested at once; decisions keep the scope's order.
+    const trained = await Promise.all(scope.map((spec) => train(evaluator, spec, constants, settings, options.trainSeeds)));
+    const trainPoints = trained.flatMap((t, i) => t.curve ? [...t.curve.points, ...degeneratePoints(scope[i].name, t.curve.degenerate)] : []);
+    const groups = (options.jointGroups ?? JOINT_GROUPS)
+        .map((names) => scope.filter((spec, i) => names.includes(spec.name) && trained[i].sensitive))
+        .filter((members) => members.length >= 2);
+    const grouped = new Set(groups.flat().map((spec) => spec.name));
+    const staged = trained.map((t, i) => t.sensitive && !grouped.has(scope[i].name) ? proposeSingle(t, settings) : t.decision);
+    const joints = await Promise.all(groups.map((members) => proposeJoint(evaluator, members.map((spec) => trained[scope.indexOf(spec)]), members, constants, settings, options.trainSeeds)));
+    for (const joint of joints) {
+        if ('key' in joint) {
+            staged.push(joint);
+            continue;
+        }
+        for (const d of joint)
+            staged[scope.findIndex((s) => s.name === d.constant)] = d;
+    }
+    return { staged, proposals: staged.filter((s) => 'key' in s), trainPoints };
+}
+/** The validation looks of a round: the sequential design for its first look and budget. */
+function roundDesign(options, alpha) {
+    return sequentialDesign(options.validationSeeds, Math.max(options.validationSeeds, options.maxValidationSeeds ?? options.validationSeeds), alpha);
+}
+/** A validated change is confirmed when fresh scenarios show it improves at all (mean delta > 0). */
+const isConfirmed = (deltas) => deltas.length > 0 && deltas.reduce((a, b) => a + b, 0) / deltas.length > 0;
+async function runRound(evaluator, scope, constants, options, plan) {
+    const settings = roundSettings(options, plan.round);
+    const { round } = plan;
+    const { staged, trainPoints } = await trainRound(evaluator, scope, constants, options, round);
+    const proposals = staged.filter((s) => 'key' in s);
     const validationPoints = [];
-    // Every constant's training sweep is requested at once; points and decisions keep the scope's order.
-    const pointsBySpec = scope.map(() => []);
-    const staged = await Promise.all(scope.map((spec, i) => propose(evaluator, spec, constants, settings, pointsBySpec[i])));
-    const trainPoints = pointsBySpec.flat();
-    const candidates = staged.filter((s) => 'value' in s);
-    const tests = new Map();
-    const scores = new Map();
-    if (candidates.length > 0) {
-        const [baseline, ...proposals] = await Promise.all([
-            evaluator.run({}, 'validation'),
-            ...candidates.map(({ decision, value }) => evaluator.run({ [decision.constant]: value }, 'validation')),
-        ]);
-        for (const [i, { decision, value }] of candidates.entries()) {
-            const proposed = proposals[i];
-            for (const p of baseline)
-                validationPoints.push({
-                    constant: decision.constant,
-                    value: decision.current,
-                    role: 'current',
-                    ...p,
+    const verdicts = new Map();
+    let validationUsed = 0;
+    let confirmationUsed = 0;
+    if (proposals.length > 0) {
+        const design = roundDesign(options, plan.alpha);
+        const slice = (n) => ({
+            role: 'validation',
+            from: plan.validationFrom,
+            to: plan.validationFrom + n,
+        });
+        const byKey = new Map(proposals.map((p) => [p.key, p]));
+        const lastPoints = new Map();
+        const outcomes = await runSequential(design, proposals.map((p) => p.key), async (keys, n) => {
+            validationUsed = Math.max(validationUsed, n);
+            const [current, ...candidates] = await Promise.all([
+                evaluator.run({}, slice(n)),
+                ...keys.map((key) => evaluator.run(byKey.get(key).change, slice(n))),
+            ]);
+            const deltas = new Map();
+            for (const [i, key] of keys.entries()) {
+                deltas.set(key, pairedDeltas(candidates[i], current, settings.metric));
+                lastPoints.set(key, { current: current, candidate: candidates[i] });
+            }
+            return deltas;
+        }, {
+            threshold: settings.threshold,
+            seed: `${settings.seed}:validation`,
+            ...(settings.resamples ? { resamples: settings.resamples } : {}),
+        });
+        const accepted = proposals.filter((p) => outcomes.get(p.key).status === 'accepted');
+        const confirmations = new Map();
+        if (accepted.length > 0) {
+            confirmationUsed = options.confirmationSeeds ?? RATCHET_DEFAULTS.confirmationSeeds;
+            const confirmSlice = {
+                role: 'confirmation',
+                from: plan.confirmationFrom,
+                to: plan.confirmationFrom + confirmationUsed,
+            };
+            const [current, ...candidates] = await Promise.all([
+                evaluator.run({}, confirmSlice),
+                ...accepted.map((p) => evaluator.run(p.change, confirmSlice)),
+            ]);
+            for (const [i, p] of accepted.entries()) {
+                confirmations.set(p.key, {
+                    deltas: pairedDeltas(candidates[i], current, settings.metric),
+                    points: { current: current, candidate: candidates[i] },
                 });
-            for (const p of proposed)
-                validationPoints.push({ constant: decision.constant, value, role: 'candidate', ...p });
-            const paired = proposed.flatMap((p) => {
-                const c = ratchet_metricOf(p, metric);
-                const b = baseline.find((q) => q.scenario === p.scenario);
-                const bm = b ? ratchet_metricOf(b, metric) : null;
-                return c === null || bm === null ? [] : [[c, bm]];
+            }
+        }
+        for (const p of proposals) {
+            const outcome = outcomes.get(p.key);
+            const points = lastPoints.get(p.key);
+            const confirmation = confirmations.get(p.key);
+            const value = (role, which, q) => ({
+                constant: p.key,
+                value: role === 'current' ? 'current' : Object.values(p.change).join('+'),
+                role,
+                set: which,
+                round,
+                ...q,
             });
-            tests.set(decision.constant, pairedTest(paired.map(([c, b]) => c - b), `${settings.seed}:validation:${decision.constant}`, options.resamples));
-            scores.set(decision.constant, { candidate: bootstrap_mean(paired.map(([c]) => c)), deltas: paired.length });
+            for (const q of points.current)
+                validationPoints.push(value('current', 'validation', q));
+            for (const q of points.candidate)
+                validationPoints.push(value('candidate', 'validation', q));
+            if (confirmation) {
+                for (const q of confirmation.points.current)
+                    validationPoints.push(value('current', 'confirmation', q));
+                for (const q of confirmation.points.candidate)
+                    validationPoints.push(value('candidate', 'confirmation', q));
+            }
+            verdicts.set(p.key, judge(p, outcome, points, confirmation?.deltas ?? null, settings));
         }
     }
-    const corrected = holm(tests, alpha);
-    const decisions = staged.map((s) => {
-        if (!('value' in s))
-            return s;
-        const { decision } = s;
-        const test = tests.get(decision.constant);
-        const judged = corrected.get(decision.constant);
-        const score = scores.get(decision.constant);
-        const delta = test.delta;
-        const complete = {
-            ...decision,
-            validationScore: Number.isNaN(score.candidate) ? null : score.candidate,
-            validationDelta: Number.isNaN(delta) ? null : delta,
-            validationInterval: score.deltas === 0 ? null : judged.interval,
-            holmAlpha: judged.alpha,
-            pValue: test.pValue,
-        };
-        const level = `${(100 * (1 - judged.alpha)).toFixed(1)}% interval [${signed(judged.interval[0])}, ${signed(judged.interval[1])}]`;
-        const holmLevel = `Holm level α = ${Number(judged.alpha.toPrecision(3))}, rank ${judged.rank} of ${corrected.size}`;
-        if (score.deltas === 0)
-            return { ...complete, action: 'DEGENERATE', reason: 'no validation scenario could be scored' };
-        if (!(delta > 0))
-            return { ...complete, action: 'REJECT', reason: `no validation improvement (${signed(delta)})` };
-        if (delta <= threshold) {
-            return {
-                ...complete,
-                action: 'REJECT',
-                reason: `below the improvement threshold (${signed(delta)} ≤ ${threshold})`,
-            };
-        }
-        if (!judged.significant) {
-            return {
-                ...complete,
-                action: 'REJECT',
-                reason: `not significant after Holm correction (${holmLevel})`,
-            };
-        }
-        const margin = decision.cliff
-            ? ` (margin: moved from ${decision.cliff.shiftedFrom} away from the cliff at ${decision.cliff.cliff.from}→${decision.cliff.cliff.to})`
-            : '';
-        return { ...complete, action: 'ACCEPT', reason: `validated: ${signed(delta)}, ${level}${margin}` };
-    });
-    return { decisions: decisions.map((d) => ({ ...d, round })), trainPoints, validationPoints };
+    const decisions = staged.flatMap((s) => ('key' in s ? [] : [s]));
+    const byName = new Map(decisions.map((d) => [d.constant, d]));
+    for (const list of verdicts.values())
+        for (const d of list)
+            byName.set(d.constant, d);
+    return {
+        decisions: scope.map((spec) => ({ ...byName.get(spec.name), round })),
+        trainPoints,
+        validationPoints,
+        used: { validation: validationUsed, confirmation: confirmationUsed },
+    };
 }
-
-;// CONCATENATED MODULE: ./lib/src/ratchet/split.js
-/** Seeds below ⌊fraction·n⌋ train, the rest validate: deterministic, by seed id, no shuffling. */
-function splitScenarios(scenarios, fraction) {
-    const cut = Math.floor(fraction * scenarios.length);
-    const byId = [...scenarios].sort((a, b) => (a.seedId ?? 0) - (b.seedId ?? 0));
-    return { train: byId.slice(0, cut), validation: byId.slice(cut) };
+function judge(proposal, outcome, points, confirmationDeltas, settings) {
+    const deltas = pairedDeltas(points.candidate, points.current, settings.metric);
+    const test = signFlipTest(deltas, lookSeed(`${settings.seed}:validation`, proposal.key, outcome.look), settings.resamples);
+    const candidateScores = points.candidate.map((p) => ratchet_metricOf(p, settings.metric));
+    const interval = [lowerBound(test, outcome.level), upperBound(test, outcome.level)];
+    const pValue = pAbove(test, settings.threshold);
+    let confirmation = null;
+    if (confirmationDeltas) {
+        const c = signFlipTest(confirmationDeltas, `${settings.seed}:confirmation:${proposal.key}`, settings.resamples);
+        confirmation = {
+            delta: c.mean,
+            interval: [lowerBound(c, 0.025), upperBound(c, 0.025)],
+            scenarios: c.n,
+            confirmed: isConfirmed(confirmationDeltas),
+        };
+    }
+    const level = `${(100 * (1 - outcome.level)).toFixed(2)}% lower bound ${numbers_signed(interval[0])}`;
+    const where = `look ${outcome.look}, ${outcome.n} validation scenarios`;
+    const holm = `Holm level ${Number(outcome.level.toPrecision(3))}, rank ${outcome.rank} of ${outcome.family}`;
+    const with_ = (d) => ({
+        ...d,
+        validationScore: candidateScores.reduce((a, b) => a + b, 0) / candidateScores.length,
+        validationDelta: test.mean,
+        validationInterval: interval,
+        validationScenarios: outcome.n,
+        look: outcome.look,
+        holmAlpha: outcome.level,
+        pValue,
+        confirmation,
+    });
+    const together = Object.keys(proposal.change).length > 1
+        ? ` (tested together: ${Object.entries(proposal.change)
+            .map(([n, v]) => `${n} = ${v}`)
+            .join(', ')})`
+        : '';
+    return proposal.decisions.map((d) => {
+        const complete = with_(d);
+        if (d.proposed === null) {
+            return {
+                ...complete,
+                action: 'REJECT',
+                reason: `kept: its current value lies in the near-optimal region of the joint search${together}`,
+            };
+        }
+        if (outcome.status === 'futile') {
+            return {
+                ...complete,
+                action: 'REJECT',
+                reason: `below the improvement threshold: ${numbers_signed(test.mean)} on ${where}, improvement > ${settings.threshold} ruled out at level ${DEFAULT_FUTILITY_ALPHA}${together}`,
+            };
+        }
+        if (outcome.status === 'undecided') {
+            return {
+                ...complete,
+                action: 'REJECT',
+                reason: `not shown to improve by more than ${settings.threshold}: ${numbers_signed(test.mean)} on ${where}, p = ${pValue.toPrecision(2)} (${holm})${together}`,
+            };
+        }
+        if (confirmation && !confirmation.confirmed) {
+            return {
+                ...complete,
+                action: 'REJECT',
+                reason: `not confirmed: validated (${numbers_signed(test.mean)}, ${level}, ${where}) but ${numbers_signed(confirmation.delta)} on ${confirmation.scenarios} fresh confirmation scenarios${together}`,
+            };
+        }
+        const margin = d.cliff?.shiftedFrom !== undefined
+            ? ` (margin: moved from ${d.cliff.shiftedFrom} away from the cliff at ${d.cliff.cliff.from}→${d.cliff.cliff.to})`
+            : '';
+        const confirmed = confirmation
+            ? `; confirmed ${numbers_signed(confirmation.delta)} [${numbers_signed(confirmation.interval[0])}, ${numbers_signed(confirmation.interval[1])}] on ${confirmation.scenarios} fresh scenarios`
+            : '';
+        return {
+            ...complete,
+            action: 'ACCEPT',
+            reason: `validated: ${numbers_signed(test.mean)}, ${level} > ${settings.threshold} (${where}, ${holm})${confirmed}${margin}${together}`,
+        };
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/src/metrics/ranking.js
@@ -97692,105 +98547,6 @@ function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/scenarios/factory/random.js
-/**
- * Seeded randomness for generated scenarios. Every draw comes from a named sub-stream of the scenario's
- * seed, so adding a record or changing one axis does not reshuffle unrelated draws.
- */
-
-class Stream {
-    next;
-    constructor(key) {
-        this.next = seedrandom(`memory-ratchet:${key}`);
-    }
-    /** Uniform in [0, 1). */
-    uniform(lo = 0, hi = 1) {
-        return lo + (hi - lo) * this.next();
-    }
-    chance(p) {
-        return this.next() < p;
-    }
-    integer(lo, hi) {
-        return lo + Math.floor(this.next() * (hi - lo + 1));
-    }
-    pick(items) {
-        return items[Math.floor(this.next() * items.length)];
-    }
-    /** Standard normal (Box–Muller). */
-    normal(mean = 0, sd = 1) {
-        const u = 1 - this.next();
-        const v = this.next();
-        return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-    /** Beta(2, 2)-like bump on [0, 1]: the mean of three uniforms. */
-    bump() {
-        return (this.next() + this.next() + this.next()) / 3;
-    }
-    shuffle(items) {
-        const out = [...items];
-        for (let i = out.length - 1; i > 0; i--) {
-            const j = Math.floor(this.next() * (i + 1));
-            [out[i], out[j]] = [out[j], out[i]];
-        }
-        return out;
-    }
-}
-const clamp01 = (x) => Math.min(1, Math.max(0, x));
-
-;// CONCATENATED MODULE: ./lib/src/scenarios/factory/seed.js
-/** ScenarioSeed: the seven axes a generated scenario is drawn from, validated with clear errors. Pure. */
-
-const IMPORTANCE_SHAPES = ['uniform', 'clustered', 'bimodal', 'exponential', 'flat'];
-const ACCESS_PATTERNS = ['all_recent', 'half_stale', 'mostly_stale', 'interleaved'];
-/** The largest scenario a seed may ask for (the benchmark's scale point). */
-const MAX_RECORD_COUNT = 1000;
-const SEED_AXES = [
-    'recordCount',
-    'importanceShape',
-    'accessPattern',
-    'outcomeFrequency',
-    'noiseRatio',
-    'linkDensity',
-    'ageSpreadDays',
-];
-function numberIn(seed, key, lo, hi, integer = false) {
-    const value = seed[key];
-    if (typeof value !== 'number' ||
-        !Number.isFinite(value) ||
-        value < lo ||
-        value > hi ||
-        (integer && !Number.isInteger(value))) {
-        throw new errors_ConfigError(`seed ${String(seed.seedId)}: ${key} = ${JSON.stringify(value)} is invalid; use ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`);
-    }
-}
-function seed_oneOf(seed, key, allowed) {
-    if (!allowed.includes(seed[key])) {
-        throw new errors_ConfigError(`seed ${String(seed.seedId)}: ${key} = ${JSON.stringify(seed[key])} is invalid; use one of ${allowed.join(', ')}`);
-    }
-}
-/** Checks every axis; the error names the seed, the axis, the bad value and what is allowed. */
-function validateSeed(candidate) {
-    if (!candidate || typeof candidate !== 'object')
-        throw new errors_ConfigError('a scenario seed must be an object');
-    const seed = candidate;
-    numberIn(seed, 'seedId', 0, Number.MAX_SAFE_INTEGER, true);
-    numberIn(seed, 'recordCount', 5, MAX_RECORD_COUNT, true);
-    seed_oneOf(seed, 'importanceShape', IMPORTANCE_SHAPES);
-    seed_oneOf(seed, 'accessPattern', ACCESS_PATTERNS);
-    numberIn(seed, 'outcomeFrequency', 0, 1);
-    numberIn(seed, 'noiseRatio', 0, 0.5);
-    numberIn(seed, 'linkDensity', 0, 1);
-    numberIn(seed, 'ageSpreadDays', 1, 365);
-    const unknown = Object.keys(seed).filter((key) => key !== 'seedId' && !SEED_AXES.includes(key));
-    if (unknown.length > 0)
-        throw new errors_ConfigError(`seed ${String(seed.seedId)}: unknown field ${unknown.join(', ')}`);
-    return seed;
-}
-/** The configuration of a seed without its id: two seeds with equal configurations make the same world shape. */
-function configurationKey(seed) {
-    return SEED_AXES.map((axis) => String(seed[axis])).join('|');
-}
-
 ;// CONCATENATED MODULE: ./lib/src/scenarios/factory/world.js
 /**
  * The hidden world behind a generated scenario (docs/generated-scenarios.md). Each record has a hidden
@@ -98151,77 +98907,51 @@ function createScenario(candidate) {
     return degenerate ? { ...scenario, degenerate } : scenario;
 }
 
-;// CONCATENATED MODULE: ./lib/src/scenarios/factory/seed-bank.js
+;// CONCATENATED MODULE: ./lib/src/scenarios/factory/scenario-bank.js
 /**
- * The default seed bank: deterministic and diverse. Continuous axes come from a scrambled Halton sequence
- * (one prime base per axis, so no two axes move together); shapes and patterns are dealt out per split
- * from weighted decks, so each split holds every one of them; the bank leans toward the high-leverage
- * corner (30–100 records, clustered importance, mixed staleness). Pure.
+ * The scored scenarios of a seed bank, drawn lazily per role: a degenerate draw (one that cannot be scored)
+ * is replaced by the role's next draw, so "the first n validation scenarios" always means n scored ones.
+ * Pure and deterministic: the same bank gives the same scenarios in the same order.
  */
 
 
-const DEFAULT_SEED_COUNT = 50;
-const DEFAULT_TRAIN_FRACTION = 0.7;
-/** Seed ids below ⌊fraction·n⌋ train, the rest validate. */
-function splitOf(seedId, n, fraction = DEFAULT_TRAIN_FRACTION) {
-    return seedId < Math.floor(fraction * n) ? 'train' : 'validation';
-}
-const SHAPE_DECK = [...IMPORTANCE_SHAPES, 'clustered'];
-const PATTERN_DECK = [...ACCESS_PATTERNS, 'half_stale', 'interleaved'];
-const BASES = [2, 3, 5, 7, 11];
-function radicalInverse(index, base) {
-    let result = 0;
-    let fraction = 1 / base;
-    for (let i = index; i > 0; i = Math.floor(i / base)) {
-        result += (i % base) * fraction;
-        fraction /= base;
+class ScenarioBank {
+    bank;
+    scored = new Map();
+    replaced = new Map();
+    drawn = new Map();
+    constructor(bank) {
+        this.bank = bank;
+        checkBank(bank);
     }
-    return result;
-}
-/** Deals `count` cards: whole decks first (so every card appears when count ≥ deck size), then a shuffled remainder. */
-function deal(deck, count, stream) {
-    const cards = [];
-    while (cards.length + deck.length <= count)
-        cards.push(...deck);
-    cards.push(...stream.shuffle(deck).slice(0, count - cards.length));
-    return stream.shuffle(cards);
-}
-const round2 = (x) => Math.round(x * 100) / 100;
-function defaultSeeds(n = DEFAULT_SEED_COUNT, trainFraction = DEFAULT_TRAIN_FRACTION) {
-    const stream = new Stream('seed-bank');
-    const shifts = BASES.map(() => stream.uniform());
-    const trainCount = Math.floor(trainFraction * n);
-    const shapes = [...deal(SHAPE_DECK, trainCount, stream), ...deal(SHAPE_DECK, n - trainCount, stream)];
-    const patterns = [...deal(PATTERN_DECK, trainCount, stream), ...deal(PATTERN_DECK, n - trainCount, stream)];
-    const seeds = [];
-    const trainConfigurations = new Set();
-    for (let seedId = 0; seedId < n; seedId++) {
-        const [u1, u2, u3, u4, u5] = BASES.map((base, d) => (radicalInverse(seedId + 1, base) + shifts[d]) % 1);
-        let seed = {
-            seedId,
-            recordCount: u1 < 0.15 ? 5 + Math.floor((u1 / 0.15) * 25) : 30 + Math.round(((u1 - 0.15) / 0.85) * 70),
-            importanceShape: shapes[seedId],
-            accessPattern: patterns[seedId],
-            outcomeFrequency: round2(u2),
-            noiseRatio: round2(u3 * 0.5),
-            linkDensity: round2(u4),
-            ageSpreadDays: Math.min(365, Math.max(1, Math.round(Math.exp(u5 * Math.log(365))))),
-        };
-        if (splitOf(seedId, n, trainFraction) === 'train') {
-            trainConfigurations.add(configurationKey(seed));
-        }
-        else {
-            // A validation configuration never repeats a training one.
-            while (trainConfigurations.has(configurationKey(seed))) {
-                seed = {
-                    ...seed,
-                    recordCount: seed.recordCount >= 100 ? seed.recordCount - 1 : seed.recordCount + 1,
-                };
+    /** Scored scenarios [from, to) of a role. */
+    slice({ role, from, to }) {
+        const scored = this.scored.get(role) ?? [];
+        let index = this.drawn.get(role) ?? 0;
+        while (scored.length < to) {
+            if (index >= ROLE_SPAN)
+                throw new Error(`bank ${this.bank} has no more ${role} seeds`);
+            const scenario = createScenario(bankSeed(this.bank, role, index++));
+            if (scenario.degenerate) {
+                const replaced = this.replaced.get(role) ?? [];
+                replaced.push({ seedId: scenario.seedId, role, reason: scenario.degenerate });
+                this.replaced.set(role, replaced);
             }
+            else
+                scored.push(scenario);
         }
-        seeds.push(seed);
+        this.scored.set(role, scored);
+        this.drawn.set(role, index);
+        return scored.slice(from, to);
     }
-    return seeds;
+    /** The degenerate draws replaced so far (before the last scored scenario asked for), by role and id. */
+    degenerate() {
+        return [...this.replaced.values()].flat().sort((a, b) => a.seedId - b.seedId);
+    }
+    /** How many scored scenarios of a role have been asked for. */
+    used(role) {
+        return this.scored.get(role)?.length ?? 0;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/jobs/ratchet-job.js
@@ -98229,7 +98959,6 @@ function defaultSeeds(n = DEFAULT_SEED_COUNT, trainFraction = DEFAULT_TRAIN_FRAC
  * The ratchet job shared by the CLI and the action: generate the seed bank, split it, run the PR delta (when
  * there is a base) and the ratchet on a Redis, and build the one report model.
  */
-
 
 
 
@@ -98251,21 +98980,40 @@ function reproduceCommand(p) {
         parts.push(`--class ${p.constantsClass}`);
     for (const assignment of p.set ?? [])
         parts.push(`--set ${assignment}`);
-    parts.push(`--seeds ${p.seeds}`, `--train-fraction ${p.trainFraction}`, `--threshold ${p.threshold}`);
+    parts.push(`--bank ${p.bank}`, `--seeds ${p.seeds}`, `--max-seeds ${p.maxSeeds}`);
+    parts.push(`--confirm-seeds ${p.confirmSeeds}`, `--train-fraction ${p.trainFraction}`, `--threshold ${p.threshold}`);
     parts.push(`--cliff-margin ${p.cliffMargin}`, `--alpha ${p.alpha}`, `--rounds ${p.rounds}`);
     parts.push(p.only ? `--only ${p.only.join(',')}` : `--tier ${p.tiers.join(',')}`);
     return parts.join(' ');
 }
-/** The scenarios of a job and their split: deterministic, so every shard and the merge see the same. */
-function jobScenarios(job) {
-    const scenarios = defaultSeeds(job.seeds, job.trainFraction).map(createScenario);
-    return { scenarios, split: splitScenarios(scenarios, job.trainFraction) };
+/** The slices of the bank a job starts from: deterministic, so every shard and the merge see the same. */
+function jobSlices(job) {
+    const train = trainCount(job.seeds, job.trainFraction);
+    return {
+        train: { role: 'train', from: 0, to: train },
+        validation: { role: 'validation', from: 0, to: job.seeds - train },
+    };
 }
-function jobEvaluator(job, split, source, clock, onProgress) {
+/** The ratchet's options for a job. */
+function ratchetOptions(job) {
+    const slices = jobSlices(job);
+    return {
+        threshold: job.threshold,
+        cliffMargin: job.cliffMargin,
+        cliffThreshold: job.cliffThreshold,
+        alpha: job.alpha,
+        rounds: job.rounds,
+        trainSeeds: slices.train.to,
+        validationSeeds: slices.validation.to,
+        maxValidationSeeds: job.maxSeeds - slices.train.to,
+        confirmationSeeds: job.confirmSeeds,
+    };
+}
+function jobEvaluator(job, bank, source, clock, onProgress) {
     const compute = source.redis
         ? factoredEvaluator({ client: source.redis.client, redisKind: source.redis.kind, clock: clock.ms })
         : null;
-    return pointsEvaluator(split, job.constants, source.store, {
+    return pointsEvaluator(bank, job.constants, source.store, {
         compute,
         concurrency: job.concurrency,
         ...(onProgress ? { onProgress } : {}),
@@ -98278,21 +99026,22 @@ function jobEvaluator(job, split, source, clock, onProgress) {
  * merge computes those.
  */
 function speculativeRequests(job) {
+    const slices = jobSlices(job);
     const requests = [
-        { overrides: {}, split: 'train' },
-        { overrides: {}, split: 'validation' },
+        { overrides: {}, slice: slices.train },
+        { overrides: {}, slice: slices.validation },
     ];
     for (const spec of job.scope) {
         if (spec.engine.status !== 'read' || spec.kind === 'bool' || spec.grid.length === 0)
             continue;
         for (const value of grid_singleGrid(spec.name, job.constants).values) {
-            requests.push({ overrides: { [spec.name]: value }, split: 'train' });
-            requests.push({ overrides: { [spec.name]: value }, split: 'validation' });
+            requests.push({ overrides: { [spec.name]: value }, slice: slices.train });
+            requests.push({ overrides: { [spec.name]: value }, slice: slices.validation });
         }
     }
     if (job.baseConstants) {
         for (const name of changedConstants(job.baseConstants, job.constants)) {
-            requests.push({ overrides: { [name]: job.baseConstants[name] }, split: 'validation' });
+            requests.push({ overrides: { [name]: job.baseConstants[name] }, slice: slices.validation });
         }
     }
     return requests;
@@ -98302,18 +99051,24 @@ function shardScenarios(scenarios, shard) {
     const ordered = [...scenarios].sort((a, b) => (a.seedId ?? 0) - (b.seedId ?? 0));
     return new Set(ordered.filter((_, i) => i % shard.count === shard.index - 1));
 }
+/** The scenarios a run starts from (its train slice and first validation look). */
+function startScenarios(job, bank) {
+    const slices = jobSlices(job);
+    return [...bank.slice(slices.train), ...bank.slice(slices.validation)];
+}
 /** Computes one shard's points; the merge makes the decisions from every shard's points. */
 async function computeShard(job, shard, source, clock, onProgress) {
-    const { scenarios, split } = jobScenarios(job);
-    const evaluator = jobEvaluator(job, split, source, clock, onProgress);
-    await evaluator.fill(speculativeRequests(job), shardScenarios(scenarios, shard));
+    const bank = new ScenarioBank(job.bank);
+    const evaluator = jobEvaluator(job, bank, source, clock, onProgress);
+    await evaluator.fill(speculativeRequests(job), shardScenarios(startScenarios(job, bank), shard));
     return evaluator.counts();
 }
 async function runRatchetJob(job, source, clock, onProgress) {
-    const { scenarios, split } = jobScenarios(job);
+    const bank = new ScenarioBank(job.bank);
+    const slices = jobSlices(job);
     const startedAt = clock.now();
     const started = clock.ms();
-    const evaluator = jobEvaluator(job, split, source, clock, onProgress);
+    const evaluator = jobEvaluator(job, bank, source, clock, onProgress);
     // The PR delta and round 1 ask for their points together, so they are computed in one batch.
     const [delta, outcome] = await Promise.all([
         job.baseConstants
@@ -98321,26 +99076,29 @@ async function runRatchetJob(job, source, clock, onProgress) {
                 threshold: job.threshold,
                 alpha: job.alpha,
                 seed: DEFAULT_BOOTSTRAP_SEED,
+                slice: slices.validation,
             })
             : Promise.resolve(null),
-        runRatchet(evaluator, job.scope, job.constants, {
-            threshold: job.threshold,
-            cliffMargin: job.cliffMargin,
-            cliffThreshold: job.cliffThreshold,
-            alpha: job.alpha,
-            rounds: job.rounds,
-        }),
+        runRatchet(evaluator, job.scope, job.constants, ratchetOptions(job)),
     ]);
     const diff = job.file ? proposedDiff(outcome.decisions, job.file) : null;
     return buildRatchetReport({
         startedAt: startedAt.toISOString(),
         finishedAt: clock.now().toISOString(),
         redis: source.redis?.kind ?? 'none',
+        bank: job.bank,
         seeds: job.seeds,
+        maxSeeds: job.maxSeeds,
+        confirmSeeds: job.confirmSeeds,
         trainFraction: job.trainFraction,
-        trainSeeds: split.train.map((s) => s.seedId ?? 0),
-        validationSeeds: split.validation.map((s) => s.seedId ?? 0),
-        degenerateSeeds: scenarios.filter((s) => s.degenerate).map((s) => s.seedId),
+        trainSeeds: bank.slice(slices.train).map((s) => s.seedId),
+        validationSeeds: bank
+            .slice({ role: 'validation', from: 0, to: outcome.used.validation || slices.validation.to })
+            .map((s) => s.seedId),
+        confirmationSeeds: bank
+            .slice({ role: 'confirmation', from: 0, to: outcome.used.confirmation })
+            .map((s) => s.seedId),
+        degenerate: bank.degenerate(),
         threshold: job.threshold,
         cliffMargin: job.cliffMargin,
         cliffThreshold: job.cliffThreshold,
@@ -98792,7 +99550,82 @@ async function acquireRedis(options = {}) {
     return embedded();
 }
 
+;// CONCATENATED MODULE: ./lib/src/report/ratchet-text.js
+
+/** Where the search ended at the proposal: the valid range's end, or the search's step limit. */
+function edgeNote(d) {
+    if (!d.edgeOfGrid)
+        return '';
+    return d.edgeStop === 'range-end' ? 'at the end of the valid range' : 'at the search limit';
+}
+function proposalLine(d) {
+    const train = d.trainDelta === null ? '' : `train ${signed(d.trainDelta)}`;
+    const near = d.nearOptimal ? `, near-optimal [${d.nearOptimal.from}, ${d.nearOptimal.to}]` : '';
+    const validation = d.validationDelta === null
+        ? ''
+        : `, validation ${signed(d.validationDelta)}${d.validationInterval
+            ? ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}] on ${d.validationScenarios}`
+            : ''}`;
+    const confirmed = d.confirmation
+        ? `, confirmed ${signed(d.confirmation.delta)} [${signed(d.confirmation.interval[0])}, ${signed(d.confirmation.interval[1])}] on ${d.confirmation.scenarios}`
+        : '';
+    const cliff = d.cliff ? `, cliff at ${d.cliff.cliff.from}→${d.cliff.cliff.to}` : '';
+    const edge = d.edgeOfGrid ? `, ${edgeNote(d)}` : '';
+    const outcome = d.action === 'ACCEPT'
+        ? d.cliff?.shiftedFrom !== undefined
+            ? `ACCEPT (margin: ${d.cliff.margin.toPrecision(2)}, moved from ${d.cliff.shiftedFrom})`
+            : 'ACCEPT'
+        : `REJECT (${d.reason})`;
+    return `${d.constant}: ${d.current} -> ${d.proposed} (${train}${near}${validation}${confirmed}${cliff}${edge}) ${outcome}`;
+}
+/** Which scenarios decided: bank, train, validation (over all looks and rounds), confirmation, replaced draws. */
+function scenariosLine(report) {
+    const { run } = report;
+    const replaced = run.degenerate.length > 0 ? `; ${run.degenerate.length} degenerate draws replaced` : '';
+    return `bank ${run.bank} · ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (budget ${run.maxSeeds - run.trainSeeds.length}), ${run.confirmationSeeds.length} confirmation scenarios${replaced} · threshold ${run.threshold} · α ${run.alpha}`;
+}
+function section(title, names, lines) {
+    if (names.length > 0)
+        lines.push(`${title}:`, `  ${names.join(', ')}`);
+}
+function ratchetText(report) {
+    const { run, decisions } = report;
+    const lines = ['RATCHET SUMMARY', '==============='];
+    lines.push(`${scenariosLine(report)} · redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s`);
+    lines.push(report.verdict, '');
+    if (report.prDelta?.length) {
+        lines.push('This pull request (head against base on validation):');
+        for (const d of report.prDelta)
+            lines.push(`  ${d.constant}: ${d.base} -> ${d.head}: ${d.verdict} (${d.reason})`);
+        lines.push('');
+    }
+    const proposals = decisions.filter((d) => d.proposed !== null && (d.action === 'ACCEPT' || d.action === 'REJECT'));
+    lines.push('Proposed changes (validated on held-out scenarios):');
+    if (proposals.length === 0)
+        lines.push('  (none: every current value is already the best on train, or insensitive)');
+    for (const d of proposals)
+        lines.push(`  ${proposalLine(d)}`);
+    section('Kept (the current value is within the threshold of the best on train)', decisions.filter((d) => d.action === 'REJECT' && d.proposed === null).map((d) => d.constant), lines);
+    const insensitive = decisions.filter((d) => d.action === 'NO_SENSITIVITY');
+    if (insensitive.length > 0) {
+        lines.push('Rejected (no sensitivity):');
+        for (const d of insensitive)
+            lines.push(`  ${d.constant}: ${d.reason}`);
+    }
+    section('Degenerate', report.degenerate, lines);
+    section('Not modelled by the engine yet', report.notModelled, lines);
+    section('Not read by the library', report.notRead, lines);
+    if (report.diff?.notApplicable.length) {
+        lines.push('Accepted but not in the diff:');
+        for (const n of report.diff.notApplicable)
+            lines.push(`  ${n.constant}: ${n.reason}`);
+    }
+    lines.push('', `Reproduce: ${run.command}`);
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/report/ratchet-markdown.js
+
 
 /** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
 const MARKDOWN_BUDGET = 65_000;
@@ -98809,7 +99642,13 @@ function fenced(info, text) {
 function interval(d) {
     if (!d.validationInterval || d.holmAlpha === null)
         return '';
-    return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}]`;
+    return ` [${numbers_signed(d.validationInterval[0])}, ${numbers_signed(d.validationInterval[1])}] (n = ${d.validationScenarios})`;
+}
+function confirmed(d) {
+    if (!d.confirmation)
+        return '';
+    const c = d.confirmation;
+    return `${numbers_signed(c.delta)} [${numbers_signed(c.interval[0])}, ${numbers_signed(c.interval[1])}] (n = ${c.scenarios})`;
 }
 function outcome(d) {
     if (d.action === 'ACCEPT')
@@ -98822,10 +99661,10 @@ function proposalsTable(decisions) {
     const proposals = decisions.filter((d) => d.proposed !== null && (d.action === 'ACCEPT' || d.action === 'REJECT'));
     if (proposals.length === 0)
         return '_No constant has a better value on the training scenarios._';
-    const rows = proposals.map((d) => `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ' ⚠️ edge of grid' : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${escapeCell(outcome(d))} |`);
+    const rows = proposals.map((d) => `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ` (${edgeNote(d)})` : ''} | ${d.nearOptimal ? `[${d.nearOptimal.from}, ${d.nearOptimal.to}]` : ''} | ${d.trainDelta === null ? '' : numbers_signed(d.trainDelta)} | ${d.validationDelta === null ? '' : numbers_signed(d.validationDelta)}${interval(d)} | ${confirmed(d)} | ${escapeCell(outcome(d))} |`);
     return [
-        '| constant | current → proposed | train Δ nDCG@5 | validation Δ [Holm-corrected CI] | decision |',
-        '|---|---|---|---|---|',
+        '| constant | current → proposed | near-optimal on train | train Δ nDCG@5 | validation Δ [Holm-level bounds] | effect on fresh scenarios [95 % CI] | decision |',
+        '|---|---|---|---|---|---|---|',
         ...rows,
     ].join('\n');
 }
@@ -98839,7 +99678,7 @@ function prDeltaSection(report) {
         regresses: '🔴 regresses',
         'no measurable effect': '⚪ no measurable effect',
     };
-    const rows = report.prDelta.map((d) => `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |`);
+    const rows = report.prDelta.map((d) => `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : numbers_signed(d.delta)}${d.interval ? ` [${numbers_signed(d.interval[0])}, ${numbers_signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |`);
     return [
         '**This pull request’s changes** (head against base on the validation scenarios, paired):',
         '',
@@ -98876,7 +99715,7 @@ function sensitivityChart(d) {
 function footerText(report) {
     const { run } = report;
     return [
-        `<sub>memory-ratchet ${report.tool.version} · ${run.seeds} seeds: ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (split ${run.trainFraction})${run.degenerateSeeds.length ? `, ${run.degenerateSeeds.length} degenerate skipped` : ''} · threshold ${run.threshold}, Holm α ${run.alpha}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
+        `<sub>memory-ratchet ${report.tool.version} · ${scenariosLine(report)}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
         '',
         `<sub>Reproduce: \`${run.command}\`</sub>`,
     ].join('\n');
@@ -99117,7 +99956,10 @@ async function run() {
             scope,
             tiers: inputs.tiers,
             only: inputs.only,
+            bank: inputs.bank,
             seeds: inputs.seeds,
+            maxSeeds: inputs.maxSeeds,
+            confirmSeeds: inputs.confirmSeeds,
             trainFraction: inputs.trainFraction,
             threshold: inputs.threshold,
             cliffMargin: inputs.cliffMargin,
@@ -99128,7 +99970,10 @@ async function run() {
             command: reproduceCommand({
                 constantsPath: inputs.constantsPath,
                 constantsClass: inputs.constantsClass,
+                bank: inputs.bank,
                 seeds: inputs.seeds,
+                maxSeeds: inputs.maxSeeds,
+                confirmSeeds: inputs.confirmSeeds,
                 trainFraction: inputs.trainFraction,
                 threshold: inputs.threshold,
                 cliffMargin: inputs.cliffMargin,

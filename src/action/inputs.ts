@@ -42,7 +42,7 @@ export const INPUT_DEFAULTS = {
   bank: '0',
   seeds: '50',
   'max-seeds': '400',
-  'confirm-seeds': '40',
+  'confirm-seeds': '60',
   'train-fraction': '0.7',
   threshold: '0.01',
   'cliff-margin': '0.1',

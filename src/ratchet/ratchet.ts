@@ -65,7 +65,7 @@ export interface RatchetOptions {
   readonly validationSeeds: number;
   /** Validation scenarios one round may grow to (the sequential budget); default: no growth. */
   readonly maxValidationSeeds?: number;
-  /** Confirmation scenarios per round (default 40). */
+  /** Confirmation scenarios per round (default 60). */
   readonly confirmationSeeds?: number;
   /** Minimum improvement of mean nDCG@5, inside the null hypothesis (default 0.01). */
   readonly threshold?: number;
@@ -94,7 +94,7 @@ export const RATCHET_DEFAULTS = {
   cliffThreshold: DEFAULT_CLIFF_THRESHOLD,
   alpha: 0.05,
   rounds: 2,
-  confirmationSeeds: 40,
+  confirmationSeeds: 60,
 } as const;
 
 export interface CliffNote {

@@ -2,8 +2,9 @@
  * The sequential validation design: every proposal of a round is tested at a few pre-planned looks on a
  * growing set of validation scenarios, and only proposals still undecided get more scenarios. Pure.
  *
- * Error guarantee. The round's α is spent over the looks in proportion to the scenarios each look adds
- * (α_k = α · (n_k − n_{k−1}) / n_K). At look k Holm's step-down runs over the round's whole family of m
+ * Error guarantee. The round's α is spent over the looks by the spending function α(t) = α · t², with t the
+ * share of the budget's scenarios seen (α_k = α(t_k) − α(t_{k−1})): early looks spend little, so a strong
+ * effect stops early while the last look keeps most of α for the effects that need every scenario. At look k Holm's step-down runs over the round's whole family of m
  * proposals at level α_k, with proposals accepted at an earlier look counted as rejected first and
  * proposals dropped for futility counted as not rejected (which can only make rejections rarer). Each look
  * is a valid Holm procedure at α_k on valid sign-flip p-values, so by the union bound over looks the chance
@@ -22,9 +23,12 @@ export interface SequentialDesign {
 /** Each look has this many times the scenarios of the one before (until the budget). */
 export const LOOK_GROWTH = 3;
 
+/** The spending function's exponent: α(t) = α · t^SPENDING_POWER. */
+export const SPENDING_POWER = 2;
+
 /**
- * Looks at the initial size, then tripling up to the budget (a last step smaller than half a look is merged
- * into the one before); α spent in proportion to the scenarios added, so the final look holds most of it.
+ * Looks at the initial size, then tripling up to the budget (a step that would leave less than a look's
+ * worth of scenarios goes straight to the budget); α spent by α(t) = α · t².
  */
 export function sequentialDesign(initial: number, max: number, alpha: number): SequentialDesign {
   const first = Math.max(1, initial);
@@ -34,7 +38,8 @@ export function sequentialDesign(initial: number, max: number, alpha: number): S
     looks.push(max - next < looks.at(-1)! ? max : next);
   }
   const last = looks.at(-1)!;
-  const levels = looks.map((n, k) => (alpha * (n - (k === 0 ? 0 : looks[k - 1]!))) / last);
+  const spent = (n: number) => alpha * (n / last) ** SPENDING_POWER;
+  const levels = looks.map((n, k) => spent(n) - (k === 0 ? 0 : spent(looks[k - 1]!)));
   return { looks, levels };
 }
 

@@ -56,7 +56,7 @@ describe('memory-ratchet ratchet on the example constants (50 seeds, real Redis)
     );
     expect(run.stdout).toContain('Proposed changes (validated on held-out scenarios):');
     expect(run.stdout).toMatch(
-      /Reproduce: npx memory-ratchet ratchet --constants examples\/popoto\/constants\.py --bank 0 --seeds 50 --max-seeds 400 --confirm-seeds 40/,
+      /Reproduce: npx memory-ratchet ratchet --constants examples\/popoto\/constants\.py --bank 0 --seeds 50 --max-seeds 400 --confirm-seeds 60/,
     );
     expect(first.decisions).toHaveLength(26);
     for (const d of first.decisions) {
@@ -87,7 +87,7 @@ describe('memory-ratchet ratchet on the example constants (50 seeds, real Redis)
     const accepted = first.decisions.filter((d) => d.action === 'ACCEPT');
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     for (const d of accepted) {
-      expect(d.confirmation).toMatchObject({ scenarios: 40, confirmed: true });
+      expect(d.confirmation).toMatchObject({ scenarios: 60, confirmed: true });
       const { from, to } = d.nearOptimal!;
       expect(d.proposed!).toBeGreaterThanOrEqual(from);
       expect(d.proposed!).toBeLessThanOrEqual(to);

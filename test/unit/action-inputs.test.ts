@@ -15,7 +15,7 @@ describe('action inputs', () => {
       bank: 0,
       seeds: 50,
       maxSeeds: 400,
-      confirmSeeds: 40,
+      confirmSeeds: 60,
       trainFraction: 0.7,
       threshold: 0.01,
       cliffMargin: 0.1,

@@ -13,7 +13,7 @@ const run: RatchetRunMeta = {
   bank: 0,
   seeds: 50,
   maxSeeds: 400,
-  confirmSeeds: 40,
+  confirmSeeds: 60,
   trainFraction: 0.7,
   trainSeeds: Array.from({ length: 35 }, (_, i) => i),
   validationSeeds: Array.from({ length: 15 }, (_, i) => 1_000_000 + i),

@@ -94,11 +94,12 @@ describe('sign-flip test', () => {
 });
 
 describe('sequential design', () => {
-  it('spends α over the looks in proportion to the scenarios each adds, and grows ×3 to the budget', () => {
+  it('spends α over the looks by α·t² (t: share of the budget seen), and grows ×3 to the budget', () => {
     const design = sequentialDesign(15, 365, 0.025);
     expect(design.looks).toEqual([15, 45, 135, 365]);
     expect(design.levels.reduce((a, b) => a + b, 0)).toBeCloseTo(0.025, 12);
-    expect(design.levels[0]).toBeCloseTo((0.025 * 15) / 365, 12);
+    expect(design.levels[0]).toBeCloseTo(0.025 * (15 / 365) ** 2, 12);
+    expect(design.levels[3]).toBeCloseTo(0.025 * (1 - (135 / 365) ** 2), 12);
     expect(sequentialDesign(15, 15, 0.05)).toEqual({ looks: [15], levels: [0.05] });
   });
 
@@ -120,14 +121,16 @@ describe('sequential design', () => {
         asked.push([[...keys], n]);
         return new Map(keys.map((k) => [k, data.get(k)!.slice(0, n)]));
       },
-      { threshold: 0.01, seed: 'looks', resamples: 5000 },
+      { threshold: 0.01, seed: 'looks' },
     );
-    expect(outcomes.get('strong')).toMatchObject({ status: 'accepted', look: 1, n: 15 });
+    // Look 1 spends too little α for any acceptance (α·(15/365)²/3 < 1/20,001): it can only drop the futile.
     expect(outcomes.get('none')).toMatchObject({ status: 'futile', look: 1 });
+    expect(outcomes.get('strong')).toMatchObject({ status: 'accepted', look: 2, n: 45 });
     expect(outcomes.get('faint')!.status).toBe('accepted');
-    expect(outcomes.get('faint')!.look).toBeGreaterThan(1);
+    expect(outcomes.get('faint')!.look).toBeGreaterThan(2);
     expect(asked[0]).toEqual([['strong', 'none', 'faint'], 15]);
-    for (const [keys] of asked.slice(1)) expect(keys).toEqual(['faint']);
+    expect(asked[1]).toEqual([['strong', 'faint'], 45]);
+    for (const [keys] of asked.slice(2)) expect(keys).toEqual(['faint']);
   });
 });
 

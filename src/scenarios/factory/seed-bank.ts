@@ -22,7 +22,7 @@ export const DEFAULT_BANK = 0;
 /** The sequential budget: train plus validation scenarios a round may grow to. */
 export const DEFAULT_MAX_SEEDS = 400;
 /** Fresh confirmation scenarios per round that accepts something. */
-export const DEFAULT_CONFIRM_SEEDS = 40;
+export const DEFAULT_CONFIRM_SEEDS = 60;
 
 export const SEED_ROLES = ['train', 'validation', 'confirmation'] as const;
 export type SeedRole = (typeof SEED_ROLES)[number];
