@@ -65,14 +65,14 @@ export interface RatchetCliOptions extends RedisOptions {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** The ratchet's options, shared with `sweep --ratchet`. */
-export function addRatchetOptions(command: Command, { withSeeds = true } = {}): Command {
+export function addRatchetOptions(command: Command, { withSeeds = true, withReports = true } = {}): Command {
   if (withSeeds)
     command.option(
       '--seeds <n>',
       'scored scenarios to start from (train + first validation look)',
       String(DEFAULT_SEED_COUNT),
     );
-  return command
+  command
     .option(
       '--bank <b>',
       'the seed bank to draw scenarios from (independent banks: 1, 2, …)',
@@ -95,7 +95,7 @@ export function addRatchetOptions(command: Command, { withSeeds = true } = {}): 
     )
     .option(
       '--threshold <x>',
-      'minimum validation improvement of mean nDCG@5',
+      'minimum improvement of mean nDCG@5 (inside the null hypothesis: H0 improvement ≤ threshold)',
       String(RATCHET_DEFAULTS.threshold),
     )
     .option(
@@ -103,12 +103,18 @@ export function addRatchetOptions(command: Command, { withSeeds = true } = {}): 
       'share of the swept range a proposal keeps from a cliff',
       String(RATCHET_DEFAULTS.cliffMargin),
     )
-    .option('--alpha <x>', 'family-wise error rate of the Holm correction', String(RATCHET_DEFAULTS.alpha))
+    .option(
+      '--alpha <x>',
+      'family-wise error rate of the run (Holm across proposals, spent over looks and rounds)',
+      String(RATCHET_DEFAULTS.alpha),
+    )
     .option(
       '--rounds <n>',
       'at most this many rounds; a round runs only after one that accepted a change',
       String(RATCHET_DEFAULTS.rounds),
-    )
+    );
+  if (!withReports) return command;
+  return command
     .option('--diff <file>', 'write the proposed-defaults diff (needs --constants)')
     .option('--markdown <file>', 'write the markdown report');
 }

@@ -224,3 +224,39 @@ describe('ratchet input errors', () => {
     });
   }
 });
+
+describe('memory-ratchet calibrate', () => {
+  it('replays the decisions under sign-flip nulls and a planted effect, on the engine, and reports rates with intervals', async () => {
+    const out = join(dir, 'calibration.json');
+    const run = await runBuiltCli([
+      'calibrate',
+      '--only',
+      'DECAY_RATE,WF_MIN_THRESHOLD',
+      '--banks',
+      '1,2',
+      '--runs',
+      '20',
+      '--json',
+      out,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^CALIBRATION\n===========\n20 sign-flip runs per bank/);
+    expect(run.stdout).toMatch(/false accepts per run \(full null\): +\d+\.\d\d % \[/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.banks.map((b: { bank: number }) => b.bank)).toEqual([1, 2]);
+    for (const bank of report.banks) {
+      expect(bank.validationScenarios).toBe(365);
+      expect(bank.confirmationScenarios).toBe(60);
+      expect(bank.fullNull.trials).toBe(20);
+      expect(bank.power.trials).toBe(20 * bank.proposals.length);
+    }
+    expect(report.pooled.fullNull.trials).toBe(40);
+    expect(report.pooled.fullNull.interval[0]).toBeLessThanOrEqual(report.pooled.fullNull.rate);
+  }, 180_000);
+
+  it('exits 2 for a bad bank list', async () => {
+    const run = await runBuiltCli(['calibrate', '--banks', '5-1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--banks '5-1': the range runs backwards/);
+  });
+});
