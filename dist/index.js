@@ -97882,9 +97882,11 @@ const src_version_VERSION = '0.1.0';
 
 
 
+
 const RATCHET_SCHEMA = 'memory-ratchet/ratchet@1';
 const named = (decisions, action) => decisions.filter((d) => d.action === action).map((d) => d.constant);
-function verdictSentence(decisions) {
+/** What the ratchet proposes, in one sentence. */
+function proposalSentence(decisions) {
     const accepted = decisions.filter((d) => d.action === 'ACCEPT');
     const proposals = decisions.filter((d) => d.proposed !== null && d.action === 'REJECT').length;
     const tested = decisions.filter((d) => !['NOT_MODELLED', 'NOT_READ'].includes(d.action)).length;
@@ -97893,6 +97895,30 @@ function verdictSentence(decisions) {
     }
     const list = accepted.map((d) => `${d.constant} ${d.current} → ${d.proposed}`).join(', ');
     return `${accepted.length} change${accepted.length === 1 ? '' : 's'} validated on held-out scenarios: ${list}.`;
+}
+const deltaText = (d) => `${d.constant} ${d.base} → ${d.head} ${d.delta === null ? '' : numbers_signed(d.delta)}${d.interval ? ` [${numbers_signed(d.interval[0])}, ${numbers_signed(d.interval[1])}]` : ''}`;
+/** What the pull request's own changes do, in one sentence; null outside a pull request. */
+function prSentence(prDelta) {
+    if (prDelta === null)
+        return null;
+    if (prDelta.length === 0)
+        return 'This pull request changes no constant the engine evaluates.';
+    const regresses = prDelta.filter((d) => d.verdict === 'regresses');
+    if (regresses.length > 0)
+        return `This pull request makes retrieval worse: ${regresses.map(deltaText).join('; ')} (nDCG@5 on validation).`;
+    const improves = prDelta.filter((d) => d.verdict === 'improves');
+    if (improves.length > 0)
+        return `This pull request improves retrieval: ${improves.map(deltaText).join('; ')} (nDCG@5 on validation).`;
+    return `This pull request's changes have no measurable effect: ${prDelta.map(deltaText).join('; ')}.`;
+}
+/**
+ * The verdict: the pull request's own effect first (a regression above all), then what the ratchet
+ * proposes. The comment's first line, the check's title, the job summary and the `verdict` output.
+ */
+function verdictSentence(decisions, prDelta = null) {
+    const pr = prSentence(prDelta);
+    const proposals = proposalSentence(decisions);
+    return pr === null ? proposals : `${pr} Ratchet: ${proposals}`;
 }
 function buildRatchetReport(run, durationSeconds, constants, outcome, diff, prDelta = null, compute = {
     engineRuns: 0,
@@ -97908,7 +97934,7 @@ function buildRatchetReport(run, durationSeconds, constants, outcome, diff, prDe
         ndcgDefinition: NDCG_DEFINITION,
         run,
         durationSeconds,
-        verdict: verdictSentence(decisions),
+        verdict: verdictSentence(decisions, prDelta),
         constants,
         decisions,
         accepted: named(decisions, 'ACCEPT'),
@@ -99729,7 +99755,7 @@ function ratchetMarkdown(report, options = {}) {
     const delta = prDeltaSection(report);
     if (delta)
         fixed.push(delta);
-    fixed.push(proposalsTable(report.decisions));
+    fixed.push(`**What the ratchet proposes** (validated on held-out scenarios, confirmed on fresh ones):\n\n${proposalsTable(report.decisions)}`);
     if (report.diff?.text) {
         fixed.push(`Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n${fenced('diff', report.diff.text)}`);
     }

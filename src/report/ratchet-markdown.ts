@@ -135,7 +135,9 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
   fixed.push(`**${report.verdict}**`);
   const delta = prDeltaSection(report);
   if (delta) fixed.push(delta);
-  fixed.push(proposalsTable(report.decisions));
+  fixed.push(
+    `**What the ratchet proposes** (validated on held-out scenarios, confirmed on fresh ones):\n\n${proposalsTable(report.decisions)}`,
+  );
   if (report.diff?.text) {
     fixed.push(
       `Proposed defaults (\`git apply\` it, or apply the suggestions):\n\n${fenced('diff', report.diff.text)}`,

@@ -15,6 +15,7 @@ import type { RedisKind } from '../redis/acquire.js';
 import type { ReplacedSeed } from '../scenarios/factory/scenario-bank.js';
 
 import { type EvaluationCounts, evaluationCounts, type SweepPoint } from '../sweep/runner.js';
+import { signed } from '../util/numbers.js';
 import { VERSION } from '../version.js';
 
 export const RATCHET_SCHEMA = 'memory-ratchet/ratchet@1';
@@ -87,7 +88,8 @@ export interface RatchetReport {
 const named = (decisions: readonly RatchetDecision[], action: RatchetAction) =>
   decisions.filter((d) => d.action === action).map((d) => d.constant);
 
-export function verdictSentence(decisions: readonly RatchetDecision[]): string {
+/** What the ratchet proposes, in one sentence. */
+export function proposalSentence(decisions: readonly RatchetDecision[]): string {
   const accepted = decisions.filter((d) => d.action === 'ACCEPT');
   const proposals = decisions.filter((d) => d.proposed !== null && d.action === 'REJECT').length;
   const tested = decisions.filter((d) => !['NOT_MODELLED', 'NOT_READ'].includes(d.action)).length;
@@ -96,6 +98,35 @@ export function verdictSentence(decisions: readonly RatchetDecision[]): string {
   }
   const list = accepted.map((d) => `${d.constant} ${d.current} → ${d.proposed}`).join(', ');
   return `${accepted.length} change${accepted.length === 1 ? '' : 's'} validated on held-out scenarios: ${list}.`;
+}
+
+const deltaText = (d: ConstantDelta) =>
+  `${d.constant} ${d.base} → ${d.head} ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''}`;
+
+/** What the pull request's own changes do, in one sentence; null outside a pull request. */
+export function prSentence(prDelta: readonly ConstantDelta[] | null): string | null {
+  if (prDelta === null) return null;
+  if (prDelta.length === 0) return 'This pull request changes no constant the engine evaluates.';
+  const regresses = prDelta.filter((d) => d.verdict === 'regresses');
+  if (regresses.length > 0)
+    return `This pull request makes retrieval worse: ${regresses.map(deltaText).join('; ')} (nDCG@5 on validation).`;
+  const improves = prDelta.filter((d) => d.verdict === 'improves');
+  if (improves.length > 0)
+    return `This pull request improves retrieval: ${improves.map(deltaText).join('; ')} (nDCG@5 on validation).`;
+  return `This pull request's changes have no measurable effect: ${prDelta.map(deltaText).join('; ')}.`;
+}
+
+/**
+ * The verdict: the pull request's own effect first (a regression above all), then what the ratchet
+ * proposes. The comment's first line, the check's title, the job summary and the `verdict` output.
+ */
+export function verdictSentence(
+  decisions: readonly RatchetDecision[],
+  prDelta: readonly ConstantDelta[] | null = null,
+): string {
+  const pr = prSentence(prDelta);
+  const proposals = proposalSentence(decisions);
+  return pr === null ? proposals : `${pr} Ratchet: ${proposals}`;
 }
 
 export function buildRatchetReport(
@@ -120,7 +151,7 @@ export function buildRatchetReport(
     ndcgDefinition: NDCG_DEFINITION,
     run,
     durationSeconds,
-    verdict: verdictSentence(decisions),
+    verdict: verdictSentence(decisions, prDelta),
     constants,
     decisions,
     accepted: named(decisions, 'ACCEPT'),

@@ -146,6 +146,13 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     ).toBe(true);
     expect(run.outputs.regressions).toBe('1');
     expect(run.stdout).toMatch(/::error::this pull request regresses validation: DECAY_RATE 0\.1 → 2/);
+    // The headline names the PR's own regression before anything the ratchet proposes.
+    const headline =
+      /^This pull request makes retrieval worse: DECAY_RATE 0\.1 → 2 -0\.\d{3} \[-0\.\d{3}, -0\.\d{3}\]/;
+    expect(run.outputs.verdict).toMatch(headline);
+    expect((check.output as { title: string }).title).toMatch(headline);
+    const firstLine = api.comments[0]!.body.split('\n').find((line) => line.startsWith('**'))!;
+    expect(firstLine.slice(2)).toMatch(headline);
   }, 240_000);
 
   it('writes no comment under comment: on-change when nothing is proposed or regressed', async () => {

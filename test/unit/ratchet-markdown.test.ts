@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConstants } from '../../src/constants/values.js';
 import type { RatchetDecision } from '../../src/ratchet/ratchet.js';
 import { ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
-import { buildRatchetReport, type RatchetRunMeta } from '../../src/report/ratchet-report.js';
+import { buildRatchetReport, type RatchetRunMeta, verdictSentence } from '../../src/report/ratchet-report.js';
 import { ratchetText } from '../../src/report/ratchet-text.js';
 import type { ConstantSummary } from '../../src/sweep/aggregate.js';
 
@@ -199,5 +199,62 @@ describe('ratchet markdown', () => {
       /CONSTANT_NUMBER_1: 0\.1 -> 0\.5 \(train \+0\.040, near-optimal \[0\.5, 0\.5\], validation -0\.010 \[\+0\.010, \+0\.050\] on 15\) REJECT \(no validation improvement/,
     );
     expect(text).toContain('bank 0 · 35 train, 15 validation (budget 365), 0 confirmation scenarios');
+  });
+});
+
+describe('the verdict: the pull request’s own effect first', () => {
+  const accepted = [decision(0, 'ACCEPT')];
+  const delta = (verdict: 'improves' | 'regresses' | 'no measurable effect', d: number) => ({
+    constant: 'DECAY_RATE',
+    base: 0.3,
+    head: 0.6,
+    delta: d,
+    interval: [d - 0.03, d + 0.03] as const,
+    verdict,
+    reason: '',
+  });
+
+  it('leads with a regression, then an improvement, then no effect, then what the ratchet proposes', () => {
+    expect(verdictSentence(accepted, [delta('regresses', -0.063)])).toBe(
+      'This pull request makes retrieval worse: DECAY_RATE 0.3 → 0.6 -0.063 [-0.093, -0.033] (nDCG@5 on validation). Ratchet: 1 change validated on held-out scenarios: CONSTANT_NUMBER_0 0.1 → 0.5.',
+    );
+    expect(verdictSentence([], [delta('improves', 0.05)])).toBe(
+      'This pull request improves retrieval: DECAY_RATE 0.3 → 0.6 +0.050 [+0.020, +0.080] (nDCG@5 on validation). Ratchet: No change is supported by the evidence: 0 train-best values did not hold on held-out scenarios, across 0 constants tested.',
+    );
+    expect(verdictSentence(accepted, [delta('no measurable effect', 0.002)])).toMatch(
+      /^This pull request's changes have no measurable effect: DECAY_RATE 0\.3 → 0\.6 \+0\.002 \[-0\.028, \+0\.032\]\. Ratchet: 1 change/,
+    );
+    expect(verdictSentence(accepted, [])).toMatch(
+      /^This pull request changes no constant the engine evaluates\. Ratchet: 1 change validated/,
+    );
+    expect(verdictSentence(accepted, null)).toBe(
+      '1 change validated on held-out scenarios: CONSTANT_NUMBER_0 0.1 → 0.5.',
+    );
+  });
+
+  it('labels the proposals table, and puts the regression in the markdown’s first line', () => {
+    const report = buildRatchetReport(
+      run,
+      10,
+      defaultConstants(),
+      {
+        decisions: accepted,
+        trainPoints: [],
+        validationPoints: [],
+        used: { train: 35, validation: 15, confirmation: 0 },
+      },
+      null,
+      [delta('regresses', -0.063)],
+    );
+    const markdown = ratchetMarkdown(report);
+    expect(markdown.split('\n')[0]).toMatch(
+      /^\*\*This pull request makes retrieval worse: DECAY_RATE 0\.3 → 0\.6 -0\.063/,
+    );
+    expect(markdown).toContain(
+      '**What the ratchet proposes** (validated on held-out scenarios, confirmed on fresh ones):',
+    );
+    expect(markdown.indexOf('This pull request’s changes')).toBeLessThan(
+      markdown.indexOf('What the ratchet proposes'),
+    );
   });
 });
