@@ -95,27 +95,40 @@ function detailRows(decisions: readonly RatchetDecision[]): string[] {
   );
 }
 
-/** A Mermaid xychart of the training curve, with the current and proposed values marked on the axis. */
+/** Line colours that read on GitHub's light and dark themes: the curve, then its interval band. */
+const CHART_INIT =
+  '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#1f6feb, #8b949e, #8b949e"}}}}%%';
+
+/**
+ * A Mermaid xychart of the training curve with the 95 % interval of each mean as two grey lines, the y-axis
+ * from 0 (so noise does not look like a swing), every value searched (past the grid too), and a caption
+ * naming the current value and the proposal ("proposed" only for an accepted change, "tested" otherwise).
+ */
 export function sensitivityChart(d: RatchetDecision): string | null {
   const values = d.train?.values.filter((v) => v.mean !== null) ?? [];
   if (values.length < 2) return null;
-  const label = (v: number) => {
-    const tags = [v === Number(d.current) ? 'current' : '', v === d.proposed ? 'proposed' : ''].filter(
-      Boolean,
-    );
-    return JSON.stringify(tags.length > 0 ? `${v} (${tags.join(', ')})` : String(v));
-  };
   const means = values.map((v) => v.mean!);
-  const lo = Math.max(0, Math.floor((Math.min(...means) - 0.02) * 100) / 100);
-  const hi = Math.min(1, Math.ceil((Math.max(...means) + 0.02) * 100) / 100);
+  const lows = values.map((v) => v.interval?.[0] ?? v.mean!);
+  const highs = values.map((v) => v.interval?.[1] ?? v.mean!);
+  const hi = Math.min(1, Math.ceil((Math.max(...highs) + 0.02) * 20) / 20);
+  const line = (series: readonly number[]) => `  line [${series.map((m) => m.toFixed(4)).join(', ')}]`;
+  const proposal =
+    d.proposed === null
+      ? ''
+      : ` · ${d.action === 'ACCEPT' ? 'proposed' : 'tested, not accepted'}: ${d.proposed}`;
+  const extended = d.extended.length > 0 ? ` · searched past the grid: ${d.extended.join(', ')}` : '';
   return [
     '```mermaid',
+    CHART_INIT,
     'xychart-beta',
     `  title "${d.constant}: mean nDCG@5 on train"`,
-    `  x-axis [${values.map((v) => label(v.value)).join(', ')}]`,
-    `  y-axis "nDCG@5" ${lo} --> ${hi}`,
-    `  line [${means.map((m) => m.toFixed(4)).join(', ')}]`,
+    `  x-axis [${values.map((v) => JSON.stringify(String(v.value))).join(', ')}]`,
+    `  y-axis "nDCG@5" 0 --> ${hi}`,
+    line(means),
+    line(lows),
+    line(highs),
     '```',
+    `<sub>current: ${d.current}${proposal}${extended} · grey: 95 % interval of each mean · y-axis from 0</sub>`,
   ].join('\n');
 }
 

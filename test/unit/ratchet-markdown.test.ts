@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConstants } from '../../src/constants/values.js';
 import type { RatchetDecision } from '../../src/ratchet/ratchet.js';
-import { ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
+import { ratchetMarkdown, sensitivityChart } from '../../src/report/ratchet-markdown.js';
 import { buildRatchetReport, type RatchetRunMeta, verdictSentence } from '../../src/report/ratchet-report.js';
 import { ratchetText } from '../../src/report/ratchet-text.js';
 import type { ConstantSummary } from '../../src/sweep/aggregate.js';
@@ -256,5 +256,22 @@ describe('the verdict: the pull request’s own effect first', () => {
     expect(markdown.indexOf('This pull request’s changes')).toBeLessThan(
       markdown.indexOf('What the ratchet proposes'),
     );
+  });
+});
+
+describe('sensitivity charts', () => {
+  it('draw the curve and its interval band on a visible palette from 0, and mark "proposed" only when accepted', () => {
+    const accepted = { ...decision(0, 'ACCEPT'), extended: [1.2] };
+    const chart = sensitivityChart(accepted)!;
+    expect(chart).toContain('plotColorPalette');
+    expect(chart.match(/^ {2}line \[/gm)).toHaveLength(3);
+    expect(chart).toMatch(/y-axis "nDCG@5" 0 --> 0\.\d+/);
+    expect(chart).toContain('<sub>current: 0.1 · proposed: 0.5 · searched past the grid: 1.2');
+    const rejected = sensitivityChart(decision(1, 'REJECT'))!;
+    expect(rejected).not.toContain('proposed');
+    expect(rejected).toContain('tested, not accepted: 0.5');
+    // The band: each value's interval (0.2 and 0.4 in the fixture) around its mean.
+    expect(rejected).toMatch(/ {2}line \[0\.2000, 0\.2000/);
+    expect(rejected).toMatch(/ {2}line \[0\.4000, 0\.4000/);
   });
 });
