@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3720);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4105);
 /** Action entry: runs the action; everything else lives in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -78524,7 +78524,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3720:
+/***/ 4105:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81793,6 +81793,30 @@ const MAX_BANK = 899_999_999;
  */
 const BANK_MIN_RECORDS = 20;
 const BANK_MAX_RECORDS = 100;
+/** Fewest training scenarios a decision may rest on. */
+const MIN_TRAIN_SCENARIOS = 5;
+/** Fewest validation scenarios at the first look (below 3 a sign-flip test cannot reach any usual level). */
+const MIN_VALIDATION_SCENARIOS = 3;
+/** Most scenarios a run may ask for (seeds or budget): bounded before anything is allocated. */
+const MAX_RUN_SEEDS = 100_000;
+/**
+ * Checks a run's sizes before any work: enough training and validation scenarios for a decision to mean
+ * something, and no more than the run may hold. `names` spell the options as the caller's users know them.
+ */
+function checkRunSizes(sizes, names = { seeds: '--seeds', maxSeeds: '--max-seeds', trainFraction: '--train-fraction' }) {
+    const { seeds, trainFraction, maxSeeds } = sizes;
+    if (seeds > MAX_RUN_SEEDS || maxSeeds > MAX_RUN_SEEDS) {
+        const [name, value] = seeds > MAX_RUN_SEEDS ? [names.seeds, seeds] : [names.maxSeeds, maxSeeds];
+        throw new errors_ConfigError(`${name} ${value} is above the limit of ${MAX_RUN_SEEDS} scenarios; use fewer`);
+    }
+    const train = trainCount(seeds, trainFraction);
+    if (train < MIN_TRAIN_SCENARIOS || seeds - train < MIN_VALIDATION_SCENARIOS) {
+        throw new errors_ConfigError(`${names.seeds} ${seeds} with ${names.trainFraction} ${trainFraction} gives ${train} training and ${seeds - train} validation scenarios; a decision needs at least ${MIN_TRAIN_SCENARIOS} and ${MIN_VALIDATION_SCENARIOS}: use more seeds or another fraction`);
+    }
+    if (maxSeeds < seeds) {
+        throw new errors_ConfigError(`${names.maxSeeds} ${maxSeeds} is below ${names.seeds} ${seeds}; the budget must be at least the starting seeds`);
+    }
+}
 /** The number of training seeds of a run of `n` seeds; the rest are the first validation look. */
 const trainCount = (n, fraction = DEFAULT_TRAIN_FRACTION) => Math.floor(fraction * n);
 function checkBank(bank) {
@@ -82659,6 +82683,8 @@ function readInputs(get) {
     const maxSeeds = input('max-seeds');
     if (!/^\d+$/.test(maxSeeds) || Number(maxSeeds) < Number(seeds))
         throw bad('max-seeds', maxSeeds, `a whole number ≥ seeds (${seeds})`);
+    const trainFraction = number('train-fraction', input('train-fraction'), 0, 1, [true, true]);
+    checkRunSizes({ seeds: Number(seeds), trainFraction, maxSeeds: Number(maxSeeds) }, { seeds: "input 'seeds'", maxSeeds: "input 'max-seeds'", trainFraction: "input 'train-fraction'" });
     const confirmSeeds = input('confirm-seeds');
     if (!/^\d+$/.test(confirmSeeds) || Number(confirmSeeds) < 1)
         throw bad('confirm-seeds', confirmSeeds, 'a whole number ≥ 1');
@@ -82693,7 +82719,7 @@ function readInputs(get) {
         seeds: Number(seeds),
         maxSeeds: Number(maxSeeds),
         confirmSeeds: Number(confirmSeeds),
-        trainFraction: number('train-fraction', input('train-fraction'), 0, 1, [true, true]),
+        trainFraction,
         threshold: number('threshold', input('threshold'), 0, Number.POSITIVE_INFINITY, [false, true]),
         cliffMargin: number('cliff-margin', input('cliff-margin'), 0, 1, [false, false]),
         alpha: number('alpha', input('alpha'), 0, 1, [true, true]),
@@ -82708,6 +82734,42 @@ function readInputs(get) {
         shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
         points: points === '' ? null : points,
     });
+}
+
+;// CONCATENATED MODULE: ./lib/src/action/workspace-path.js
+/**
+ * Paths the action reads from the checkout must stay inside the workspace: a path input such as
+ * `/abs/secret.py` or `../outside/x.py`, or a file the pull request replaced with a symlink to somewhere
+ * else, would otherwise be read and published in the comment.
+ */
+
+
+
+const inside = (root, path) => {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+};
+/**
+ * The real path of `path` (relative to the workspace), symlinks followed, when it lies inside the workspace;
+ * else a ConfigError naming the input. A path that does not exist is returned as given (the caller says so).
+ */
+async function workspacePath(workspace, path, input) {
+    const root = await (0,promises_namespaceObject.realpath)(workspace);
+    const given = (0,external_node_path_namespaceObject.resolve)(root, path);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || !inside(root, given)) {
+        throw new errors_ConfigError(`input '${input}': ${path} is outside the workspace; give a path relative to the repository root, inside it`);
+    }
+    let real;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(given);
+    }
+    catch {
+        return given;
+    }
+    if (!inside(root, real)) {
+        throw new errors_ConfigError(`input '${input}': ${path} resolves outside the workspace (a symlink to ${real}); the file must be in the repository`);
+    }
+    return real;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/constants/file-model.js
@@ -99837,6 +99899,7 @@ function ratchetMarkdown(report, options = {}) {
 
 
 
+
 const main_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 function environment() {
     const env = process.env;
@@ -99971,7 +100034,7 @@ async function run() {
             baseUrl: env.apiUrl,
             log: (m) => core_debug(m),
         });
-        const constantsFile = (0,external_node_path_namespaceObject.resolve)(env.workspace, inputs.constantsPath);
+        const constantsFile = await workspacePath(env.workspace, inputs.constantsPath, 'constants-path');
         const headText = await (0,promises_namespaceObject.readFile)(constantsFile, 'utf8').catch(() => {
             throw new Error(`input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`);
         });
@@ -100054,7 +100117,7 @@ async function run() {
         const store = new PointsStore();
         if (inputs.points) {
             // Merge role: the shards' points must come from this very run (same inputs, same commit).
-            const documents = await readPointsFolder((0,external_node_path_namespaceObject.resolve)(env.workspace, inputs.points));
+            const documents = await readPointsFolder(await workspacePath(env.workspace, inputs.points, 'points'));
             checkShards(documents);
             const expected = JSON.stringify(jobSpec(job));
             for (const { path, doc } of documents) {

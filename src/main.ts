@@ -5,12 +5,13 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import * as core from '@actions/core';
 import { type RunContext, readContext } from './action/context.js';
 import { type ActionInputs, readInputs } from './action/inputs.js';
+import { workspacePath } from './action/workspace-path.js';
 import { parseConstantsFile } from './constants/parse-file.js';
 import { CONSTANTS, findConstant } from './constants/registry.js';
 import { resolveConstants } from './constants/resolve.js';
@@ -192,7 +193,7 @@ export async function run(): Promise<void> {
       baseUrl: env.apiUrl,
       log: (m) => core.debug(m),
     });
-    const constantsFile = resolve(env.workspace, inputs.constantsPath);
+    const constantsFile = await workspacePath(env.workspace, inputs.constantsPath, 'constants-path');
     const headText = await readFile(constantsFile, 'utf8').catch(() => {
       throw new Error(
         `input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`,
@@ -290,7 +291,7 @@ export async function run(): Promise<void> {
     const store = new PointsStore();
     if (inputs.points) {
       // Merge role: the shards' points must come from this very run (same inputs, same commit).
-      const documents = await readPointsFolder(resolve(env.workspace, inputs.points));
+      const documents = await readPointsFolder(await workspacePath(env.workspace, inputs.points, 'points'));
       checkShards(documents);
       const expected = JSON.stringify(jobSpec(job));
       for (const { path, doc } of documents) {

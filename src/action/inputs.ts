@@ -5,7 +5,7 @@
 import type { Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
 import { parseShard, type ShardSpec } from '../points/shards.js';
-import { MAX_BANK } from '../scenarios/factory/seed-bank.js';
+import { checkRunSizes, MAX_BANK } from '../scenarios/factory/seed-bank.js';
 import { parseOnly, parseTiers } from '../sweep/plan.js';
 
 export type CommentMode = 'always' | 'on-change' | 'never';
@@ -88,6 +88,11 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const maxSeeds = input('max-seeds');
   if (!/^\d+$/.test(maxSeeds) || Number(maxSeeds) < Number(seeds))
     throw bad('max-seeds', maxSeeds, `a whole number ≥ seeds (${seeds})`);
+  const trainFraction = number('train-fraction', input('train-fraction'), 0, 1, [true, true]);
+  checkRunSizes(
+    { seeds: Number(seeds), trainFraction, maxSeeds: Number(maxSeeds) },
+    { seeds: "input 'seeds'", maxSeeds: "input 'max-seeds'", trainFraction: "input 'train-fraction'" },
+  );
   const confirmSeeds = input('confirm-seeds');
   if (!/^\d+$/.test(confirmSeeds) || Number(confirmSeeds) < 1)
     throw bad('confirm-seeds', confirmSeeds, 'a whole number ≥ 1');
@@ -125,7 +130,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     seeds: Number(seeds),
     maxSeeds: Number(maxSeeds),
     confirmSeeds: Number(confirmSeeds),
-    trainFraction: number('train-fraction', input('train-fraction'), 0, 1, [true, true]),
+    trainFraction,
     threshold: number('threshold', input('threshold'), 0, Number.POSITIVE_INFINITY, [false, true]),
     cliffMargin: number('cliff-margin', input('cliff-margin'), 0, 1, [false, false]),
     alpha: number('alpha', input('alpha'), 0, 1, [true, true]),

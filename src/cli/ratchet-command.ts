@@ -20,6 +20,7 @@ import type { RatchetReport } from '../report/ratchet-report.js';
 import { ratchetText } from '../report/ratchet-text.js';
 import {
   checkBank,
+  checkRunSizes,
   DEFAULT_BANK,
   DEFAULT_CONFIRM_SEEDS,
   DEFAULT_MAX_SEEDS,
@@ -149,18 +150,7 @@ export async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo)
     concurrency: parsePositiveInteger('--concurrency', options.concurrency),
     rounds: parsePositiveInteger('--rounds', options.rounds),
   };
-  if (parsed.seeds < 2) throw new ConfigError('--seeds: at least 2 seeds are needed to split');
-  const train = Math.floor(parsed.trainFraction * parsed.seeds);
-  if (train < 1 || train >= parsed.seeds) {
-    throw new ConfigError(
-      `--seeds ${parsed.seeds} with --train-fraction ${parsed.trainFraction} leaves no ${train < 1 ? 'training' : 'validation'} scenario; use more seeds or another fraction`,
-    );
-  }
-  if (parsed.maxSeeds < parsed.seeds) {
-    throw new ConfigError(
-      `--max-seeds ${parsed.maxSeeds} is below --seeds ${parsed.seeds}; the budget must be at least the starting seeds`,
-    );
-  }
+  checkRunSizes(parsed);
   await assertOutputsWritable(options, io.cwd);
   return parsed;
 }

@@ -10,6 +10,7 @@ import {
   DEFAULT_BANK,
   DEFAULT_SEED_COUNT,
   DEFAULT_TRAIN_FRACTION,
+  MAX_RUN_SEEDS,
   seedOfId,
   trainCount,
 } from '../scenarios/factory/seed-bank.js';
@@ -35,6 +36,8 @@ export function seedsCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action((options: { n: string; bank: string; trainFraction: string; json?: boolean }) => {
       const n = parsePositiveInteger('--n', options.n);
+      if (n > MAX_RUN_SEEDS)
+        throw new ConfigError(`--n ${n} is above the limit of ${MAX_RUN_SEEDS} scenarios; use fewer`);
       if (!/^\d+$/.test(options.bank.trim())) {
         throw new ConfigError(`--bank '${options.bank}': expected a whole number (0 is the default bank)`);
       }

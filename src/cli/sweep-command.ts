@@ -5,7 +5,12 @@ import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
 import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
 import type { GeneratedScenario } from '../scenarios/factory/factory.js';
 import { ScenarioBank } from '../scenarios/factory/scenario-bank.js';
-import { DEFAULT_BANK, DEFAULT_SEED_COUNT, trainCount } from '../scenarios/factory/seed-bank.js';
+import {
+  DEFAULT_BANK,
+  DEFAULT_SEED_COUNT,
+  MAX_RUN_SEEDS,
+  trainCount,
+} from '../scenarios/factory/seed-bank.js';
 
 function bankScenarios(n: number): GeneratedScenario[] {
   const bank = new ScenarioBank(DEFAULT_BANK);
@@ -91,6 +96,11 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const cliffThreshold = parseNumberOption('--cliff-threshold', options.cliffThreshold, { min: 0 });
     const concurrency = parsePositiveInteger('--concurrency', options.concurrency);
     const seedCount = parsePositiveInteger('--seeds', options.seeds);
+    if (seedCount > MAX_RUN_SEEDS) {
+      throw new ConfigError(
+        `--seeds ${seedCount} is above the limit of ${MAX_RUN_SEEDS} scenarios; use fewer`,
+      );
+    }
     if (options.ratchet && !options.parametric) {
       throw new ConfigError(
         '--ratchet needs --parametric: the ratchet splits generated scenarios into train and validation',

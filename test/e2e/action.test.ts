@@ -1,5 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,5 +262,23 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(run.stdout).toMatch(
       /::error::input 'comment': 'sometimes' is not allowed; use one of always, on-change, never/,
     );
+  }, 120_000);
+
+  it('refuses a constants path outside the workspace, and a constants file that is a symlink out of it', async () => {
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const outside = await runAction(api, workspace, event, { 'constants-path': '../../etc/hostname' });
+    expect(outside.code).toBe(1);
+    expect(outside.stdout).toMatch(
+      /::error::input 'constants-path': \.\.\/\.\.\/etc\/hostname is outside the workspace/,
+    );
+    const file = join(workspace, 'src/popoto/fields/constants.py');
+    rmSync(file);
+    symlinkSync('/etc/hostname', file);
+    const linked = await runAction(api, workspace, event, {});
+    expect(linked.code).toBe(1);
+    expect(linked.stdout).toMatch(
+      /::error::input 'constants-path': src\/popoto\/fields\/constants\.py resolves outside the workspace/,
+    );
+    expect(linked.stdout).not.toMatch(/::error::.*(cannot parse|syntax)/);
   }, 120_000);
 });

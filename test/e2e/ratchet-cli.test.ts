@@ -215,6 +215,21 @@ describe('ratchet input errors', () => {
     ['a malformed constants file', ['--constants', 'README.md'], /unknown constants file type/],
     ['a bad --bank', ['--bank', 'two'], /--bank 'two': expected a whole number \(0 is the default bank\)/],
     ['a budget below --seeds', ['--max-seeds', '20'], /--max-seeds 20 is below --seeds 50/],
+    [
+      'too few seeds for a decision',
+      ['--seeds', '2'],
+      /--seeds 2 with --train-fraction 0\.7 gives 1 training and 1 validation scenarios; a decision needs at least 5 and 3/,
+    ],
+    [
+      'no training scenario',
+      ['--train-fraction', '0.01'],
+      /--seeds 50 with --train-fraction 0\.01 gives 0 training and 50 validation scenarios/,
+    ],
+    [
+      'a run too large to hold',
+      ['--seeds', '1000000000'],
+      /--seeds 1000000000 is above the limit of 100000 scenarios/,
+    ],
   ];
   for (const [what, args, message] of bad) {
     it(`exits 2 for ${what}`, async () => {

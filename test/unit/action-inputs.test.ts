@@ -40,6 +40,14 @@ describe('action inputs', () => {
       [{ 'max-seeds': '40' }, /input 'max-seeds': '40' is not allowed; use a whole number ≥ seeds \(50\)/],
       [{ bank: '-1' }, /input 'bank': '-1' is not allowed; use a whole number from 0 to/],
       [{ 'confirm-seeds': '0' }, /input 'confirm-seeds': '0' is not allowed; use a whole number ≥ 1/],
+      [
+        { seeds: '2', 'max-seeds': '400' },
+        /input 'seeds' 2 with input 'train-fraction' 0\.7 gives 1 training and 1 validation scenarios/,
+      ],
+      [
+        { seeds: '1000000000', 'max-seeds': '1000000000' },
+        /input 'seeds' 1000000000 is above the limit of 100000 scenarios/,
+      ],
       [{ 'train-fraction': '1' }, /input 'train-fraction': '1' is not allowed; use a number in \(0, 1\)/],
       [
         { comment: 'sometimes' },

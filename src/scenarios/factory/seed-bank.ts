@@ -40,6 +40,39 @@ export const MAX_BANK = 899_999_999;
 export const BANK_MIN_RECORDS = 20;
 export const BANK_MAX_RECORDS = 100;
 
+/** Fewest training scenarios a decision may rest on. */
+export const MIN_TRAIN_SCENARIOS = 5;
+/** Fewest validation scenarios at the first look (below 3 a sign-flip test cannot reach any usual level). */
+export const MIN_VALIDATION_SCENARIOS = 3;
+/** Most scenarios a run may ask for (seeds or budget): bounded before anything is allocated. */
+export const MAX_RUN_SEEDS = 100_000;
+
+/**
+ * Checks a run's sizes before any work: enough training and validation scenarios for a decision to mean
+ * something, and no more than the run may hold. `names` spell the options as the caller's users know them.
+ */
+export function checkRunSizes(
+  sizes: { seeds: number; trainFraction: number; maxSeeds: number },
+  names = { seeds: '--seeds', maxSeeds: '--max-seeds', trainFraction: '--train-fraction' },
+): void {
+  const { seeds, trainFraction, maxSeeds } = sizes;
+  if (seeds > MAX_RUN_SEEDS || maxSeeds > MAX_RUN_SEEDS) {
+    const [name, value] = seeds > MAX_RUN_SEEDS ? [names.seeds, seeds] : [names.maxSeeds, maxSeeds];
+    throw new ConfigError(`${name} ${value} is above the limit of ${MAX_RUN_SEEDS} scenarios; use fewer`);
+  }
+  const train = trainCount(seeds, trainFraction);
+  if (train < MIN_TRAIN_SCENARIOS || seeds - train < MIN_VALIDATION_SCENARIOS) {
+    throw new ConfigError(
+      `${names.seeds} ${seeds} with ${names.trainFraction} ${trainFraction} gives ${train} training and ${seeds - train} validation scenarios; a decision needs at least ${MIN_TRAIN_SCENARIOS} and ${MIN_VALIDATION_SCENARIOS}: use more seeds or another fraction`,
+    );
+  }
+  if (maxSeeds < seeds) {
+    throw new ConfigError(
+      `${names.maxSeeds} ${maxSeeds} is below ${names.seeds} ${seeds}; the budget must be at least the starting seeds`,
+    );
+  }
+}
+
 /** The number of training seeds of a run of `n` seeds; the rest are the first validation look. */
 export const trainCount = (n: number, fraction = DEFAULT_TRAIN_FRACTION): number => Math.floor(fraction * n);
 
