@@ -81529,13 +81529,20 @@ class ConstantsParseError extends errors_InputError {
     }
 }
 /** Evaluations that failed (a Redis fault, a script error): the run stops; it never becomes a result. */
+/** A failure's message with what it means when the message alone does not say. */
+function explainCause(cause) {
+    if (/Command timed out/.test(cause)) {
+        return `${cause}: Redis did not answer within the command timeout (paused, overloaded or unreachable; --command-timeout raises it)`;
+    }
+    return cause;
+}
 class errors_EvaluationFailedError extends Error {
     failed;
     firstCause;
     scenario;
     name = 'EvaluationFailedError';
     constructor(failed, firstCause, scenario) {
-        super(`${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${firstCause}); no decision was made from them`);
+        super(`${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${explainCause(firstCause)}); no decision was made from them`);
         this.failed = failed;
         this.firstCause = firstCause;
         this.scenario = scenario;
@@ -99408,6 +99415,7 @@ async function startRedisServer(executable, attempts = 3, extraArgs = []) {
             child.stderr?.resume();
             let stopping;
             const stop = async () => {
+                child.kill('SIGCONT'); // a paused server would never handle the SIGTERM
                 child.kill('SIGTERM');
                 if (!(await waitForExit(child, 5000)))
                     child.kill('SIGKILL');
@@ -99415,6 +99423,7 @@ async function startRedisServer(executable, attempts = 3, extraArgs = []) {
             };
             return {
                 port,
+                pid: child.pid,
                 url: `redis://127.0.0.1:${port}`,
                 // Every caller waits for the same shutdown, so nobody returns before the server is gone.
                 stop: () => {
@@ -99499,13 +99508,38 @@ function redactUrl(url) {
         return url;
     }
 }
-async function connectToUrl(url) {
+/** How long one Redis command may take before the run fails naming it (default 60 s). */
+const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
+/** The cause of a failed connection in words a user can act on, from the client's own error. */
+function connectionCause(error) {
+    const message = errors_errorMessage(error);
+    if (/ECONNREFUSED/.test(message))
+        return `nothing listens there (${message})`;
+    if (/ECONNRESET/.test(message))
+        return `the server closed the connection at once (${message}); is the port a Redis port?`;
+    if (/ENOTFOUND|EAI_AGAIN/.test(message))
+        return `the host name does not resolve (${message})`;
+    if (/ETIMEDOUT|timed? ?out/i.test(message))
+        return `no answer in time (${message})`;
+    if (/NOAUTH/.test(message))
+        return `the server needs a password (${message}); give it in the URL: redis://:PASSWORD@host:port`;
+    if (/WRONGPASS|invalid password|invalid username-password/i.test(message))
+        return `the password or user name is wrong (${message})`;
+    if (/Protocol error|unknown reply|reply type/i.test(message))
+        return `the server there does not speak the Redis protocol (${message}); is the port a Redis port?`;
+    if (/DB index is out of range|invalid DB index/i.test(message))
+        return `that database number does not exist on the server (${message}); use a db from 0 to databases − 1`;
+    return message;
+}
+async function connectToUrl(url, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS) {
     const shown = redactUrl(url);
     let client;
+    let lastError;
     try {
         client = new built.Redis(url, {
             lazyConnect: true,
             connectTimeout: 3000,
+            commandTimeout: commandTimeoutMs,
             maxRetriesPerRequest: 1,
             retryStrategy: () => null,
         });
@@ -99513,21 +99547,27 @@ async function connectToUrl(url) {
     catch (error) {
         throw new RedisUnavailableError(`--redis-url / REDIS_URL '${shown}' is not a valid Redis URL (${errors_errorMessage(error)}); use redis://host:port[/db]`);
     }
-    client.on('error', () => {
-        // Connection errors surface through the failing command; without a listener ioredis would log them.
+    client.on('error', (error) => {
+        // Kept to name the cause: a failed connect itself only says "Connection is closed".
+        lastError = error;
     });
     try {
         await client.connect();
         await client.ping();
+        // ioredis selects a database after connecting and only reports a bad number on the side.
+        const db = Number(new URL(url).pathname.slice(1) || 0);
+        if (db !== 0)
+            await client.select(db);
     }
     catch (error) {
         client.disconnect();
-        throw new RedisUnavailableError(`cannot reach Redis at ${shown} (${errors_errorMessage(error)}). Check that it is running and that --redis-url / ` +
+        const cause = connectionCause(lastError && /Connection is closed/.test(errors_errorMessage(error)) ? lastError : error);
+        throw new RedisUnavailableError(`cannot use Redis at ${shown}: ${cause}. Check that it is running and that --redis-url / ` +
             'REDIS_URL is right, or leave both unset to start a private redis-server.');
     }
     if (await isClusterNode(client)) {
         client.disconnect();
-        return connectToCluster(url, shown);
+        return connectToCluster(url, shown, commandTimeoutMs);
     }
     return handleFor(client, shown);
 }
@@ -99551,7 +99591,7 @@ async function isClusterNode(client) {
  * A Redis Cluster: every run's keys share one hash tag, so each script runs on the master of that slot;
  * the Cluster client routes them and follows MOVED/ASK.
  */
-async function connectToCluster(url, shown) {
+async function connectToCluster(url, shown, commandTimeoutMs) {
     const parsed = new URL(url);
     const cluster = new built.Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
         lazyConnect: true,
@@ -99559,6 +99599,7 @@ async function connectToCluster(url, shown) {
         clusterRetryStrategy: () => null,
         redisOptions: {
             connectTimeout: 3000,
+            commandTimeout: commandTimeoutMs,
             maxRetriesPerRequest: 1,
             ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
             ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
@@ -99589,13 +99630,14 @@ function embedded() {
     };
 }
 async function acquireRedis(options = {}) {
+    const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (options.url)
-        return connectToUrl(options.url);
+        return connectToUrl(options.url, timeout);
     const serverPath = options.preferEmbedded ? undefined : await findRedisServer(options.searchPath ?? '');
     if (serverPath) {
         const server = await startRedisServer(serverPath);
         try {
-            const handle = await connectToUrl(server.url);
+            const handle = await connectToUrl(server.url, timeout);
             let closing;
             return {
                 client: handle.client,
@@ -99615,7 +99657,7 @@ async function acquireRedis(options = {}) {
     if (options.allowDocker && !options.preferEmbedded) {
         const container = await startRedisContainer();
         if (container) {
-            const handle = await connectToUrl(container.url).catch(async (error) => {
+            const handle = await connectToUrl(container.url, timeout).catch(async (error) => {
                 await container.stop();
                 throw error;
             });

@@ -44,6 +44,14 @@ export class ConstantsParseError extends InputError {
 }
 
 /** Evaluations that failed (a Redis fault, a script error): the run stops; it never becomes a result. */
+/** A failure's message with what it means when the message alone does not say. */
+function explainCause(cause: string): string {
+  if (/Command timed out/.test(cause)) {
+    return `${cause}: Redis did not answer within the command timeout (paused, overloaded or unreachable; --command-timeout raises it)`;
+  }
+  return cause;
+}
+
 export class EvaluationFailedError extends Error {
   override name = 'EvaluationFailedError';
   constructor(
@@ -52,7 +60,7 @@ export class EvaluationFailedError extends Error {
     readonly scenario: string,
   ) {
     super(
-      `${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${firstCause}); no decision was made from them`,
+      `${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${explainCause(firstCause)}); no decision was made from them`,
     );
   }
 }

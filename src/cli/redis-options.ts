@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import type { Constants } from '../constants/values.js';
 import { MemoryEngine } from '../engine/engine.js';
-import { acquireRedis, type RedisHandle } from '../redis/acquire.js';
+import { acquireRedis, DEFAULT_COMMAND_TIMEOUT_MS, type RedisHandle } from '../redis/acquire.js';
 import type { CliIo } from './io.js';
+import { parseNumberOption } from './option-values.js';
 
 export interface RedisOptions {
   readonly redisUrl?: string;
+  readonly commandTimeout?: string;
   readonly embedded?: boolean;
   readonly quiet?: boolean;
 }
@@ -18,6 +20,11 @@ export function addRedisOptions(command: Command): Command {
       'Redis to use (else REDIS_URL, else a private redis-server, else the embedded emulator)',
     )
     .option('--embedded', 'use the embedded in-process emulator instead of a real Redis')
+    .option(
+      '--command-timeout <seconds>',
+      'fail the run when one Redis command takes longer (a paused or silent server)',
+      String(DEFAULT_COMMAND_TIMEOUT_MS / 1000),
+    )
     .option('--quiet', 'print only results');
 }
 
@@ -27,7 +34,16 @@ export async function withRedis<T>(
   io: CliIo,
   work: (handle: RedisHandle) => Promise<T>,
 ): Promise<T> {
+  const seconds = parseNumberOption(
+    '--command-timeout',
+    options.commandTimeout ?? String(DEFAULT_COMMAND_TIMEOUT_MS / 1000),
+    {
+      min: 0,
+      minOpen: true,
+    },
+  );
   const handle = await acquireRedis({
+    commandTimeoutMs: Math.round(seconds * 1000),
     url: options.redisUrl ?? io.env.REDIS_URL,
     searchPath: io.env.PATH,
     allowEmbedded: true,

@@ -32,6 +32,8 @@ export interface AcquireOptions {
   /** Try a Redis container when there is no redis-server (the action does; the CLI does not). */
   readonly allowDocker?: boolean;
   readonly notice?: (message: string) => void;
+  /** How long one command may take (default 60 s): a paused or silent server fails the run, naming it. */
+  readonly commandTimeoutMs?: number;
 }
 
 export const NO_REDIS =
@@ -58,13 +60,40 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function connectToUrl(url: string): Promise<RedisHandle> {
+/** How long one Redis command may take before the run fails naming it (default 60 s). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
+
+/** The cause of a failed connection in words a user can act on, from the client's own error. */
+export function connectionCause(error: unknown): string {
+  const message = errorMessage(error);
+  if (/ECONNREFUSED/.test(message)) return `nothing listens there (${message})`;
+  if (/ECONNRESET/.test(message))
+    return `the server closed the connection at once (${message}); is the port a Redis port?`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `the host name does not resolve (${message})`;
+  if (/ETIMEDOUT|timed? ?out/i.test(message)) return `no answer in time (${message})`;
+  if (/NOAUTH/.test(message))
+    return `the server needs a password (${message}); give it in the URL: redis://:PASSWORD@host:port`;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(message))
+    return `the password or user name is wrong (${message})`;
+  if (/Protocol error|unknown reply|reply type/i.test(message))
+    return `the server there does not speak the Redis protocol (${message}); is the port a Redis port?`;
+  if (/DB index is out of range|invalid DB index/i.test(message))
+    return `that database number does not exist on the server (${message}); use a db from 0 to databases − 1`;
+  return message;
+}
+
+export async function connectToUrl(
+  url: string,
+  commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+): Promise<RedisHandle> {
   const shown = redactUrl(url);
   let client: Redis;
+  let lastError: unknown;
   try {
     client = new Redis(url, {
       lazyConnect: true,
       connectTimeout: 3000,
+      commandTimeout: commandTimeoutMs,
       maxRetriesPerRequest: 1,
       retryStrategy: () => null,
     });
@@ -73,22 +102,29 @@ export async function connectToUrl(url: string): Promise<RedisHandle> {
       `--redis-url / REDIS_URL '${shown}' is not a valid Redis URL (${errorMessage(error)}); use redis://host:port[/db]`,
     );
   }
-  client.on('error', () => {
-    // Connection errors surface through the failing command; without a listener ioredis would log them.
+  client.on('error', (error: unknown) => {
+    // Kept to name the cause: a failed connect itself only says "Connection is closed".
+    lastError = error;
   });
   try {
     await client.connect();
     await client.ping();
+    // ioredis selects a database after connecting and only reports a bad number on the side.
+    const db = Number(new URL(url).pathname.slice(1) || 0);
+    if (db !== 0) await client.select(db);
   } catch (error) {
     client.disconnect();
+    const cause = connectionCause(
+      lastError && /Connection is closed/.test(errorMessage(error)) ? lastError : error,
+    );
     throw new RedisUnavailableError(
-      `cannot reach Redis at ${shown} (${errorMessage(error)}). Check that it is running and that --redis-url / ` +
+      `cannot use Redis at ${shown}: ${cause}. Check that it is running and that --redis-url / ` +
         'REDIS_URL is right, or leave both unset to start a private redis-server.',
     );
   }
   if (await isClusterNode(client)) {
     client.disconnect();
-    return connectToCluster(url, shown);
+    return connectToCluster(url, shown, commandTimeoutMs);
   }
   return handleFor(client, shown);
 }
@@ -118,7 +154,7 @@ async function isClusterNode(client: Redis): Promise<boolean> {
  * A Redis Cluster: every run's keys share one hash tag, so each script runs on the master of that slot;
  * the Cluster client routes them and follows MOVED/ASK.
  */
-async function connectToCluster(url: string, shown: string): Promise<RedisHandle> {
+async function connectToCluster(url: string, shown: string, commandTimeoutMs: number): Promise<RedisHandle> {
   const parsed = new URL(url);
   const cluster = new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
     lazyConnect: true,
@@ -126,6 +162,7 @@ async function connectToCluster(url: string, shown: string): Promise<RedisHandle
     clusterRetryStrategy: () => null,
     redisOptions: {
       connectTimeout: 3000,
+      commandTimeout: commandTimeoutMs,
       maxRetriesPerRequest: 1,
       ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
       ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
@@ -159,12 +196,13 @@ function embedded(): RedisHandle {
 }
 
 export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisHandle> {
-  if (options.url) return connectToUrl(options.url);
+  const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  if (options.url) return connectToUrl(options.url, timeout);
   const serverPath = options.preferEmbedded ? undefined : await findRedisServer(options.searchPath ?? '');
   if (serverPath) {
     const server = await startRedisServer(serverPath);
     try {
-      const handle = await connectToUrl(server.url);
+      const handle = await connectToUrl(server.url, timeout);
       let closing: Promise<void> | undefined;
       return {
         client: handle.client,
@@ -183,7 +221,7 @@ export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisH
   if (options.allowDocker && !options.preferEmbedded) {
     const container = await startRedisContainer();
     if (container) {
-      const handle = await connectToUrl(container.url).catch(async (error: unknown) => {
+      const handle = await connectToUrl(container.url, timeout).catch(async (error: unknown) => {
         await container.stop();
         throw error;
       });

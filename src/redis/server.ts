@@ -12,6 +12,8 @@ import { RedisUnavailableError } from '../errors.js';
 export interface StartedServer {
   readonly port: number;
   readonly url: string;
+  /** The server's process id (fault tests pause it). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -111,12 +113,14 @@ export async function startRedisServer(
       child.stderr?.resume();
       let stopping: Promise<void> | undefined;
       const stop = async () => {
+        child.kill('SIGCONT'); // a paused server would never handle the SIGTERM
         child.kill('SIGTERM');
         if (!(await waitForExit(child, 5000))) child.kill('SIGKILL');
         await rm(dir, { recursive: true, force: true });
       };
       return {
         port,
+        pid: child.pid,
         url: `redis://127.0.0.1:${port}`,
         // Every caller waits for the same shutdown, so nobody returns before the server is gone.
         stop: () => {

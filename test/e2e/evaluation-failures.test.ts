@@ -35,11 +35,15 @@ async function privateServer(): Promise<StartedServer> {
 }
 
 /** Starts the CLI; `during` runs once it has begun evaluating. */
-function ratchet(url: string, during: () => Promise<void>) {
+function ratchet(url: string, during: () => Promise<void>, extra: readonly string[] = []) {
   const results = mkdtempSync(join(tmpdir(), 'mr-fail-'));
-  const child = spawn(process.execPath, [CLI, 'ratchet', '--redis-url', url, '--results-dir', results], {
-    env: { PATH: process.env.PATH },
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'ratchet', '--redis-url', url, '--results-dir', results, ...extra],
+    {
+      env: { PATH: process.env.PATH },
+    },
+  );
   let stderr = '';
   let stdout = '';
   let started = false;
@@ -80,6 +84,19 @@ function trainRun(client: Redis, scenarios: Scenario[]) {
 }
 
 describe('evaluation errors fail the run', () => {
+  it('exits 1 within the command timeout naming it when Redis stops answering (paused)', async () => {
+    const redis = await privateServer();
+    const run = await ratchet(redis.url, async () => {
+      process.kill(redis.pid!, 'SIGSTOP');
+    }, ['--command-timeout', '2']);
+    process.kill(redis.pid!, 'SIGCONT');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /memory-ratchet: error: \d+ evaluations? failed \(first: scenario seed-\d+: Command timed out: Redis did not answer within the command timeout/,
+    );
+    expect(run.stdout).not.toContain('RATCHET SUMMARY');
+  }, 60_000);
+
   it('exits 1 naming the cause when Redis is killed mid-run', async () => {
     const redis = await privateServer();
     const run = await ratchet(redis.url, () => redis.stop());
