@@ -81540,12 +81540,16 @@ class errors_EvaluationFailedError extends Error {
     failed;
     firstCause;
     scenario;
+    kept;
     name = 'EvaluationFailedError';
-    constructor(failed, firstCause, scenario) {
-        super(`${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${explainCause(firstCause)}); no decision was made from them`);
+    constructor(failed, firstCause, scenario, 
+    /** What was kept of the run (partial results), when something was. */
+    kept) {
+        super(`${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${explainCause(firstCause)}); no decision was made from them${kept ? `; ${kept}` : ''}`);
         this.failed = failed;
         this.firstCause = firstCause;
         this.scenario = scenario;
+        this.kept = kept;
     }
 }
 /** Points a decision needs that the store does not hold and nothing may compute (a merge without Redis). */

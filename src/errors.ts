@@ -58,9 +58,11 @@ export class EvaluationFailedError extends Error {
     readonly failed: number,
     readonly firstCause: string,
     readonly scenario: string,
+    /** What was kept of the run (partial results), when something was. */
+    readonly kept?: string,
   ) {
     super(
-      `${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${explainCause(firstCause)}); no decision was made from them`,
+      `${failed} evaluation${failed === 1 ? '' : 's'} failed (first: scenario ${scenario}: ${explainCause(firstCause)}); no decision was made from them${kept ? `; ${kept}` : ''}`,
     );
   }
 }

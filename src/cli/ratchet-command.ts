@@ -4,11 +4,11 @@
  * [--markdown FILE]`, also run by `sweep --parametric --ratchet`.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, EvaluationFailedError } from '../errors.js';
 import { jobSpec } from '../jobs/job-spec.js';
 import { computeShard, type RatchetJob, reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
 import { readPointsFile, writePointsFile } from '../points/files.js';
@@ -239,13 +239,30 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
     );
     return null;
   }
-  const report = await withRedis(options, io, async (redis) => {
-    try {
-      return await runRatchetJob(job, { store, redis }, clock, onProgress);
-    } finally {
-      progress.stop();
-    }
-  });
+  const started = io.now();
+  let report: RatchetReport;
+  try {
+    report = await withRedis(options, io, async (redis) => {
+      try {
+        return await runRatchetJob(job, { store, redis }, clock, onProgress);
+      } finally {
+        progress.stop();
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof EvaluationFailedError) || store.size === 0) throw error;
+    // Nothing computed is lost: the points so far go to a partial points file a rerun resumes from.
+    const partial =
+      options.points ?? join(options.resultsDir, `${timestampedName('ratchet_partial', started)}.json`);
+    await mkdir(dirname(resolve(io.cwd, partial)), { recursive: true });
+    await writePointsFile(partial, io.cwd, store, jobSpec(job) as unknown as Record<string, unknown>, null);
+    throw new EvaluationFailedError(
+      error.failed,
+      error.firstCause,
+      error.scenario,
+      `partial results: ${store.size} points computed before the failure are in ${partial} (rerun with --points ${partial} to resume)`,
+    );
+  }
   if (options.points) {
     await writePointsFile(
       options.points,

@@ -4,7 +4,7 @@
  */
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -101,6 +101,14 @@ describe('evaluation errors fail the run', () => {
     const redis = await privateServer();
     const run = await ratchet(redis.url, () => redis.stop());
     expect(run.code).toBe(1);
+    // What was computed before the failure is kept, in a points file a rerun resumes from.
+    const partial =
+      /partial results: (\d+) points computed before the failure are in (\S+ratchet_partial_\d{8}_\d{6}\.json)/.exec(
+        run.stderr,
+      );
+    expect(partial).not.toBeNull();
+    const saved = JSON.parse(readFileSync(partial![2]!, 'utf8'));
+    expect(saved.points).toHaveLength(Number(partial![1]));
     expect(run.stderr).toMatch(
       /memory-ratchet: error: \d+ evaluations? failed \(first: scenario seed-\d+: .*(Connection is closed|ECONNREFUSED|ECONNRESET)/,
     );
