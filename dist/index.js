@@ -99773,6 +99773,13 @@ function fenced(info, text) {
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
 }
+/** Inline code whose backtick run is longer than any inside the text, so the text cannot end it. */
+function inlineCode(text) {
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+    return `${ticks}${pad}${text}${pad}${ticks}`;
+}
 function interval(d) {
     if (!d.validationInterval || d.holmAlpha === null)
         return '';
@@ -99863,7 +99870,7 @@ function footerText(report) {
     return [
         `<sub>memory-ratchet ${report.tool.version} · ${scenariosLine(report)}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
         '',
-        `<sub>Reproduce: \`${run.command}\`</sub>`,
+        `<sub>Reproduce: ${inlineCode(run.command)}</sub>`,
     ].join('\n');
 }
 function ratchetMarkdown(report, options = {}) {

@@ -32,6 +32,14 @@ export function fenced(info: string, text: string): string {
   return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
 }
 
+/** Inline code whose backtick run is longer than any inside the text, so the text cannot end it. */
+export function inlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${text}${pad}${ticks}`;
+}
+
 function interval(d: RatchetDecision): string {
   if (!d.validationInterval || d.holmAlpha === null) return '';
   return ` [${signed(d.validationInterval[0])}, ${signed(d.validationInterval[1])}] (n = ${d.validationScenarios})`;
@@ -137,7 +145,7 @@ function footerText(report: RatchetReport): string {
   return [
     `<sub>memory-ratchet ${report.tool.version} · ${scenariosLine(report)}, cliff margin ${run.cliffMargin} · Redis: ${run.redis} · ${report.durationSeconds.toFixed(1)} s · ${report.ndcgDefinition}</sub>`,
     '',
-    `<sub>Reproduce: \`${run.command}\`</sub>`,
+    `<sub>Reproduce: ${inlineCode(run.command)}</sub>`,
   ].join('\n');
 }
 
