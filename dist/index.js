@@ -94042,9 +94042,9 @@ function readMarker(body) {
         return null;
     }
 }
-/** Our comment on the pull request: the newest one by `author` ending with our marker. */
-async function findStickyComment(github, target, author) {
-    let found = null;
+/** Every comment by `author` whose body ends with our marker, newest first. */
+async function markedComments(github, target, author) {
+    const found = [];
     try {
         for await (const page of github.paginate.iterator(github.rest.issues.listComments, {
             owner: target.owner,
@@ -94056,23 +94056,93 @@ async function findStickyComment(github, target, author) {
                 if (comment.user?.login !== author)
                     continue;
                 const data = readMarker(comment.body);
-                if (data && (found === null || comment.id > found.id))
-                    found = { id: comment.id, marker: data };
+                if (data)
+                    found.push({ id: comment.id, marker: data });
             }
         }
     }
     catch (error) {
         throw explain(error, 'list the pull request comments', { 'pull-requests': 'read' });
     }
-    return found;
+    return found.sort((a, b) => b.id - a.id);
+}
+/** The pull request's commits, oldest first. */
+async function pullRequestCommits(github, target) {
+    try {
+        const commits = await github.paginate(github.rest.pulls.listCommits, {
+            owner: target.owner,
+            repo: target.repo,
+            pull_number: target.issueNumber,
+            per_page: 100,
+        });
+        return commits.map((c) => c.sha);
+    }
+    catch (error) {
+        throw explain(error, 'list the pull request commits', { 'pull-requests': 'read' });
+    }
+}
+/** A workflow run as the API knows it: missing (404), or unknown when the token may not read Actions. */
+async function workflowRun(github, target, id) {
+    try {
+        const { data } = await github.rest.actions.getWorkflowRun({
+            owner: target.owner,
+            repo: target.repo,
+            run_id: id,
+        });
+        return { workflowId: data.workflow_id, headSha: data.head_sha };
+    }
+    catch (error) {
+        return error.status === 404 ? 'missing' : 'unknown';
+    }
+}
+/**
+ * Our comment, with its marker checked: the newest comment by the token's author whose marker is its last
+ * line and speaks of a commit of this pull request. A marker about any other commit was not written by a
+ * run on this pull request (copied, or forged by another workflow using the same bot), and is ignored.
+ */
+async function findStickyComment(github, target, author, head) {
+    const candidates = await markedComments(github, target, author);
+    let commits = null;
+    for (const candidate of candidates) {
+        if (candidate.marker.head === head)
+            return candidate;
+        commits ??= await pullRequestCommits(github, target);
+        if (commits.includes(candidate.marker.head))
+            return candidate;
+    }
+    return null;
+}
+/**
+ * Whether the comment's result is newer than ours, so ours must not overwrite it: a done result from a
+ * higher run id about the same commit or a later commit of the pull request, whose run (when the token may
+ * read Actions) exists and belongs to our workflow. A run number alone proves nothing: anyone writing as the
+ * same bot could claim a huge one.
+ */
+async function isNewerResult(github, target, existing, ours) {
+    if (existing.state !== 'done' || existing.run <= ours.run)
+        return false;
+    if (existing.head !== ours.head) {
+        const commits = await pullRequestCommits(github, target);
+        if (commits.indexOf(existing.head) <= commits.indexOf(ours.head))
+            return false;
+    }
+    const [theirs, mine] = await Promise.all([
+        workflowRun(github, target, existing.run),
+        workflowRun(github, target, ours.run),
+    ]);
+    if (theirs === 'missing')
+        return false;
+    if (theirs === 'unknown' || mine === 'missing' || mine === 'unknown')
+        return true;
+    return theirs.workflowId === mine.workflowId && theirs.headSha === existing.head;
 }
 const COMMENT_LIMIT = 65_536;
 /** Creates or updates the sticky comment, following the mode and never overwriting a newer run's result. */
 async function upsertStickyComment(github, request) {
     if (request.mode === 'never')
         return { action: 'skipped', reason: 'comment: never', id: null };
-    const existing = await findStickyComment(github, request.target, request.author);
-    if (existing && existing.marker.run > request.marker.run && existing.marker.state === 'done') {
+    const existing = await findStickyComment(github, request.target, request.author, request.marker.head);
+    if (existing && (await isNewerResult(github, request.target, existing.marker, request.marker))) {
         return {
             action: 'skipped',
             reason: `a newer run (${existing.marker.run}) already reported on ${existing.marker.head}`,

@@ -1,7 +1,8 @@
 /**
  * One comment per pull request, found again by a hidden versioned marker that is the last thing in its
- * body, among the comments of the token's own author (paginated). A result for an older run never
- * overwrites one written by a newer run.
+ * body, among the comments of the token's own author (paginated), speaking of a commit of the pull request.
+ * A result for an older run never overwrites one written by a newer run, and a marker's claims are checked
+ * against the pull request's commits and the Actions API before they may suppress anything.
  */
 import type { GitHub } from './client.js';
 import { explain } from './errors.js';
@@ -45,13 +46,13 @@ export interface FoundComment {
   readonly marker: MarkerData;
 }
 
-/** Our comment on the pull request: the newest one by `author` ending with our marker. */
-export async function findStickyComment(
+/** Every comment by `author` whose body ends with our marker, newest first. */
+export async function markedComments(
   github: GitHub,
   target: PullRequestTarget,
   author: string,
-): Promise<FoundComment | null> {
-  let found: FoundComment | null = null;
+): Promise<FoundComment[]> {
+  const found: FoundComment[] = [];
   try {
     for await (const page of github.paginate.iterator(github.rest.issues.listComments, {
       owner: target.owner,
@@ -62,13 +63,91 @@ export async function findStickyComment(
       for (const comment of page.data) {
         if (comment.user?.login !== author) continue;
         const data = readMarker(comment.body);
-        if (data && (found === null || comment.id > found.id)) found = { id: comment.id, marker: data };
+        if (data) found.push({ id: comment.id, marker: data });
       }
     }
   } catch (error) {
     throw explain(error, 'list the pull request comments', { 'pull-requests': 'read' });
   }
-  return found;
+  return found.sort((a, b) => b.id - a.id);
+}
+
+/** The pull request's commits, oldest first. */
+async function pullRequestCommits(github: GitHub, target: PullRequestTarget): Promise<string[]> {
+  try {
+    const commits = await github.paginate(github.rest.pulls.listCommits, {
+      owner: target.owner,
+      repo: target.repo,
+      pull_number: target.issueNumber,
+      per_page: 100,
+    });
+    return commits.map((c) => c.sha);
+  } catch (error) {
+    throw explain(error, 'list the pull request commits', { 'pull-requests': 'read' });
+  }
+}
+
+type RunInfo = { readonly workflowId: number; readonly headSha: string } | 'missing' | 'unknown';
+
+/** A workflow run as the API knows it: missing (404), or unknown when the token may not read Actions. */
+async function workflowRun(github: GitHub, target: PullRequestTarget, id: number): Promise<RunInfo> {
+  try {
+    const { data } = await github.rest.actions.getWorkflowRun({
+      owner: target.owner,
+      repo: target.repo,
+      run_id: id,
+    });
+    return { workflowId: data.workflow_id, headSha: data.head_sha };
+  } catch (error) {
+    return (error as { status?: number }).status === 404 ? 'missing' : 'unknown';
+  }
+}
+
+/**
+ * Our comment, with its marker checked: the newest comment by the token's author whose marker is its last
+ * line and speaks of a commit of this pull request. A marker about any other commit was not written by a
+ * run on this pull request (copied, or forged by another workflow using the same bot), and is ignored.
+ */
+export async function findStickyComment(
+  github: GitHub,
+  target: PullRequestTarget,
+  author: string,
+  head?: string,
+): Promise<FoundComment | null> {
+  const candidates = await markedComments(github, target, author);
+  let commits: string[] | null = null;
+  for (const candidate of candidates) {
+    if (candidate.marker.head === head) return candidate;
+    commits ??= await pullRequestCommits(github, target);
+    if (commits.includes(candidate.marker.head)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Whether the comment's result is newer than ours, so ours must not overwrite it: a done result from a
+ * higher run id about the same commit or a later commit of the pull request, whose run (when the token may
+ * read Actions) exists and belongs to our workflow. A run number alone proves nothing: anyone writing as the
+ * same bot could claim a huge one.
+ */
+async function isNewerResult(
+  github: GitHub,
+  target: PullRequestTarget,
+  existing: MarkerData,
+  ours: MarkerData,
+): Promise<boolean> {
+  if (existing.state !== 'done' || existing.run <= ours.run) return false;
+  if (existing.head !== ours.head) {
+    const commits = await pullRequestCommits(github, target);
+    if (commits.indexOf(existing.head) <= commits.indexOf(ours.head)) return false;
+  }
+  const [theirs, mine] = await Promise.all([
+    workflowRun(github, target, existing.run),
+    workflowRun(github, target, ours.run),
+  ]);
+  if (theirs === 'missing') return false;
+  if (theirs === 'unknown' || mine === 'missing' || mine === 'unknown') return true;
+  return theirs.workflowId === mine.workflowId && theirs.headSha === existing.head;
 }
 
 export type CommentMode = 'always' | 'on-change' | 'never';
@@ -93,8 +172,8 @@ export const COMMENT_LIMIT = 65_536;
 /** Creates or updates the sticky comment, following the mode and never overwriting a newer run's result. */
 export async function upsertStickyComment(github: GitHub, request: UpsertRequest): Promise<UpsertOutcome> {
   if (request.mode === 'never') return { action: 'skipped', reason: 'comment: never', id: null };
-  const existing = await findStickyComment(github, request.target, request.author);
-  if (existing && existing.marker.run > request.marker.run && existing.marker.state === 'done') {
+  const existing = await findStickyComment(github, request.target, request.author, request.marker.head);
+  if (existing && (await isNewerResult(github, request.target, existing.marker, request.marker))) {
     return {
       action: 'skipped',
       reason: `a newer run (${existing.marker.run}) already reported on ${existing.marker.head}`,

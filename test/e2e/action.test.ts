@@ -244,7 +244,9 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     const { workspace, event } = pullRequest('0.1', '0.3');
     const run = await runAction(api, workspace, event, { 'redis-url': 'redis://127.0.0.1:1' });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(run.stdout).toMatch(
+      /::error::cannot use Redis at redis:\/\/127\.0\.0\.1:1: nothing listens there/,
+    );
     const check = [...api.checkRuns.values()][0]!;
     expect(check.status).toBe('completed');
     expect(check.conclusion).toBe('failure');

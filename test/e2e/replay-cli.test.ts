@@ -94,7 +94,7 @@ describe('memory-ratchet replay (built CLI, child processes)', () => {
     [
       'an unreachable Redis URL',
       ['replay', EXAMPLE, '--redis-url', 'redis://127.0.0.1:1'],
-      /cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*--redis-url \/ REDIS_URL/,
+      /cannot use Redis at redis:\/\/127\.0\.0\.1:1: nothing listens there .*--redis-url \/ REDIS_URL/,
     ],
     ['an unknown option', ['replay', EXAMPLE, '--frobnicate'], /unknown option '--frobnicate'/],
   ];
@@ -110,6 +110,6 @@ describe('memory-ratchet replay (built CLI, child processes)', () => {
   it('takes the Redis URL from REDIS_URL', async () => {
     const run = await runBuiltCli(['replay', EXAMPLE], { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(run.stderr).toMatch(/cannot use Redis at redis:\/\/127\.0\.0\.1:1/);
   });
 });

@@ -21,6 +21,10 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   comments: Comment[] = [];
   checkRuns = new Map<number, Record<string, unknown> & { annotations: unknown[] }>();
+  /** The pull request's commits, oldest first (GET …/pulls/N/commits). */
+  prCommits: string[] = [];
+  /** Workflow runs the Actions API knows (GET …/actions/runs/ID); others are 404. */
+  workflowRuns = new Map<number, { workflow_id: number; head_sha: string }>();
   /** Files of the pull request (GET …/pulls/N/files) and the reviews posted on it. */
   pullFiles: { filename: string; patch?: string }[] = [];
   reviews: { id: number; body: string; comments: unknown[] }[] = [];
@@ -98,6 +102,17 @@ export class FakeGitHub {
       if (!comment) return send(404, { message: 'Not Found' });
       comment.body = (body as { body: string }).body;
       return send(200, comment);
+    }
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/commits$/.test(url.pathname)) {
+      return send(
+        200,
+        this.prCommits.map((sha) => ({ sha })),
+      );
+    }
+    const runId = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(url.pathname)?.[1];
+    if (method === 'GET' && runId) {
+      const found = this.workflowRuns.get(Number(runId));
+      return found ? send(200, { id: Number(runId), ...found }) : send(404, { message: 'Not Found' });
     }
     if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(url.pathname)) {
       return send(200, this.pullFiles);

@@ -53,11 +53,13 @@ describe('sticky comment over HTTP', () => {
       user: { login: BOT, type: 'Bot' },
     });
     api.addComments(20, 'someone', (i) => `later ${i}`);
+    api.prCommits = ['old', 'aaa'];
     const outcome = await upsertStickyComment(github, request());
     expect(outcome).toEqual({ action: 'updated', id: 5000 });
-    const pages = api.requests.filter((r) => r.method === 'GET').map((r) => r.query.get('page') ?? '1');
+    const listed = api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/comments'));
+    const pages = listed.map((r) => r.query.get('page') ?? '1');
     expect(pages).toEqual(['1', '2']);
-    expect(api.requests.find((r) => r.method === 'GET')!.query.get('per_page')).toBe('100');
+    expect(listed[0]!.query.get('per_page')).toBe('100');
   });
 
   it('ignores a comment by someone else that carries our marker', async () => {
@@ -77,6 +79,9 @@ describe('sticky comment over HTTP', () => {
       body: `newer\n\n${marker({ head: 'bbb', run: 200, state: 'done' })}`,
       user: { login: BOT, type: 'Bot' },
     });
+    api.prCommits = ['aaa', 'bbb'];
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'aaa' });
+    api.workflowRuns.set(200, { workflow_id: 9, head_sha: 'bbb' });
     const outcome = await upsertStickyComment(
       github,
       request({ marker: { head: 'aaa', run: 100, state: 'done' } }),
@@ -84,6 +89,56 @@ describe('sticky comment over HTTP', () => {
     expect(outcome.action).toBe('skipped');
     expect(api.comments[0]!.body).toMatch(/^newer/);
     expect(api.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('lets no forged marker suppress or duplicate a result', async () => {
+    api.prCommits = ['aaa'];
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'aaa' });
+    // Our own earlier result.
+    api.comments.push({
+      id: 10,
+      body: `ours\n\n${marker({ head: 'aaa', run: 90, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    // Posted as the same bot by another workflow: a huge run about a commit this PR never had.
+    api.comments.push({
+      id: 20,
+      body: `forged\n\n${marker({ head: 'ccc', run: 999_999_999, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    // Our marker in the middle of a bot comment: not a marker.
+    api.comments.push({
+      id: 30,
+      body: `quoted ${marker({ head: 'aaa', run: 999_999_999, state: 'done' })} and more text`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    const outcome = await upsertStickyComment(github, request({ body: 'fresh' }));
+    expect(outcome).toEqual({ action: 'updated', id: 10 });
+    expect(api.comments.filter((c) => c.body.startsWith('fresh'))).toHaveLength(1);
+    // A huge run about our own commit that the Actions API does not know cannot suppress either.
+    api.comments.push({
+      id: 40,
+      body: `claims\n\n${marker({ head: 'aaa', run: 999_999_999, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    const again = await upsertStickyComment(github, request({ body: 'fresher' }));
+    expect(again).toEqual({ action: 'updated', id: 40 });
+    expect(api.comments.filter((c) => c.body.startsWith('forged'))).toHaveLength(1);
+  });
+
+  it('does not let a newer run of another workflow suppress this one', async () => {
+    api.prCommits = ['aaa'];
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'aaa' });
+    api.workflowRuns.set(300, { workflow_id: 12, head_sha: 'aaa' });
+    api.comments.push({
+      id: 50,
+      body: `other\n\n${marker({ head: 'aaa', run: 300, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    expect(await upsertStickyComment(github, request({ body: 'ours' }))).toEqual({
+      action: 'updated',
+      id: 50,
+    });
   });
 
   it('skips creating under on-change when nothing changed, but still updates an existing comment', async () => {
