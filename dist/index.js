@@ -78515,9 +78515,22 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4105);
-/** Action entry: runs the action; everything else lives in main.ts. */
+/** Action entry: runs the action and wires the process's signals; everything else lives in main.ts. */
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+const cleanups = new Set();
+/** A cancelled job sends SIGTERM: run the registered cleanups, newest first, then exit. */
+async function interrupted(signal) {
+    process.stderr.write(`memory-ratchet: ${signal}: stopping\n`);
+    for (const cleanup of [...cleanups].reverse())
+        await cleanup().catch(() => undefined);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)((cleanup) => {
+    cleanups.add(cleanup);
+    return () => cleanups.delete(cleanup);
+});
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -98633,7 +98646,7 @@ function distinct(items, key) {
     });
     return { values, of };
 }
-function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
+function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, track, }) {
     return {
         redisKind,
         async evaluateVariants(scenario, variants) {
@@ -98680,8 +98693,11 @@ function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
                 }));
                 const rankings = runnable.map(() => new Map());
                 let run;
+                let untrack;
                 try {
                     run = await FusedRun.open(client, maxWritesPerCall ? { maxWritesPerCall } : {});
+                    const opened = run;
+                    untrack = track?.(() => opened.close());
                     for (const [index, segment] of segments.entries()) {
                         const reply = await run.segment(segment, records.values.map((s) => s.records), graphs.values.map((s) => s.graph), fused, index === segments.length - 1);
                         reply.forEach((perQuery, v) => {
@@ -98705,6 +98721,7 @@ function factoredEvaluator({ client, redisKind, clock, maxWritesPerCall, }) {
                 }
                 finally {
                     await run?.close().catch(() => undefined);
+                    untrack?.();
                 }
                 const ms = (clock() - started) / runnable.length;
                 runnableAt.forEach((at, v) => {
@@ -99180,7 +99197,12 @@ function ratchetOptions(job) {
 }
 function jobEvaluator(job, bank, source, clock, onProgress) {
     const compute = source.redis
-        ? factoredEvaluator({ client: source.redis.client, redisKind: source.redis.kind, clock: clock.ms })
+        ? factoredEvaluator({
+            client: source.redis.client,
+            redisKind: source.redis.kind,
+            clock: clock.ms,
+            ...(source.redis.track ? { track: source.redis.track } : {}),
+        })
         : null;
     return pointsEvaluator(bank, job.constants, source.store, {
         compute,
@@ -100146,7 +100168,7 @@ function conclusionOf(report, inputs) {
     }
     return { conclusion: 'success', failure: null };
 }
-async function run() {
+async function run(onInterrupt = () => () => undefined) {
     try {
         const env = environment();
         const inputs = readInputs((name) => getInput(name));
@@ -100210,12 +100232,21 @@ async function run() {
         const clock = { ms: () => external_node_perf_hooks_.performance.now(), now: () => new Date() };
         const folder = (0,external_node_path_namespaceObject.join)(env.temp, 'memory-ratchet');
         await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
-        const getRedis = () => acquireRedis({
-            url: inputs.redisUrl ?? undefined,
-            searchPath: process.env.PATH,
-            allowEmbedded: false,
-            allowDocker: true,
-        });
+        // A cancelled job (SIGTERM) still removes the run's keys and stops the redis-server the action started.
+        const getRedis = async () => {
+            const handle = await acquireRedis({
+                url: inputs.redisUrl ?? undefined,
+                searchPath: process.env.PATH,
+                allowEmbedded: false,
+                allowDocker: true,
+            });
+            const unregister = onInterrupt(() => handle.close());
+            return {
+                ...handle,
+                track: onInterrupt,
+                close: () => handle.close().finally(unregister),
+            };
+        };
         if (inputs.shard) {
             // Shard role: compute the points, write them for the merge job; no comment, no check.
             const { index, count } = inputs.shard;
@@ -100259,6 +100290,17 @@ async function run() {
         const checkRunId = canWrite
             ? await bestEffort('check run', () => startCheckRun(github, target, inputs.checkName, ctx.headSha))
             : null;
+        if (checkRunId !== null) {
+            // Registered first, so it runs last on an interrupt, after the Redis cleanup.
+            onInterrupt(async () => {
+                await bestEffort('check run', () => completeCheckRun(github, target, checkRunId, {
+                    conclusion: 'cancelled',
+                    title: 'memory-ratchet was stopped before it finished',
+                    summary: `The job was cancelled while evaluating ${ctx.headSha.slice(0, 7)}; no decision was made.`,
+                    annotations: [],
+                }));
+            });
+        }
         const marker = { head: ctx.headSha, run: ctx.runId };
         const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
         const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;

@@ -28,7 +28,7 @@ import { checkShards } from './points/shards.js';
 import { PointsStore } from './points/store.js';
 import type { PointsCounts } from './ratchet/points-evaluator.js';
 import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
-import { acquireRedis } from './redis/acquire.js';
+import { acquireRedis, type RedisHandle } from './redis/acquire.js';
 import { ratchetMarkdown } from './report/ratchet-markdown.js';
 import type { RatchetReport } from './report/ratchet-report.js';
 import { DEFAULT_CONCURRENCY } from './sweep/runner.js';
@@ -182,7 +182,10 @@ function conclusionOf(
   return { conclusion: 'success', failure: null };
 }
 
-export async function run(): Promise<void> {
+/** Registers cleanup for an interrupt (a cancelled job's SIGTERM); returns the unregister. */
+export type InterruptHook = (cleanup: () => Promise<void>) => () => void;
+
+export async function run(onInterrupt: InterruptHook = () => () => undefined): Promise<void> {
   try {
     const env = environment();
     const inputs = readInputs((name) => core.getInput(name));
@@ -251,13 +254,21 @@ export async function run(): Promise<void> {
     const clock = { ms: () => performance.now(), now: () => new Date() };
     const folder = join(env.temp, 'memory-ratchet');
     await mkdir(folder, { recursive: true });
-    const getRedis = () =>
-      acquireRedis({
+    // A cancelled job (SIGTERM) still removes the run's keys and stops the redis-server the action started.
+    const getRedis = async (): Promise<RedisHandle> => {
+      const handle = await acquireRedis({
         url: inputs.redisUrl ?? undefined,
         searchPath: process.env.PATH,
         allowEmbedded: false,
         allowDocker: true,
       });
+      const unregister = onInterrupt(() => handle.close());
+      return {
+        ...handle,
+        track: onInterrupt,
+        close: () => handle.close().finally(unregister),
+      };
+    };
 
     if (inputs.shard) {
       // Shard role: compute the points, write them for the merge job; no comment, no check.
@@ -315,6 +326,19 @@ export async function run(): Promise<void> {
     const checkRunId = canWrite
       ? await bestEffort('check run', () => startCheckRun(github, target, inputs.checkName, ctx.headSha))
       : null;
+    if (checkRunId !== null) {
+      // Registered first, so it runs last on an interrupt, after the Redis cleanup.
+      onInterrupt(async () => {
+        await bestEffort('check run', () =>
+          completeCheckRun(github, target, checkRunId, {
+            conclusion: 'cancelled',
+            title: 'memory-ratchet was stopped before it finished',
+            summary: `The job was cancelled while evaluating ${ctx.headSha.slice(0, 7)}; no decision was made.`,
+            annotations: [],
+          }),
+        );
+      });
+    }
     const marker = { head: ctx.headSha, run: ctx.runId };
     const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
     const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;

@@ -52,7 +52,8 @@ export async function withRedis<T>(
   });
   const unregister = io.onInterrupt(() => handle.close());
   try {
-    return await work(handle);
+    // Engines opened during the work register their keys' removal too, so an interrupt leaves nothing.
+    return await work({ ...handle, track: io.onInterrupt });
   } finally {
     // Unregister only once closed: an interrupt meanwhile must still wait for the same close.
     await handle.close();

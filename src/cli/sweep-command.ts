@@ -121,7 +121,12 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const started = io.clock();
     const progress = progressBar(io, 'sweep', options.quiet === true);
     const { results, redisKind } = await withRedis(options, io, async (redis) => {
-      const evaluator = factoredEvaluator({ client: redis.client, redisKind: redis.kind, clock: io.clock });
+      const evaluator = factoredEvaluator({
+        client: redis.client,
+        redisKind: redis.kind,
+        clock: io.clock,
+        ...(redis.track ? { track: redis.track } : {}),
+      });
       try {
         const execution = await executeSweep(evaluator, scenarios, input.constants, plan, {
           cliffThreshold,

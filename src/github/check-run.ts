@@ -17,7 +17,7 @@ export interface Annotation {
   readonly message: string;
 }
 
-export type Conclusion = 'success' | 'failure' | 'neutral';
+export type Conclusion = 'success' | 'failure' | 'neutral' | 'cancelled';
 
 export interface CheckTarget {
   readonly owner: string;

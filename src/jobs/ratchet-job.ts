@@ -131,7 +131,12 @@ export function jobEvaluator(
   onProgress?: (done: number, expected: number) => void,
 ) {
   const compute = source.redis
-    ? factoredEvaluator({ client: source.redis.client, redisKind: source.redis.kind, clock: clock.ms })
+    ? factoredEvaluator({
+        client: source.redis.client,
+        redisKind: source.redis.kind,
+        clock: clock.ms,
+        ...(source.redis.track ? { track: source.redis.track } : {}),
+      })
     : null;
   return pointsEvaluator(bank, job.constants, source.store, {
     compute,

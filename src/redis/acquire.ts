@@ -19,6 +19,8 @@ export interface RedisHandle {
   readonly description: string;
   /** Disconnects, and stops the server if this handle started it. Safe to call twice. */
   close(): Promise<void>;
+  /** Registers cleanup to run on an interrupt while work on this handle is open (keys to remove). */
+  readonly track?: (cleanup: () => Promise<void>) => () => void;
 }
 
 export interface AcquireOptions {

@@ -113,6 +113,8 @@ export interface FactoredEvaluatorOptions {
   readonly clock: () => number;
   /** Writes per script call (default MAX_WRITES_PER_CALL; small values test the slicing). */
   readonly maxWritesPerCall?: number;
+  /** Registers a run's cleanup while it is open (an interrupt removes its keys); returns the unregister. */
+  readonly track?: (cleanup: () => Promise<void>) => () => void;
 }
 
 export function factoredEvaluator({
@@ -120,6 +122,7 @@ export function factoredEvaluator({
   redisKind,
   clock,
   maxWritesPerCall,
+  track,
 }: FactoredEvaluatorOptions): VariantsEvaluator {
   return {
     redisKind,
@@ -167,8 +170,11 @@ export function factoredEvaluator({
         }));
         const rankings: Map<string, readonly string[]>[] = runnable.map(() => new Map());
         let run: FusedRun | undefined;
+        let untrack: (() => void) | undefined;
         try {
           run = await FusedRun.open(client, maxWritesPerCall ? { maxWritesPerCall } : {});
+          const opened = run;
+          untrack = track?.(() => opened.close());
           for (const [index, segment] of segments.entries()) {
             const reply = await run.segment(
               segment,
@@ -194,6 +200,7 @@ export function factoredEvaluator({
           for (const i of runnableAt) results[i] = unscored(scenario, 'error', reason, ms / runnable.length);
         } finally {
           await run?.close().catch(() => undefined);
+          untrack?.();
         }
         const ms = (clock() - started) / runnable.length;
         runnableAt.forEach((at, v) => {

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -44,6 +44,7 @@ function runAction(
   workspace: string,
   event: string,
   inputs: Record<string, string>,
+  onStart?: (child: ChildProcess) => void,
 ): Promise<ActionRun> {
   const temp = mkdtempSync(join(tmpdir(), 'mr-runner-'));
   const outputFile = join(temp, 'output');
@@ -68,19 +69,36 @@ function runAction(
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   };
   return new Promise((done) => {
-    execFile(node24(), [resolve('dist/index.js')], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      const outputs: Record<string, string> = {};
-      const raw = readFileSync(outputFile, 'utf8');
-      for (const m of raw.matchAll(/^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
-        outputs[m[1]!] = m[3]!;
-      done({
-        code: error ? Number(error.code ?? 1) : 0,
-        stdout,
-        outputs,
-        summary: readFileSync(summaryFile, 'utf8'),
-      });
-    });
+    const child = execFile(
+      node24(),
+      [resolve('dist/index.js')],
+      { env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout) => {
+        const outputs: Record<string, string> = {};
+        const raw = readFileSync(outputFile, 'utf8');
+        for (const m of raw.matchAll(/^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
+          outputs[m[1]!] = m[3]!;
+        done({
+          code: error ? Number(error.code ?? 1) : 0,
+          stdout,
+          outputs,
+          summary: readFileSync(summaryFile, 'utf8'),
+        });
+      },
+    );
+    onStart?.(child);
   });
+}
+
+function childRedisServers(parentPid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(parentPid), 'redis-server'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
 }
 
 /** A repository whose head commit changes DECAY_RATE from `base` to `head`, and a pull_request event for it. */
@@ -282,5 +300,36 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
       /::error::input 'constants-path': src\/popoto\/fields\/constants\.py resolves outside the workspace/,
     );
     expect(linked.stdout).not.toMatch(/::error::.*(cannot parse|syntax)/);
+  }, 120_000);
+
+  it('on SIGTERM (a cancelled job) stops its redis-server and completes the check as cancelled', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    let servers: number[] = [];
+    const run = await runAction(api, workspace, event, { seeds: '50', only: '' }, (child) => {
+      const poll = setInterval(() => {
+        servers = childRedisServers(child.pid!);
+        if (servers.length > 0 && api.checkRuns.size > 0) {
+          clearInterval(poll);
+          setTimeout(() => child.kill('SIGTERM'), 500);
+        }
+      }, 50);
+      child.on('exit', () => clearInterval(poll));
+    });
+    expect(run.code).toBe(143);
+    expect(servers).toHaveLength(1);
+    const gone = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    expect(gone(servers[0]!)).toBe(true);
+    const check = [...api.checkRuns.values()][0]!;
+    expect(check.status).toBe('completed');
+    expect(check.conclusion).toBe('cancelled');
   }, 120_000);
 });

@@ -73,4 +73,39 @@ describe('fused runs that continue their states across calls', () => {
       expect(await redis.client.dbsize()).toBe(keysBefore);
     });
   }
+
+  it('registers each open run for interrupt cleanup, which removes its keys mid-run', async () => {
+    const keysBefore = await redis.client.dbsize();
+    let registered = 0;
+    let unregistered = 0;
+    let sawKeys = false;
+    // An "interrupt" at the second call: the run holds state keys by then; its cleanup must drop them.
+    const interrupting = factoredEvaluator({
+      client: redis.client,
+      redisKind: redis.kind,
+      clock: () => 0,
+      maxWritesPerCall: 97,
+      track: (cleanup) => {
+        registered++;
+        const timer = setInterval(async () => {
+          if ((await redis.client.dbsize()) > keysBefore) {
+            sawKeys = true;
+            clearInterval(timer);
+            await cleanup();
+          }
+        }, 1);
+        return () => {
+          clearInterval(timer);
+          unregistered++;
+        };
+      },
+    });
+    const results = await interrupting.evaluateVariants(scenarios[0]!, variants);
+    expect(registered).toBe(1);
+    expect(unregistered).toBe(1);
+    expect(await redis.client.dbsize()).toBe(keysBefore);
+    // Interrupted mid-run, it reports errors (which fail a ratchet) rather than rankings.
+    expect(sawKeys).toBe(true);
+    expect(results.every((r) => r.status === 'error')).toBe(true);
+  });
 });
