@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4105);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3944);
 /** Action entry: runs the action and wires the process's signals; everything else lives in main.ts. */
 
 const cleanups = new Set();
@@ -78537,7 +78537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4105:
+/***/ 3944:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -82797,7 +82797,6 @@ async function workspacePath(workspace, path, input) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/constants/file-model.js
-/** What reading a constants file yields, whatever its format. */
 const MAX_CONSTANTS_FILE_BYTES = 1024 * 1024;
 function isTunableKind(kind) {
     return kind === 'int' || kind === 'float' || kind === 'bool';
@@ -88572,8 +88571,20 @@ function assignment(statement, source, lines) {
     };
     return 'span' in literal && literal.span ? { constant, repaired: literal.node } : { constant };
 }
+/**
+ * The source without the comment and blank lines that end the file (every offset before them unchanged):
+ * the grammar reports an error at the end of a class body followed by about 300 such lines, which Python
+ * itself ignores.
+ */
+function withoutTrailingComments(source) {
+    const lines = source.split('\n');
+    let end = lines.length;
+    while (end > 0 && /^\s*(#.*)?$/.test(lines[end - 1]))
+        end--;
+    return end === lines.length ? source : `${lines.slice(0, end).join('\n')}\n`;
+}
 function parsePythonConstants(source, file, classNameWanted = 'Defaults') {
-    const tree = parser.parse(source);
+    const tree = parser.parse(withoutTrailingComments(source));
     const lines = new LineIndex(source);
     const classes = moduleClasses(tree.topNode).filter((c) => className(c, source) === classNameWanted);
     const target = classes.at(-1); // Python binds the name to the last definition
@@ -88612,8 +88623,114 @@ function parsePythonConstants(source, file, classNameWanted = 'Defaults') {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/src/constants/source-text.js
+/**
+ * Input files as text, within limits: the size is checked before decoding, the encoding is the one the file
+ * declares (Python's `# -*- coding: … -*-` in its first two lines; else UTF-8, strictly), and bracket
+ * nesting is bounded before any recursive parser sees it. The encoding is kept so a rewrite writes the same
+ * bytes back. Pure.
+ */
+
+/** Largest input file read (constants files, scenario scripts). */
+const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+/** Deepest bracket nesting accepted in a JSON or YAML input. */
+const MAX_NESTING = 64;
+const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+function normalise(label) {
+    const l = label.toLowerCase().replaceAll('_', '-');
+    if (['utf-8', 'utf8', 'utf-8-sig'].includes(l))
+        return 'utf-8';
+    if (['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1', 'iso-latin-1'].includes(l))
+        return 'latin-1';
+    return null;
+}
+/** The declared encoding of a Python file (PEP 263: a comment on line 1 or 2), if any. */
+function declaredEncoding(bytes, what) {
+    const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1').split('\n').slice(0, 2);
+    for (const line of head) {
+        const match = CODING.exec(line);
+        if (!match)
+            continue;
+        const encoding = normalise(match[1]);
+        if (!encoding) {
+            throw new errors_InputError(`${what} declares the encoding '${match[1]}', which is not supported; save it as UTF-8 or Latin-1`);
+        }
+        return encoding;
+    }
+    return null;
+}
+function decodeSource(bytes, what, options = {}) {
+    if (bytes.length > MAX_INPUT_BYTES) {
+        throw new errors_InputError(`${what} is ${bytes.length} bytes, over the limit of ${MAX_INPUT_BYTES}; inputs this large are not read`);
+    }
+    const declared = options.python ? declaredEncoding(bytes, what) : null;
+    if (declared === 'latin-1')
+        return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin-1' };
+    try {
+        return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+    }
+    catch {
+        const at = firstInvalidUtf8(bytes);
+        throw new errors_InputError(`${what} is not valid UTF-8 (byte ${at} is not)${options.python ? '; declare its encoding on line 1 or 2 (# -*- coding: latin-1 -*-) or save it as UTF-8' : '; save it as UTF-8'}`);
+    }
+}
+function firstInvalidUtf8(bytes) {
+    for (let i = 0; i < bytes.length; i++) {
+        try {
+            new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, i + 1), { stream: true });
+        }
+        catch {
+            return i + 1;
+        }
+    }
+    return bytes.length;
+}
+/** The bytes of text in an encoding (a rewrite keeps the file's own). */
+function encodeSource(text, encoding) {
+    return Buffer.from(text, encoding === 'latin-1' ? 'latin1' : 'utf8');
+}
+/**
+ * Throws when brackets nest deeper than `max` (strings skipped), naming the line and column, before a
+ * recursive parser could overflow its stack on it.
+ */
+function checkNesting(text, what, max = MAX_NESTING) {
+    let depth = 0;
+    let quote = null;
+    let line = 1;
+    let column = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        column++;
+        if (c === '\n') {
+            line++;
+            column = 0;
+            if (quote === "'" || quote === '"')
+                quote = quote === '"' ? quote : null; // YAML single quotes end at lines
+            continue;
+        }
+        if (quote) {
+            if (c === '\\' && quote === '"')
+                i++;
+            else if (c === quote)
+                quote = null;
+            continue;
+        }
+        if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[' || c === '{') {
+            depth++;
+            if (depth > max) {
+                throw new errors_InputError(`${what}:${line}:${column}: nested more than ${max} levels deep; inputs are not nested that deep`);
+            }
+        }
+        else if (c === ']' || c === '}')
+            depth = Math.max(0, depth - 1);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/src/constants/parse-file.js
 /** Parses a constants file of any supported format, chosen by its extension. Pure. */
+
 
 
 
@@ -88637,8 +88754,10 @@ function parse_file_parseConstantsFile(source, file, options = {}) {
         case 'python':
             return parsePythonConstants(source, file, options.className ?? 'Defaults');
         case 'json':
+            checkNesting(source, file);
             return parseJsonConstants(source, file, options.className);
         case 'yaml':
+            checkNesting(source, file);
             return parseYamlConstants(source, file, options.className);
     }
 }
@@ -94317,7 +94436,12 @@ function jobSpec(job) {
         constants: job.constants,
         baseConstants: job.baseConstants,
         file: job.file
-            ? { path: job.file.path, source: job.file.source, className: job.constantsClass ?? 'Defaults' }
+            ? {
+                path: job.file.path,
+                source: job.file.source,
+                className: job.constantsClass ?? 'Defaults',
+                ...(job.file.encoding && job.file.encoding !== 'utf-8' ? { encoding: job.file.encoding } : {}),
+            }
             : null,
         scope: job.scope.map((spec) => spec.name),
         tiers: job.tiers,
@@ -94347,6 +94471,7 @@ function jobFromSpec(spec, concurrency, source) {
             path: spec.file.path,
             source: spec.file.source,
             parsed: parseConstantsFile(spec.file.source, spec.file.path, { className: spec.file.className }),
+            ...(spec.file.encoding ? { encoding: spec.file.encoding } : {}),
         }
         : null;
     return {
@@ -96998,6 +97123,7 @@ function proposedDiff(decisions, file) {
     return {
         path: file.path,
         text: unifiedDiff(file.path, file.source, rewrite.text),
+        encoding: file.encoding ?? 'utf-8',
         edits: rewrite.edits,
         notApplicable,
     };
@@ -100045,6 +100171,7 @@ function ratchetMarkdown(report, options = {}) {
 
 
 
+
 const main_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 function environment() {
     const env = process.env;
@@ -100180,8 +100307,11 @@ async function run(onInterrupt = () => () => undefined) {
             log: (m) => core_debug(m),
         });
         const constantsFile = await workspacePath(env.workspace, inputs.constantsPath, 'constants-path');
-        const headText = await (0,promises_namespaceObject.readFile)(constantsFile, 'utf8').catch(() => {
+        const headBytes = await (0,promises_namespaceObject.readFile)(constantsFile).catch(() => {
             throw new Error(`input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`);
+        });
+        const { text: headText, encoding } = decodeSource(headBytes, inputs.constantsPath, {
+            python: /\.pyi?$/i.test(inputs.constantsPath),
         });
         const head = parse_file_parseConstantsFile(headText, inputs.constantsPath, { className: inputs.constantsClass });
         const headConstants = resolveConstants(head);
@@ -100196,7 +100326,7 @@ async function run(onInterrupt = () => () => undefined) {
             : registry_CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
         const job = {
             constants: headConstants.constants,
-            file: { path: inputs.constantsPath, source: headText, parsed: head },
+            file: { path: inputs.constantsPath, source: headText, parsed: head, encoding },
             constantsClass: inputs.constantsClass,
             baseConstants,
             scope,
@@ -100353,7 +100483,7 @@ async function run(onInterrupt = () => () => undefined) {
         const reportPath = (0,external_node_path_namespaceObject.join)(folder, 'report.json');
         const diffPath = (0,external_node_path_namespaceObject.join)(folder, 'proposed.diff');
         await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-        await (0,promises_namespaceObject.writeFile)(diffPath, report.diff?.text ?? '');
+        await (0,promises_namespaceObject.writeFile)(diffPath, report.diff ? encodeSource(report.diff.text, report.diff.encoding) : '');
         await summary.addRaw(markdown).write();
         let commentId = null;
         if (pr && canWrite) {

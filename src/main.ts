@@ -15,6 +15,7 @@ import { workspacePath } from './action/workspace-path.js';
 import { parseConstantsFile } from './constants/parse-file.js';
 import { CONSTANTS, findConstant } from './constants/registry.js';
 import { resolveConstants } from './constants/resolve.js';
+import { decodeSource, encodeSource } from './constants/source-text.js';
 import { errorMessage } from './errors.js';
 import { type Annotation, type Conclusion, completeCheckRun, startCheckRun } from './github/check-run.js';
 import { createGitHub, type GitHub } from './github/client.js';
@@ -197,10 +198,13 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       log: (m) => core.debug(m),
     });
     const constantsFile = await workspacePath(env.workspace, inputs.constantsPath, 'constants-path');
-    const headText = await readFile(constantsFile, 'utf8').catch(() => {
+    const headBytes = await readFile(constantsFile).catch(() => {
       throw new Error(
         `input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`,
       );
+    });
+    const { text: headText, encoding } = decodeSource(headBytes, inputs.constantsPath, {
+      python: /\.pyi?$/i.test(inputs.constantsPath),
     });
     const head = parseConstantsFile(headText, inputs.constantsPath, { className: inputs.constantsClass });
     const headConstants = resolveConstants(head);
@@ -218,7 +222,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
     const job: RatchetJob = {
       constants: headConstants.constants,
-      file: { path: inputs.constantsPath, source: headText, parsed: head },
+      file: { path: inputs.constantsPath, source: headText, parsed: head, encoding },
       constantsClass: inputs.constantsClass,
       baseConstants,
       scope,
@@ -397,7 +401,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     const reportPath = join(folder, 'report.json');
     const diffPath = join(folder, 'proposed.diff');
     await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(diffPath, report.diff?.text ?? '');
+    await writeFile(diffPath, report.diff ? encodeSource(report.diff.text, report.diff.encoding) : '');
     await core.summary.addRaw(markdown).write();
 
     let commentId: number | null = null;

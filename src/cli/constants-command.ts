@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseConstantsFile } from '../constants/parse-file.js';
 import { resolveConstants } from '../constants/resolve.js';
 import { constantsJson, constantsText } from '../report/constants-listing.js';
-import { readTextFile } from './files.js';
+import { readSourceFile } from './files.js';
 import type { CliIo } from './io.js';
 
 interface ConstantsOptions {
@@ -20,7 +20,9 @@ export function constantsCommand(program: Command, io: CliIo): void {
     .option('--class <name>', 'the Python class holding the constants', 'Defaults')
     .option('--json', 'print JSON')
     .action(async (options: ConstantsOptions) => {
-      const source = await readTextFile(options.file, io.cwd, 'constants file');
+      const { text: source } = await readSourceFile(options.file, io.cwd, 'constants file', {
+        python: /\.pyi?$/i.test(options.file),
+      });
       const parsed = parseConstantsFile(source, options.file, { className: options.class });
       const { warnings } = resolveConstants(parsed);
       const listing = { parsed, warnings };

@@ -4,7 +4,7 @@ import type { ConstantsSource } from '../constants/file-model.js';
 import { parseConstantsFile } from '../constants/parse-file.js';
 import { resolveConstants } from '../constants/resolve.js';
 import { type Constants, defaultConstants, parseAssignments, withOverrides } from '../constants/values.js';
-import { readTextFile } from './files.js';
+import { readSourceFile } from './files.js';
 import type { CliIo } from './io.js';
 
 export interface ConstantsInput {
@@ -21,7 +21,9 @@ export async function loadConstants(
   if (!options.constants) {
     return { constants: withOverrides(defaultConstants(), overrides, '--set'), file: null, warnings: [] };
   }
-  const source = await readTextFile(options.constants, io.cwd, 'constants file');
+  const { text: source, encoding } = await readSourceFile(options.constants, io.cwd, 'constants file', {
+    python: /\.pyi?$/i.test(options.constants),
+  });
   const parsed = parseConstantsFile(
     source,
     options.constants,
@@ -30,7 +32,7 @@ export async function loadConstants(
   const resolved = resolveConstants(parsed);
   return {
     constants: withOverrides(resolved.constants, overrides, '--set'),
-    file: { path: options.constants, source, parsed },
+    file: { path: options.constants, source, parsed, encoding },
     warnings: resolved.warnings,
   };
 }

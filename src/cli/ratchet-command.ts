@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
+import { encodeSource } from '../constants/source-text.js';
 import { ConfigError, EvaluationFailedError } from '../errors.js';
 import { jobSpec } from '../jobs/job-spec.js';
 import { computeShard, type RatchetJob, reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
@@ -36,7 +37,13 @@ import type { CliIo } from './io.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertOutputsWritable, assertWritable, persistResults, writeJson } from './results-files.js';
+import {
+  assertOutputsWritable,
+  assertResultsDir,
+  assertWritable,
+  persistResults,
+  writeJson,
+} from './results-files.js';
 
 export interface RatchetCliOptions extends RedisOptions {
   readonly constants?: string;
@@ -205,6 +212,7 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
     throw new ConfigError('--shard needs --points FILE: the shard writes its points there for `merge`');
   }
   if (options.points) await assertWritable(options.points, io.cwd, '--points');
+  if (!shard) await assertResultsDir(options.resultsDir, io.cwd);
   const job = await ratchetJobOf(options, parsed, io);
   // Points already computed (a resumed or repeated run) are reused: a point depends only on its key.
   const store = new PointsStore();
@@ -292,7 +300,8 @@ export async function emitRatchetReport(
     report,
   );
   if (options.json) await writeJson(options.json, io.cwd, report);
-  if (options.diff) await writeFile(resolve(io.cwd, options.diff), diff?.text ?? '');
+  if (options.diff)
+    await writeFile(resolve(io.cwd, options.diff), diff ? encodeSource(diff.text, diff.encoding) : '');
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), ratchetMarkdown(report));
   io.stdout(ratchetText(report));
   if (!options.quiet) {

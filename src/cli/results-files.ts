@@ -24,6 +24,24 @@ export async function assertWritable(path: string, cwd: string, option: string):
   }
 }
 
+/** Fails before any work starts when the results directory could not be created or written. */
+export async function assertResultsDir(dir: string, cwd: string): Promise<void> {
+  const absolute = resolve(cwd, dir);
+  try {
+    await mkdir(absolute, { recursive: true });
+    await access(absolute, fsConstants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a file is in the way'
+          : errorMessage(error);
+    throw new InputError(`--results-dir '${dir}' cannot be written (${why}); choose a writable directory`);
+  }
+}
+
 /** Checks every output file a command was asked to write, before any work starts. */
 export async function assertOutputsWritable(
   outputs: { readonly json?: string; readonly diff?: string; readonly markdown?: string },

@@ -34,7 +34,7 @@ import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRatchetOptions, executeRatchet, type RatchetCliOptions } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertWritable, persistResults, writeJson } from './results-files.js';
+import { assertResultsDir, assertWritable, persistResults, writeJson } from './results-files.js';
 
 interface SweepOptions extends RedisOptions {
   readonly tier: string;
@@ -107,6 +107,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
       );
     }
     if (options.json) await assertWritable(options.json, io.cwd, '--json');
+    await assertResultsDir(options.resultsDir, io.cwd);
     const input = await loadConstants(io, options);
     for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
     const plan = planSweep(

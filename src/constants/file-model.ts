@@ -1,3 +1,5 @@
+import type { SourceEncoding } from './source-text.js';
+
 /** What reading a constants file yields, whatever its format. */
 
 export type LiteralValue = number | boolean | string | null | readonly LiteralValue[];
@@ -62,4 +64,6 @@ export interface ConstantsSource {
   readonly path: string;
   readonly source: string;
   readonly parsed: ParsedConstantsFile;
+  /** How the file's bytes decode (a rewrite writes the same encoding back); UTF-8 when not given. */
+  readonly encoding?: SourceEncoding;
 }

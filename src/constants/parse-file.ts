@@ -3,6 +3,7 @@ import { ConstantsParseError } from '../errors.js';
 import { type ConstantsFormat, MAX_CONSTANTS_FILE_BYTES, type ParsedConstantsFile } from './file-model.js';
 import { parseJsonConstants, parseYamlConstants } from './parse-data.js';
 import { parsePythonConstants } from './parse-python.js';
+import { checkNesting } from './source-text.js';
 
 export function formatOf(file: string): ConstantsFormat {
   const lower = file.toLowerCase();
@@ -40,8 +41,10 @@ export function parseConstantsFile(
     case 'python':
       return parsePythonConstants(source, file, options.className ?? 'Defaults');
     case 'json':
+      checkNesting(source, file);
       return parseJsonConstants(source, file, options.className);
     case 'yaml':
+      checkNesting(source, file);
       return parseYamlConstants(source, file, options.className);
   }
 }

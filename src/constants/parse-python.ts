@@ -230,12 +230,24 @@ function assignment(statement: SyntaxNode, source: string, lines: LineIndex): As
   return 'span' in literal && literal.span ? { constant, repaired: literal.node } : { constant };
 }
 
+/**
+ * The source without the comment and blank lines that end the file (every offset before them unchanged):
+ * the grammar reports an error at the end of a class body followed by about 300 such lines, which Python
+ * itself ignores.
+ */
+export function withoutTrailingComments(source: string): string {
+  const lines = source.split('\n');
+  let end = lines.length;
+  while (end > 0 && /^\s*(#.*)?$/.test(lines[end - 1]!)) end--;
+  return end === lines.length ? source : `${lines.slice(0, end).join('\n')}\n`;
+}
+
 export function parsePythonConstants(
   source: string,
   file: string,
   classNameWanted = 'Defaults',
 ): ParsedConstantsFile {
-  const tree = parser.parse(source);
+  const tree = parser.parse(withoutTrailingComments(source));
   const lines = new LineIndex(source);
   const classes = moduleClasses(tree.topNode).filter((c) => className(c, source) === classNameWanted);
   const target = classes.at(-1); // Python binds the name to the last definition

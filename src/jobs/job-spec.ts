@@ -4,12 +4,18 @@
  */
 import { parseConstantsFile } from '../constants/parse-file.js';
 import { findConstant } from '../constants/registry.js';
+import type { SourceEncoding } from '../constants/source-text.js';
 import { InputError } from '../errors.js';
 import type { RatchetJob } from './ratchet-job.js';
 
 /** The job with its constants file as text and its scope as names (the rest is data already). */
 export type RatchetJobSpec = Omit<RatchetJob, 'file' | 'constantsClass' | 'scope' | 'concurrency'> & {
-  readonly file: { readonly path: string; readonly source: string; readonly className: string } | null;
+  readonly file: {
+    readonly path: string;
+    readonly source: string;
+    readonly className: string;
+    readonly encoding?: SourceEncoding;
+  } | null;
   readonly scope: readonly string[];
 };
 
@@ -18,7 +24,12 @@ export function jobSpec(job: RatchetJob): RatchetJobSpec {
     constants: job.constants,
     baseConstants: job.baseConstants,
     file: job.file
-      ? { path: job.file.path, source: job.file.source, className: job.constantsClass ?? 'Defaults' }
+      ? {
+          path: job.file.path,
+          source: job.file.source,
+          className: job.constantsClass ?? 'Defaults',
+          ...(job.file.encoding && job.file.encoding !== 'utf-8' ? { encoding: job.file.encoding } : {}),
+        }
       : null,
     scope: job.scope.map((spec) => spec.name),
     tiers: job.tiers,
@@ -48,6 +59,7 @@ export function jobFromSpec(spec: RatchetJobSpec, concurrency: number, source: s
         path: spec.file.path,
         source: spec.file.source,
         parsed: parseConstantsFile(spec.file.source, spec.file.path, { className: spec.file.className }),
+        ...(spec.file.encoding ? { encoding: spec.file.encoding } : {}),
       }
     : null;
   return {

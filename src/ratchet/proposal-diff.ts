@@ -37,6 +37,7 @@ export function proposedDiff(decisions: readonly RatchetDecision[], file: Consta
   return {
     path: file.path,
     text: unifiedDiff(file.path, file.source, rewrite.text),
+    encoding: file.encoding ?? 'utf-8',
     edits: rewrite.edits,
     notApplicable,
   };

@@ -5,6 +5,7 @@
 
 import type { Tier } from '../constants/registry.js';
 import type { ConstantEdit } from '../constants/rewrite.js';
+import type { SourceEncoding } from '../constants/source-text.js';
 import type { Constants } from '../constants/values.js';
 import { NDCG_DEFINITION } from '../metrics/ranking.js';
 import { ENGINE_VERSION } from '../points/key.js';
@@ -56,6 +57,8 @@ export interface ProposedDiff {
   /** Path relative to the repository root, as in the diff's a/ and b/ lines. */
   readonly path: string;
   readonly text: string;
+  /** The constants file's encoding: the diff is written in it, so `git apply` matches the file's bytes. */
+  readonly encoding: SourceEncoding;
   readonly edits: readonly ConstantEdit[];
   /** Accepted changes the diff cannot carry, with why. */
   readonly notApplicable: readonly { readonly constant: string; readonly reason: string }[];

@@ -11,6 +11,7 @@ import {
   parseTree,
   printParseErrorCode,
 } from 'jsonc-parser';
+import { checkNesting } from '../constants/source-text.js';
 import { ScenarioError } from '../errors.js';
 import { lineColumnAt } from '../util/line-index.js';
 import { SCENARIO_SCRIPT_SCHEMA, type ScenarioScript, STEP_OPS, type Step } from './script.js';
@@ -200,7 +201,11 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
   });
 }
 
+/** Most steps a scenario script may hold (a million saves would take minutes and gigabytes). */
+export const MAX_SCRIPT_STEPS = 200_000;
+
 export function parseScenarioScript(text: string, source = 'scenario'): ScenarioScript {
+  checkNesting(text, source);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
@@ -220,6 +225,13 @@ export function validateScenarioScript(value: unknown, source = 'scenario'): Sce
 }
 
 function checkScript(value: unknown, at: Locator): ScenarioScript {
+  const steps = (value as { steps?: unknown } | null)?.steps;
+  if (Array.isArray(steps) && steps.length > MAX_SCRIPT_STEPS) {
+    throw at.error(
+      ['steps'],
+      `${steps.length} steps, over the limit of ${MAX_SCRIPT_STEPS}; split the script`,
+    );
+  }
   const nonFinite = findNonFinite(value);
   if (nonFinite) throw at.error(nonFinite, 'not a finite number; use a value within double range');
   if (!validate(value)) {

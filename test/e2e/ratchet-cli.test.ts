@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,34 @@ describe('memory-ratchet ratchet on a deliberately detuned file', () => {
     );
     expect(back.length).toBeGreaterThanOrEqual(2);
   }, 180_000);
+});
+
+describe('memory-ratchet ratchet on a Latin-1 constants file', () => {
+  it('reads it by its declared encoding and writes a diff that git apply accepts on its bytes', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'mr-latin-'));
+    execFileSync('git', ['init', '-q', repo]);
+    const text = readFileSync('examples/popoto/constants.py', 'utf8').replace(
+      'best from sweep',
+      'b\u00e9st from sweep',
+    );
+    writeFileSync(join(repo, 'constants.py'), Buffer.from(`# -*- coding: latin-1 -*-\n${text}`, 'latin1'));
+    const run = await runBuiltCli([
+      'ratchet',
+      '--constants',
+      join(repo, 'constants.py'),
+      '--only',
+      'DECAY_RATE',
+      '--diff',
+      join(repo, 'p.diff'),
+      '--results-dir',
+      join(dir, 'rl'),
+    ]);
+    expect(run.code).toBe(0);
+    const diff = readFileSync(join(repo, 'p.diff'));
+    expect(diff.length).toBeGreaterThan(0);
+    expect(diff.includes(Buffer.from('b\u00e9st', 'latin1'))).toBe(true);
+    execFileSync('git', ['-C', repo, 'apply', '--check', 'p.diff']);
+  }, 120_000);
 });
 
 describe('memory-ratchet ratchet --bank', () => {

@@ -99,7 +99,7 @@ describe('ratchet markdown', () => {
       validationPoints: [],
       used: { train: 35, validation: 15, confirmation: 0 },
     },
-    { path: 'x.py', text: diffText, edits: [], notApplicable: [] },
+    { path: 'x.py', text: diffText, encoding: 'utf-8', edits: [], notApplicable: [] },
   );
 
   it('fits the budget by dropping charts and detail rows, never the verdict, the table or the diff', () => {
@@ -142,7 +142,7 @@ describe('ratchet markdown', () => {
           validationPoints: [],
           used: { train: 35, validation: 15, confirmation: 0 },
         },
-        { path: 'x.py', text: hostile, edits: [], notApplicable: [] },
+        { path: 'x.py', text: hostile, encoding: 'utf-8', edits: [], notApplicable: [] },
       ),
     );
     const lines = markdown.split('\n');
