@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3944);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7906);
 /** Action entry: runs the action and wires the process's signals; everything else lives in main.ts. */
 
 const cleanups = new Set();
@@ -78537,7 +78537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3944:
+/***/ 7906:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81542,6 +81542,19 @@ class ConstantsParseError extends errors_InputError {
     }
 }
 /** Evaluations that failed (a Redis fault, a script error): the run stops; it never becomes a result. */
+/** A run that did not finish within its overall deadline (`--timeout`, the action's `timeout` input). */
+class DeadlineError extends Error {
+    seconds;
+    option;
+    kept;
+    name = 'DeadlineError';
+    constructor(seconds, option, kept) {
+        super(`the run did not finish within ${option} ${seconds} s; no decision was made (raise ${option}, or ask for fewer seeds or a smaller budget)${kept ? `; ${kept}` : ''}`);
+        this.seconds = seconds;
+        this.option = option;
+        this.kept = kept;
+    }
+}
 /** A failure's message with what it means when the message alone does not say. */
 function explainCause(cause) {
     if (/Command timed out/.test(cause)) {
@@ -82680,6 +82693,7 @@ const INPUT_DEFAULTS = {
     'check-name': 'memory-ratchet',
     'fail-on': 'regression',
     suggestions: 'true',
+    'command-timeout': '60',
 };
 function bad(name, value, allowed) {
     return new errors_ConfigError(`input '${name}': '${value}' is not allowed; use ${allowed}`);
@@ -82757,6 +82771,13 @@ function readInputs(get) {
         suggestions: suggestions === 'true',
         shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
         points: points === '' ? null : points,
+        timeoutSeconds: input('timeout') === ''
+            ? null
+            : number('timeout', input('timeout'), 0, Number.POSITIVE_INFINITY, [true, true]),
+        commandTimeoutSeconds: number('command-timeout', input('command-timeout'), 0, Number.POSITIVE_INFINITY, [
+            true,
+            true,
+        ]),
     });
 }
 
@@ -94533,10 +94554,18 @@ local function fmt(x) return string.format('%.17g', x) end
 -- popoto returns Lua scores through tostring, which keeps 14 significant digits.
 local function round14(x) return tonumber(tostring(x)) end
 local function emit(t) if #t > 7000 then return t end return {unpack(t)} end
--- Each key is added to the registry once per script call (SADD is idempotent; this saves the calls).
+-- Each key is added to the registry once per script call (SADD is idempotent; this saves the calls), and
+-- every key of a run expires a day after its last write: the safety net when a run is killed (SIGKILL)
+-- before it can remove its keys. Cleanup still deletes them at the end of every run.
+local KEY_TTL_MS = 86400000
 local tracked = {}
 local function track(key)
-  if not tracked[key] then tracked[key] = true; redis.call('SADD', REG, key) end
+  if not tracked[key] then
+    tracked[key] = true
+    redis.call('SADD', REG, key)
+    redis.call('PEXPIRE', REG, KEY_TTL_MS)
+    redis.call('PEXPIRE', key, KEY_TTL_MS)
+  end
 end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
@@ -99730,6 +99759,8 @@ function redactUrl(url) {
         return url;
     }
 }
+/** How long closing waits for QUIT before it disconnects. */
+const QUIT_WAIT_MS = 2000;
 /** How long one Redis command may take before the run fails naming it (default 60 s). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 /** The cause of a failed connection in words a user can act on, from the client's own error. */
@@ -99800,7 +99831,11 @@ function handleFor(client, description) {
         kind: 'server',
         description,
         close: () => {
-            closing ??= client.quit().then(() => undefined, () => client.disconnect());
+            // QUIT waits behind any command in flight; a server that stopped answering gets a hard disconnect.
+            closing ??= Promise.race([
+                client.quit(),
+                new Promise((_, reject) => setTimeout(reject, QUIT_WAIT_MS).unref()),
+            ]).then(() => undefined, () => client.disconnect());
             return closing;
         },
     };
@@ -100138,12 +100173,31 @@ function ratchetMarkdown(report, options = {}) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./lib/src/util/deadline.js
+/** An overall deadline around a piece of work. */
+
+/**
+ * `work`, failed with a DeadlineError once `seconds` have passed (null: no limit). The work is not waited
+ * for: the caller's cleanup (closing the connection, removing keys) stops it.
+ */
+function withDeadline(work, seconds, option) {
+    if (seconds === null)
+        return work;
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new DeadlineError(seconds, option)), seconds * 1000);
+    });
+    work.catch(() => undefined); // once the deadline wins, the abandoned work's failure is expected
+    return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
 ;// CONCATENATED MODULE: ./lib/src/main.js
 /**
  * The action: read the inputs and the event, read the constants at head and base (parsed, never executed),
  * get a Redis, run the PR delta and the ratchet, and deliver one report as a sticky comment, a check run,
  * the job summary, outputs and files. The only place that maps errors to core.setFailed.
  */
+
 
 
 
@@ -100365,6 +100419,7 @@ async function run(onInterrupt = () => () => undefined) {
         // A cancelled job (SIGTERM) still removes the run's keys and stops the redis-server the action started.
         const getRedis = async () => {
             const handle = await acquireRedis({
+                commandTimeoutMs: Math.round(inputs.commandTimeoutSeconds * 1000),
                 url: inputs.redisUrl ?? undefined,
                 searchPath: process.env.PATH,
                 allowEmbedded: false,
@@ -100384,7 +100439,7 @@ async function run(onInterrupt = () => () => undefined) {
             const redis = await getRedis();
             let counts;
             try {
-                counts = await computeShard(job, inputs.shard, { store, redis }, clock);
+                counts = await withDeadline(computeShard(job, inputs.shard, { store, redis }, clock), inputs.timeoutSeconds, "input 'timeout'");
             }
             finally {
                 await redis.close();
@@ -100449,7 +100504,7 @@ async function run(onInterrupt = () => () => undefined) {
         try {
             const redis = await getRedis();
             try {
-                report = await runRatchetJob(job, { store, redis }, clock);
+                report = await withDeadline(runRatchetJob(job, { store, redis }, clock), inputs.timeoutSeconds, "input 'timeout'");
             }
             finally {
                 await redis.close();

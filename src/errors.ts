@@ -44,6 +44,20 @@ export class ConstantsParseError extends InputError {
 }
 
 /** Evaluations that failed (a Redis fault, a script error): the run stops; it never becomes a result. */
+/** A run that did not finish within its overall deadline (`--timeout`, the action's `timeout` input). */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+  constructor(
+    readonly seconds: number,
+    readonly option: string,
+    readonly kept?: string,
+  ) {
+    super(
+      `the run did not finish within ${option} ${seconds} s; no decision was made (raise ${option}, or ask for fewer seeds or a smaller budget)${kept ? `; ${kept}` : ''}`,
+    );
+  }
+}
+
 /** A failure's message with what it means when the message alone does not say. */
 function explainCause(cause: string): string {
   if (/Command timed out/.test(cause)) {

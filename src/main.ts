@@ -33,6 +33,7 @@ import { acquireRedis, type RedisHandle } from './redis/acquire.js';
 import { ratchetMarkdown } from './report/ratchet-markdown.js';
 import type { RatchetReport } from './report/ratchet-report.js';
 import { DEFAULT_CONCURRENCY } from './sweep/runner.js';
+import { withDeadline } from './util/deadline.js';
 
 const exec = promisify(execFile);
 
@@ -261,6 +262,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     // A cancelled job (SIGTERM) still removes the run's keys and stops the redis-server the action started.
     const getRedis = async (): Promise<RedisHandle> => {
       const handle = await acquireRedis({
+        commandTimeoutMs: Math.round(inputs.commandTimeoutSeconds * 1000),
         url: inputs.redisUrl ?? undefined,
         searchPath: process.env.PATH,
         allowEmbedded: false,
@@ -281,7 +283,11 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       const redis = await getRedis();
       let counts: PointsCounts;
       try {
-        counts = await computeShard(job, inputs.shard, { store, redis }, clock);
+        counts = await withDeadline(
+          computeShard(job, inputs.shard, { store, redis }, clock),
+          inputs.timeoutSeconds,
+          "input 'timeout'",
+        );
       } finally {
         await redis.close();
       }
@@ -364,7 +370,11 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     try {
       const redis = await getRedis();
       try {
-        report = await runRatchetJob(job, { store, redis }, clock);
+        report = await withDeadline(
+          runRatchetJob(job, { store, redis }, clock),
+          inputs.timeoutSeconds,
+          "input 'timeout'",
+        );
       } finally {
         await redis.close();
       }

@@ -34,6 +34,10 @@ export interface ActionInputs {
   readonly shard: ShardSpec | null;
   /** Merge role: the folder (relative to the workspace) holding every shard's points file. */
   readonly points: string | null;
+  /** Overall deadline of the evaluation in seconds; null: none. */
+  readonly timeoutSeconds: number | null;
+  /** How long one Redis command may take, in seconds. */
+  readonly commandTimeoutSeconds: number;
 }
 
 export const INPUT_DEFAULTS = {
@@ -52,6 +56,7 @@ export const INPUT_DEFAULTS = {
   'check-name': 'memory-ratchet',
   'fail-on': 'regression',
   suggestions: 'true',
+  'command-timeout': '60',
 } as const;
 
 function bad(name: string, value: string, allowed: string): ConfigError {
@@ -78,7 +83,14 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 export function readInputs(get: (name: string) => string): ActionInputs {
   const input = (
-    name: keyof typeof INPUT_DEFAULTS | 'only' | 'redis-url' | 'github-token' | 'shard' | 'points',
+    name:
+      | keyof typeof INPUT_DEFAULTS
+      | 'only'
+      | 'redis-url'
+      | 'github-token'
+      | 'shard'
+      | 'points'
+      | 'timeout',
   ) => {
     const raw = get(name).trim();
     return raw === '' && name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : raw;
@@ -144,5 +156,13 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     suggestions: suggestions === 'true',
     shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
     points: points === '' ? null : points,
+    timeoutSeconds:
+      input('timeout') === ''
+        ? null
+        : number('timeout', input('timeout'), 0, Number.POSITIVE_INFINITY, [true, true]),
+    commandTimeoutSeconds: number('command-timeout', input('command-timeout'), 0, Number.POSITIVE_INFINITY, [
+      true,
+      true,
+    ]),
   });
 }

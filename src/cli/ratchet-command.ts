@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONSTANTS, findConstant, type Tier } from '../constants/registry.js';
 import { encodeSource } from '../constants/source-text.js';
-import { ConfigError, EvaluationFailedError } from '../errors.js';
+import { ConfigError, DeadlineError, EvaluationFailedError } from '../errors.js';
 import { jobSpec } from '../jobs/job-spec.js';
 import { computeShard, type RatchetJob, reproduceCommand, runRatchetJob } from '../jobs/ratchet-job.js';
 import { readPointsFile, writePointsFile } from '../points/files.js';
@@ -258,18 +258,17 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
       }
     });
   } catch (error) {
-    if (!(error instanceof EvaluationFailedError) || store.size === 0) throw error;
+    if (!(error instanceof EvaluationFailedError || error instanceof DeadlineError) || store.size === 0)
+      throw error;
     // Nothing computed is lost: the points so far go to a partial points file a rerun resumes from.
     const partial =
       options.points ?? join(options.resultsDir, `${timestampedName('ratchet_partial', started)}.json`);
     await mkdir(dirname(resolve(io.cwd, partial)), { recursive: true });
     await writePointsFile(partial, io.cwd, store, jobSpec(job) as unknown as Record<string, unknown>, null);
-    throw new EvaluationFailedError(
-      error.failed,
-      error.firstCause,
-      error.scenario,
-      `partial results: ${store.size} points computed before the failure are in ${partial} (rerun with --points ${partial} to resume)`,
-    );
+    const kept = `partial results: ${store.size} points computed before the failure are in ${partial} (rerun with --points ${partial} to resume)`;
+    throw error instanceof DeadlineError
+      ? new DeadlineError(error.seconds, error.option, kept)
+      : new EvaluationFailedError(error.failed, error.firstCause, error.scenario, kept);
   }
   if (options.points) {
     await writePointsFile(

@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import type { Constants } from '../constants/values.js';
 import { MemoryEngine } from '../engine/engine.js';
 import { acquireRedis, DEFAULT_COMMAND_TIMEOUT_MS, type RedisHandle } from '../redis/acquire.js';
+import { withDeadline } from '../util/deadline.js';
 import type { CliIo } from './io.js';
 import { parseNumberOption } from './option-values.js';
 
 export interface RedisOptions {
   readonly redisUrl?: string;
   readonly commandTimeout?: string;
+  readonly timeout?: string;
   readonly embedded?: boolean;
   readonly quiet?: boolean;
 }
@@ -20,6 +22,10 @@ export function addRedisOptions(command: Command): Command {
       'Redis to use (else REDIS_URL, else a private redis-server, else the embedded emulator)',
     )
     .option('--embedded', 'use the embedded in-process emulator instead of a real Redis')
+    .option(
+      '--timeout <seconds>',
+      'fail the run when it has not finished after this long (default: no limit)',
+    )
     .option(
       '--command-timeout <seconds>',
       'fail the run when one Redis command takes longer (a paused or silent server)',
@@ -42,6 +48,10 @@ export async function withRedis<T>(
       minOpen: true,
     },
   );
+  const deadline =
+    options.timeout === undefined
+      ? null
+      : parseNumberOption('--timeout', options.timeout, { min: 0, minOpen: true });
   const handle = await acquireRedis({
     commandTimeoutMs: Math.round(seconds * 1000),
     url: options.redisUrl ?? io.env.REDIS_URL,
@@ -53,7 +63,7 @@ export async function withRedis<T>(
   const unregister = io.onInterrupt(() => handle.close());
   try {
     // Engines opened during the work register their keys' removal too, so an interrupt leaves nothing.
-    return await work({ ...handle, track: io.onInterrupt });
+    return await withDeadline(work({ ...handle, track: io.onInterrupt }), deadline, '--timeout');
   } finally {
     // Unregister only once closed: an interrupt meanwhile must still wait for the same close.
     await handle.close();

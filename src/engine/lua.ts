@@ -33,10 +33,18 @@ local function fmt(x) return string.format('%.17g', x) end
 -- popoto returns Lua scores through tostring, which keeps 14 significant digits.
 local function round14(x) return tonumber(tostring(x)) end
 local function emit(t) if #t > 7000 then return t end return {unpack(t)} end
--- Each key is added to the registry once per script call (SADD is idempotent; this saves the calls).
+-- Each key is added to the registry once per script call (SADD is idempotent; this saves the calls), and
+-- every key of a run expires a day after its last write: the safety net when a run is killed (SIGKILL)
+-- before it can remove its keys. Cleanup still deletes them at the end of every run.
+local KEY_TTL_MS = 86400000
 local tracked = {}
 local function track(key)
-  if not tracked[key] then tracked[key] = true; redis.call('SADD', REG, key) end
+  if not tracked[key] then
+    tracked[key] = true
+    redis.call('SADD', REG, key)
+    redis.call('PEXPIRE', REG, KEY_TTL_MS)
+    redis.call('PEXPIRE', key, KEY_TTL_MS)
+  end
 end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 

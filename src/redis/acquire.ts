@@ -62,6 +62,9 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** How long closing waits for QUIT before it disconnects. */
+const QUIT_WAIT_MS = 2000;
+
 /** How long one Redis command may take before the run fails naming it (default 60 s). */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 
@@ -138,7 +141,11 @@ function handleFor(client: Redis | Cluster, description: string): RedisHandle {
     kind: 'server',
     description,
     close: () => {
-      closing ??= client.quit().then(
+      // QUIT waits behind any command in flight; a server that stopped answering gets a hard disconnect.
+      closing ??= Promise.race([
+        client.quit(),
+        new Promise((_, reject) => setTimeout(reject, QUIT_WAIT_MS).unref()),
+      ]).then(
         () => undefined,
         () => client.disconnect(),
       );

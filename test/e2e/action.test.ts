@@ -332,4 +332,20 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(check.status).toBe('completed');
     expect(check.conclusion).toBe('cancelled');
   }, 120_000);
+
+  it('fails the check and says so when the evaluation passes its timeout', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const run = await runAction(api, workspace, event, { seeds: '50', only: '', timeout: '1' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::the run did not finish within input 'timeout' 1 s; no decision was made/,
+    );
+    const check = [...api.checkRuns.values()][0]!;
+    expect(check.conclusion).toBe('failure');
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.body).toMatch(/could not evaluate/);
+    expect(api.comments[0]!.body).not.toContain('⏳');
+  }, 120_000);
 });

@@ -84,6 +84,22 @@ function trainRun(client: Redis, scenarios: Scenario[]) {
 }
 
 describe('evaluation errors fail the run', () => {
+  it('exits 1 at the overall deadline, naming it, when Redis is paused', async () => {
+    const redis = await privateServer();
+    let pausedAt = 0;
+    const run = await ratchet(redis.url, async () => {
+      pausedAt = Date.now();
+      process.kill(redis.pid!, 'SIGSTOP');
+    }, ['--timeout', '3']);
+    const afterPause = Date.now() - pausedAt;
+    process.kill(redis.pid!, 'SIGCONT');
+    expect(run.code).toBe(1);
+    expect(afterPause).toBeLessThan(3000 + 5000);
+    expect(run.stderr).toMatch(
+      /memory-ratchet: error: the run did not finish within --timeout 3 s; no decision was made/,
+    );
+  }, 60_000);
+
   it('exits 1 within the command timeout naming it when Redis stops answering (paused)', async () => {
     const redis = await privateServer();
     const run = await ratchet(redis.url, async () => {

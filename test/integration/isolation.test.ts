@@ -47,6 +47,12 @@ describe('isolation', () => {
     expect(keys.length).toBeGreaterThan(5);
     for (const key of keys) expect(key.startsWith(`${engine.namespace}:`)).toBe(true);
     expect(engine.namespace).toMatch(/^mr:\{[0-9a-f]{16}\}$/);
+    // A killed run (no cleanup) still leaves nothing for long: every key expires within a day.
+    for (const key of keys) {
+      const ttl = await redis.client.pttl(key);
+      expect(ttl, key).toBeGreaterThan(86_400_000 - 60_000);
+      expect(ttl, key).toBeLessThanOrEqual(86_400_000);
+    }
     await engine.close();
     expect(await redis.client.dbsize()).toBe(UNRELATED);
   });

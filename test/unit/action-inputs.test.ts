@@ -30,6 +30,8 @@ describe('action inputs', () => {
       suggestions: true,
       shard: null,
       points: null,
+      timeoutSeconds: null,
+      commandTimeoutSeconds: 60,
     });
     expect(Object.isFrozen(read)).toBe(true);
   });
