@@ -99768,6 +99768,8 @@ function connectionCause(error) {
     const message = errors_errorMessage(error);
     if (/ECONNREFUSED/.test(message))
         return `nothing listens there (${message})`;
+    if (/SSL|TLS|certificate|wrong version number|self[- ]signed|EPROTO/i.test(message))
+        return `the TLS handshake failed (${message}); use rediss:// only for a TLS port, and a certificate the client trusts`;
     if (/ECONNRESET/.test(message))
         return `the server closed the connection at once (${message}); is the port a Redis port?`;
     if (/ENOTFOUND|EAI_AGAIN/.test(message))
@@ -99814,7 +99816,10 @@ async function connectToUrl(url, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS) 
     }
     catch (error) {
         client.disconnect();
-        const cause = connectionCause(lastError && /Connection is closed/.test(errors_errorMessage(error)) ? lastError : error);
+        const failure = lastError && /Connection is closed/.test(errors_errorMessage(error)) ? lastError : error;
+        let cause = connectionCause(failure);
+        if (url.startsWith('rediss:') && /ETIMEDOUT|ECONNRESET|timed? ?out/i.test(errors_errorMessage(failure)))
+            cause += ' — a rediss:// (TLS) URL pointed at a port that does not speak TLS?';
         throw new RedisUnavailableError(`cannot use Redis at ${shown}: ${cause}. Check that it is running and that --redis-url / ` +
             'REDIS_URL is right, or leave both unset to start a private redis-server.');
     }

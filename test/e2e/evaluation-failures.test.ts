@@ -83,6 +83,82 @@ function trainRun(client: Redis, scenarios: Scenario[]) {
   return evaluator.run({ DECAY_RATE: 0.3 }, { role: 'train', from: 0, to: 7 });
 }
 
+/** A redis-server on a fixed port, so a test can shut it down and start it again where the client points. */
+async function serverOnPort(port: number): Promise<{ stop: () => Promise<void> }> {
+  const executable = (await findRedisServer(process.env.PATH ?? ''))!;
+  const dir = mkdtempSync(join(tmpdir(), 'mr-restart-'));
+  const child = spawn(
+    executable,
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {});
+    const up = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    probe.disconnect();
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    stop: async () => {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+describe('Redis faults mid-run', () => {
+  it('fails naming the closed connection when Redis restarts under the run (never continues on an empty one)', async () => {
+    const probe = await privateServer();
+    const port = probe.port;
+    await probe.stop();
+    server = undefined;
+    let restarted = await serverOnPort(port);
+    const run = await ratchet(`redis://127.0.0.1:${port}`, async () => {
+      await restarted.stop();
+      restarted = await serverOnPort(port);
+    });
+    await restarted.stop();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /evaluations? failed \(first: scenario seed-\d+: .*(Connection is closed|ECONNREFUSED|ECONNRESET)/,
+    );
+  }, 60_000);
+
+  it('fails naming the reset when its connection is killed (CLIENT KILL)', async () => {
+    const redis = await privateServer();
+    const run = await ratchet(redis.url, async () => {
+      const admin = new Redis(redis.url);
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      admin.disconnect();
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /evaluations? failed \(first: scenario seed-\d+: .*(Connection is closed|ECONNRESET)/,
+    );
+  }, 60_000);
+
+  it('carries on with the same scripts when they are flushed (SCRIPT FLUSH), and removes its keys', async () => {
+    const redis = await privateServer();
+    const run = await ratchet(redis.url, async () => {
+      const admin = new Redis(redis.url);
+      await admin.script('FLUSH');
+      admin.disconnect();
+    }, ['--only', 'DECAY_RATE,WF_MIN_THRESHOLD']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('RATCHET SUMMARY');
+    const admin = new Redis(redis.url);
+    expect(await admin.dbsize()).toBe(0);
+    admin.disconnect();
+  }, 60_000);
+});
+
 describe('evaluation errors fail the run', () => {
   it('exits 1 at the overall deadline, naming it, when Redis is paused', async () => {
     const redis = await privateServer();

@@ -52,6 +52,7 @@ describe('a Redis connection that cannot be used names the real cause', () => {
       /that database number does not exist on the server \(ERR DB index is out of range\)/,
     );
     expect(await cause(`${open.url}/3`)).toBe('connected');
+    expect(await cause(`rediss://127.0.0.1:${port}`)).toMatch(/TLS/);
     expect(await cause(`redis://127.0.0.1:${notRedisPort}`)).toMatch(
       /does not speak the Redis protocol|closed the connection at once|no answer in time/,
     );
