@@ -81568,6 +81568,8 @@ class errors_EvaluationFailedError extends Error {
     scenario;
     kept;
     name = 'EvaluationFailedError';
+    /** Points scored before the failure (a sweep's), for the partial results a command writes. */
+    computed = [];
     constructor(failed, firstCause, scenario, 
     /** What was kept of the run (partial results), when something was. */
     kept) {
@@ -88688,7 +88690,9 @@ function decodeSource(bytes, what, options = {}) {
     if (declared === 'latin-1')
         return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin-1' };
     try {
-        return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+        const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a leading byte-order mark
+        return { text, encoding: bom ? 'utf-8-sig' : 'utf-8' };
     }
     catch {
         const at = firstInvalidUtf8(bytes);
@@ -88708,7 +88712,9 @@ function firstInvalidUtf8(bytes) {
 }
 /** The bytes of text in an encoding (a rewrite keeps the file's own). */
 function encodeSource(text, encoding) {
-    return Buffer.from(text, encoding === 'latin-1' ? 'latin1' : 'utf8');
+    if (encoding === 'latin-1')
+        return Buffer.from(text, 'latin1');
+    return Buffer.from(encoding === 'utf-8-sig' ? `\uFEFF${text}` : text, 'utf8');
 }
 /**
  * Throws when brackets nest deeper than `max` (strings skipped), naming the line and column, before a
@@ -95907,7 +95913,9 @@ async function runJobs(evaluator, base, jobs, options = {}) {
         options.onProgress?.(done);
     });
     if (failures.length > 0) {
-        throw new EvaluationFailedError(failures.length, failures[0].reason, failures[0].scenario);
+        const error = new EvaluationFailedError(failures.length, failures[0].reason, failures[0].scenario);
+        error.computed = jobs.flatMap((job, i) => results[i]?.status === 'ok' ? [{ overrides: job.overrides, ...results[i] }] : []);
+        throw error;
     }
     return results;
 }
@@ -97149,10 +97157,12 @@ function proposedDiff(decisions, file) {
         }
     }
     const rewrite = rewriteConstants(file.source, file.parsed, changes);
+    // A file's byte-order mark belongs to its first line, so a diff that touches that line matches the bytes.
+    const bom = file.encoding === 'utf-8-sig' ? '\uFEFF' : '';
     return {
         path: file.path,
-        text: unifiedDiff(file.path, file.source, rewrite.text),
-        encoding: file.encoding ?? 'utf-8',
+        text: unifiedDiff(file.path, bom + file.source, bom + rewrite.text),
+        encoding: file.encoding === 'latin-1' ? 'latin-1' : 'utf-8',
         edits: rewrite.edits,
         notApplicable,
     };

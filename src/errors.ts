@@ -68,6 +68,8 @@ function explainCause(cause: string): string {
 
 export class EvaluationFailedError extends Error {
   override name = 'EvaluationFailedError';
+  /** Points scored before the failure (a sweep's), for the partial results a command writes. */
+  computed: readonly unknown[] = [];
   constructor(
     readonly failed: number,
     readonly firstCause: string,

@@ -1,6 +1,6 @@
 /** `memory-ratchet sweep --tier 1|2|3|all [--interactions] [--only NAMES] [--json FILE] ...` */
 import type { Command } from 'commander';
-import { ConfigError } from '../errors.js';
+import { ConfigError, EvaluationFailedError } from '../errors.js';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
 import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
 import type { GeneratedScenario } from '../scenarios/factory/factory.js';
@@ -121,7 +121,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const startedAt = io.now();
     const started = io.clock();
     const progress = progressBar(io, 'sweep', options.quiet === true);
-    const { results, redisKind } = await withRedis(options, io, async (redis) => {
+    const sweeping = withRedis(options, io, async (redis) => {
       const evaluator = factoredEvaluator({
         client: redis.client,
         redisKind: redis.kind,
@@ -138,6 +138,29 @@ export function sweepCommand(program: Command, io: CliIo): void {
       } finally {
         progress.stop();
       }
+    });
+    const { results, redisKind } = await sweeping.catch(async (error: unknown) => {
+      if (!(error instanceof EvaluationFailedError) || error.computed.length === 0) throw error;
+      // Nothing computed is lost: the points scored before the failure, marked partial.
+      const path = await persistResults(
+        options.resultsDir,
+        io.cwd,
+        timestampedName('sweep_partial', startedAt),
+        'sweep_partial_latest.json',
+        {
+          schema: 'memory-ratchet/sweep-partial@1',
+          partial: true,
+          error: error.message,
+          points: error.computed,
+        },
+      );
+      const failed = new EvaluationFailedError(
+        error.failed,
+        error.firstCause,
+        error.scenario,
+        `partial results: ${error.computed.length} points scored before the failure are in ${path}`,
+      );
+      throw failed;
     });
     const document = buildSweepResults(
       {

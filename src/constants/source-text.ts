@@ -11,7 +11,8 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 /** Deepest bracket nesting accepted in a JSON or YAML input. */
 export const MAX_NESTING = 64;
 
-export type SourceEncoding = 'utf-8' | 'latin-1';
+/** `utf-8-sig`: UTF-8 that starts with a byte-order mark (kept out of the text, written back). */
+export type SourceEncoding = 'utf-8' | 'utf-8-sig' | 'latin-1';
 
 export interface SourceText {
   readonly text: string;
@@ -57,7 +58,9 @@ export function decodeSource(
   const declared = options.python ? declaredEncoding(bytes, what) : null;
   if (declared === 'latin-1') return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin-1' };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a leading byte-order mark
+    return { text, encoding: bom ? 'utf-8-sig' : 'utf-8' };
   } catch {
     const at = firstInvalidUtf8(bytes);
     throw new InputError(
@@ -79,7 +82,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /** The bytes of text in an encoding (a rewrite keeps the file's own). */
 export function encodeSource(text: string, encoding: SourceEncoding): Buffer {
-  return Buffer.from(text, encoding === 'latin-1' ? 'latin1' : 'utf8');
+  if (encoding === 'latin-1') return Buffer.from(text, 'latin1');
+  return Buffer.from(encoding === 'utf-8-sig' ? `\uFEFF${text}` : text, 'utf8');
 }
 
 /**

@@ -34,10 +34,12 @@ export function proposedDiff(decisions: readonly RatchetDecision[], file: Consta
     }
   }
   const rewrite = rewriteConstants(file.source, file.parsed, changes);
+  // A file's byte-order mark belongs to its first line, so a diff that touches that line matches the bytes.
+  const bom = file.encoding === 'utf-8-sig' ? '\uFEFF' : '';
   return {
     path: file.path,
-    text: unifiedDiff(file.path, file.source, rewrite.text),
-    encoding: file.encoding ?? 'utf-8',
+    text: unifiedDiff(file.path, bom + file.source, bom + rewrite.text),
+    encoding: file.encoding === 'latin-1' ? 'latin-1' : 'utf-8',
     edits: rewrite.edits,
     notApplicable,
   };

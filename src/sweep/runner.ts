@@ -130,7 +130,11 @@ export async function runJobs(
     options.onProgress?.(done);
   });
   if (failures.length > 0) {
-    throw new EvaluationFailedError(failures.length, failures[0]!.reason, failures[0]!.scenario);
+    const error = new EvaluationFailedError(failures.length, failures[0]!.reason, failures[0]!.scenario);
+    error.computed = jobs.flatMap((job, i) =>
+      results[i]?.status === 'ok' ? [{ overrides: job.overrides, ...results[i] }] : [],
+    );
+    throw error;
   }
   return results;
 }

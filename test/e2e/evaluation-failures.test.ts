@@ -35,11 +35,16 @@ async function privateServer(): Promise<StartedServer> {
 }
 
 /** Starts the CLI; `during` runs once it has begun evaluating. */
-function ratchet(url: string, during: () => Promise<void>, extra: readonly string[] = []) {
+function ratchet(
+  url: string,
+  during: () => Promise<void>,
+  extra: readonly string[] = [],
+  command = 'ratchet',
+) {
   const results = mkdtempSync(join(tmpdir(), 'mr-fail-'));
   const child = spawn(
     process.execPath,
-    [CLI, 'ratchet', '--redis-url', url, '--results-dir', results, ...extra],
+    [CLI, command, '--redis-url', url, '--results-dir', results, ...extra],
     {
       env: { PATH: process.env.PATH },
     },
@@ -105,15 +110,32 @@ async function serverOnPort(port: number): Promise<{ stop: () => Promise<void> }
     if (up) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  const exited = new Promise((r) => child.once('exit', r));
+  if (child.exitCode !== null) throw new Error(`redis-server could not start on port ${port}`);
   return {
     stop: async () => {
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
     },
   };
 }
 
 describe('Redis faults mid-run', () => {
+  it('fails a sweep naming the cause, keeping the points it scored in a partial results file', async () => {
+    const redis = await privateServer();
+    const run = await ratchet(redis.url, () => redis.stop(), ['--parametric', '--seeds', '50'], 'sweep');
+    expect(run.code).toBe(1);
+    const partial =
+      /partial results: (\d+) points scored before the failure are in (\S+sweep_partial_\d{8}_\d{6}\.json)/.exec(
+        run.stderr,
+      );
+    expect(partial).not.toBeNull();
+    const saved = JSON.parse(readFileSync(partial![2]!, 'utf8'));
+    expect(saved).toMatchObject({ partial: true });
+    expect(saved.points).toHaveLength(Number(partial![1]));
+    for (const p of saved.points) expect(p.status).toBe('ok');
+  }, 60_000);
+
   it('fails naming the closed connection when Redis restarts under the run (never continues on an empty one)', async () => {
     const probe = await privateServer();
     const port = probe.port;

@@ -60,6 +60,40 @@ describe('interrupting the CLI', () => {
     }
   });
 
+  for (const command of [
+    ['ratchet', '--only', 'DECAY_RATE,WF_MIN_THRESHOLD,delta'],
+    ['sweep', '--parametric', '--seeds', '30'],
+  ]) {
+    it(`leaves no key of its own on a Redis it was given after SIGTERM during ${command[0]}`, async () => {
+      const redis = await acquireRedis({ allowEmbedded: false, searchPath: process.env.PATH });
+      try {
+        await redis.client.set('someone-else', 'kept');
+        const url = `redis://127.0.0.1:${(redis.description.match(/port (\d+)/) ?? [])[1]}`;
+        const results = mkdtempSync(join(tmpdir(), 'mr-int-results-'));
+        const child = spawn(
+          process.execPath,
+          [CLI, ...command, '--redis-url', url, '--results-dir', results],
+          {
+            stdio: 'ignore',
+          },
+        );
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        // Interrupt once the engine is evaluating (its scripts are being called).
+        for (let i = 0; i < 400; i++) {
+          const stats = await redis.client.info('commandstats');
+          if (/cmdstat_evalsha:calls=[1-9]/.test(stats)) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        child.kill('SIGTERM');
+        expect(await exited).toBe(143);
+        expect(await redis.client.dbsize()).toBe(1);
+        expect(await redis.client.get('someone-else')).toBe('kept');
+      } finally {
+        await redis.close();
+      }
+    }, 60_000);
+  }
+
   it('stops the private redis-server it started on SIGTERM and exits 143', async () => {
     const child = spawn(process.execPath, [CLI, 'replay', longScript()], {
       stdio: ['ignore', 'pipe', 'pipe'],

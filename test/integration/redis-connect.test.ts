@@ -7,6 +7,8 @@ let guarded: StartedServer;
 let open: StartedServer;
 let notRedis: Server;
 let notRedisPort: number;
+let silent: Server;
+let silentPort: number;
 
 beforeAll(async () => {
   const executable = (await findRedisServer(process.env.PATH ?? ''))!;
@@ -19,12 +21,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => notRedis.listen(0, '127.0.0.1', resolve));
   notRedisPort = (notRedis.address() as { port: number }).port;
+  // A listener that accepts and never answers.
+  silent = createServer((socket) => socket.on('error', () => {}));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  silentPort = (silent.address() as { port: number }).port;
 }, 30_000);
 
 afterAll(async () => {
   await guarded?.stop();
   await open?.stop();
   notRedis?.close();
+  silent?.close();
 });
 
 const cause = (url: string) =>
@@ -37,6 +44,19 @@ const cause = (url: string) =>
   );
 
 describe('a Redis connection that cannot be used names the real cause', () => {
+  it('gives up on a listener that never answers within the command timeout', async () => {
+    const started = Date.now();
+    const message = await connectToUrl(`redis://127.0.0.1:${silentPort}`, 1000).then(
+      async (handle) => {
+        await handle.close();
+        return 'connected';
+      },
+      (error: Error) => error.message,
+    );
+    expect(message).toMatch(/no answer in time/);
+    expect(Date.now() - started).toBeLessThan(1000 + 5000);
+  }, 20_000);
+
   it('a closed port, a missing password, a wrong password, a database that does not exist, a non-Redis server', async () => {
     expect(await cause('redis://127.0.0.1:1')).toMatch(
       /: nothing listens there \(connect ECONNREFUSED 127\.0\.0\.1:1\)/,

@@ -33,6 +33,12 @@ describe('input files within limits', () => {
       /declares the encoding 'koi8-r', which is not supported/,
     );
     expect(decodeSource(Buffer.from('x = "caf\u00e9"'), 'c.py').encoding).toBe('utf-8');
+    // A byte-order mark is not part of the text, and is written back.
+    const bom = Buffer.from('\uFEFFclass Defaults:\n    DECAY_RATE = 0.1\n', 'utf8');
+    const decoded = decodeSource(bom, 'c.py', { python: true });
+    expect(decoded.encoding).toBe('utf-8-sig');
+    expect(parseConstantsFile(decoded.text, 'c.py').constants[0]!.value).toBe(0.1);
+    expect(encodeSource(decoded.text, decoded.encoding)).toEqual(bom);
   });
 
   it('refuses inputs over the size limit before decoding them', () => {
