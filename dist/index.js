@@ -100365,6 +100365,8 @@ function conclusionOf(report, inputs) {
     return { conclusion: 'success', failure: null };
 }
 async function run(onInterrupt = () => () => undefined) {
+    // Once a check run (and maybe a progress comment) exists, every failure completes them: set below.
+    let closeOnFailure = null;
     try {
         const env = environment();
         const inputs = readInputs((name) => getInput(name));
@@ -100502,9 +100504,35 @@ async function run(onInterrupt = () => () => undefined) {
             });
         }
         const marker = { head: ctx.headSha, run: ctx.runId };
+        let failurePr = null;
+        let failureAuthor = 'github-actions[bot]';
+        closeOnFailure = async (message) => {
+            // No result without evidence: the check and the comment say the run failed, and why.
+            if (checkRunId !== null) {
+                await bestEffort('check run', () => completeCheckRun(github, target, checkRunId, {
+                    conclusion: 'failure',
+                    title: 'memory-ratchet could not evaluate this pull request',
+                    summary: failureMarkdown(ctx.headSha, message),
+                    annotations: [],
+                }));
+            }
+            const pr = failurePr;
+            if (pr && canWrite && inputs.comment !== 'never') {
+                await bestEffort('comment', () => upsertStickyComment(github, {
+                    target: pr,
+                    author: failureAuthor,
+                    body: failureMarkdown(ctx.headSha, message),
+                    marker: { ...marker, state: 'done' },
+                    mode: 'always',
+                    changed: true,
+                }));
+            }
+        };
         const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
+        failureAuthor = author;
         const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;
         const pr = pullNumber === null ? null : { ...target, issueNumber: pullNumber };
+        failurePr = pr;
         if (pr && canWrite && inputs.comment === 'always') {
             await bestEffort('progress comment', () => upsertStickyComment(github, {
                 target: pr,
@@ -100516,37 +100544,12 @@ async function run(onInterrupt = () => () => undefined) {
             }));
         }
         let report;
+        const redis = await getRedis();
         try {
-            const redis = await getRedis();
-            try {
-                report = await withDeadline(runRatchetJob(job, { store, redis }, clock), inputs.timeoutSeconds, "input 'timeout'");
-            }
-            finally {
-                await redis.close();
-            }
+            report = await withDeadline(runRatchetJob(job, { store, redis }, clock), inputs.timeoutSeconds, "input 'timeout'");
         }
-        catch (error) {
-            // No result without evidence: the check and the comment say the run failed, and why.
-            const message = errors_errorMessage(error);
-            if (checkRunId !== null) {
-                await bestEffort('check run', () => completeCheckRun(github, target, checkRunId, {
-                    conclusion: 'failure',
-                    title: 'memory-ratchet could not evaluate this pull request',
-                    summary: failureMarkdown(ctx.headSha, message),
-                    annotations: [],
-                }));
-            }
-            if (pr && canWrite && inputs.comment !== 'never') {
-                await bestEffort('comment', () => upsertStickyComment(github, {
-                    target: pr,
-                    author,
-                    body: failureMarkdown(ctx.headSha, message),
-                    marker: { ...marker, state: 'done' },
-                    mode: 'always',
-                    changed: true,
-                }));
-            }
-            throw error;
+        finally {
+            await redis.close();
         }
         const { conclusion, failure } = conclusionOf(report, inputs);
         const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });
@@ -100593,6 +100596,7 @@ async function run(onInterrupt = () => () => undefined) {
                 annotations: annotations(report, inputs.constantsPath, new Map(head.constants.map((c) => [registry_findConstant(c.name)?.name ?? c.name, c.line]))),
             }));
         }
+        closeOnFailure = null; // the check and the comment carry the result now
         setOutput('verdict', report.verdict);
         setOutput('accepted', String(report.accepted.length));
         setOutput('rejected', String(report.rejected.length));
@@ -100605,7 +100609,9 @@ async function run(onInterrupt = () => () => undefined) {
             setFailed(failure);
     }
     catch (error) {
-        setFailed(errors_errorMessage(error));
+        const message = errors_errorMessage(error);
+        await closeOnFailure?.(message);
+        setFailed(message);
     }
 }
 

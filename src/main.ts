@@ -188,6 +188,8 @@ function conclusionOf(
 export type InterruptHook = (cleanup: () => Promise<void>) => () => void;
 
 export async function run(onInterrupt: InterruptHook = () => () => undefined): Promise<void> {
+  // Once a check run (and maybe a progress comment) exists, every failure completes them: set below.
+  let closeOnFailure: ((message: string) => Promise<void>) | null = null;
   try {
     const env = environment();
     const inputs = readInputs((name) => core.getInput(name));
@@ -350,9 +352,39 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       });
     }
     const marker = { head: ctx.headSha, run: ctx.runId };
+    let failurePr: { owner: string; repo: string; issueNumber: number } | null = null;
+    let failureAuthor = 'github-actions[bot]';
+    closeOnFailure = async (message) => {
+      // No result without evidence: the check and the comment say the run failed, and why.
+      if (checkRunId !== null) {
+        await bestEffort('check run', () =>
+          completeCheckRun(github, target, checkRunId, {
+            conclusion: 'failure',
+            title: 'memory-ratchet could not evaluate this pull request',
+            summary: failureMarkdown(ctx.headSha, message),
+            annotations: [],
+          }),
+        );
+      }
+      const pr = failurePr;
+      if (pr && canWrite && inputs.comment !== 'never') {
+        await bestEffort('comment', () =>
+          upsertStickyComment(github, {
+            target: pr,
+            author: failureAuthor,
+            body: failureMarkdown(ctx.headSha, message),
+            marker: { ...marker, state: 'done' },
+            mode: 'always',
+            changed: true,
+          }),
+        );
+      }
+    };
     const author = canWrite ? await commentAuthor(github) : 'github-actions[bot]';
+    failureAuthor = author;
     const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;
     const pr = pullNumber === null ? null : { ...target, issueNumber: pullNumber };
+    failurePr = pr;
     if (pr && canWrite && inputs.comment === 'always') {
       await bestEffort('progress comment', () =>
         upsertStickyComment(github, {
@@ -367,43 +399,15 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     }
 
     let report: RatchetReport;
+    const redis = await getRedis();
     try {
-      const redis = await getRedis();
-      try {
-        report = await withDeadline(
-          runRatchetJob(job, { store, redis }, clock),
-          inputs.timeoutSeconds,
-          "input 'timeout'",
-        );
-      } finally {
-        await redis.close();
-      }
-    } catch (error) {
-      // No result without evidence: the check and the comment say the run failed, and why.
-      const message = errorMessage(error);
-      if (checkRunId !== null) {
-        await bestEffort('check run', () =>
-          completeCheckRun(github, target, checkRunId, {
-            conclusion: 'failure',
-            title: 'memory-ratchet could not evaluate this pull request',
-            summary: failureMarkdown(ctx.headSha, message),
-            annotations: [],
-          }),
-        );
-      }
-      if (pr && canWrite && inputs.comment !== 'never') {
-        await bestEffort('comment', () =>
-          upsertStickyComment(github, {
-            target: pr,
-            author,
-            body: failureMarkdown(ctx.headSha, message),
-            marker: { ...marker, state: 'done' },
-            mode: 'always',
-            changed: true,
-          }),
-        );
-      }
-      throw error;
+      report = await withDeadline(
+        runRatchetJob(job, { store, redis }, clock),
+        inputs.timeoutSeconds,
+        "input 'timeout'",
+      );
+    } finally {
+      await redis.close();
     }
 
     const { conclusion, failure } = conclusionOf(report, inputs);
@@ -460,6 +464,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
         }),
       );
     }
+    closeOnFailure = null; // the check and the comment carry the result now
     core.setOutput('verdict', report.verdict);
     core.setOutput('accepted', String(report.accepted.length));
     core.setOutput('rejected', String(report.rejected.length));
@@ -473,6 +478,8 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     core.setOutput('check-run-id', checkRunId === null ? '' : String(checkRunId));
     if (failure) core.setFailed(failure);
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    const message = errorMessage(error);
+    await closeOnFailure?.(message);
+    core.setFailed(message);
   }
 }
