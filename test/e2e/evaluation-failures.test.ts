@@ -144,7 +144,15 @@ describe('Redis faults mid-run', () => {
     let restarted = await serverOnPort(port);
     const run = await ratchet(`redis://127.0.0.1:${port}`, async () => {
       await restarted.stop();
-      restarted = await serverOnPort(port);
+      // The port may take a moment to free up: try again rather than fail inside the poll.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          restarted = await serverOnPort(port);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
     });
     await restarted.stop();
     expect(run.code).toBe(1);
