@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import * as core from '@actions/core';
+import { annotations, conclusionOf, failureMarkdown } from './action/conclusion.js';
 import { type RunContext, readContext } from './action/context.js';
 import { type ActionInputs, readInputs } from './action/inputs.js';
 import { workspacePath } from './action/workspace-path.js';
@@ -17,7 +18,7 @@ import { CONSTANTS, findConstant } from './constants/registry.js';
 import { resolveConstants } from './constants/resolve.js';
 import { decodeSource, encodeSource } from './constants/source-text.js';
 import { errorMessage } from './errors.js';
-import { type Annotation, type Conclusion, completeCheckRun, startCheckRun } from './github/check-run.js';
+import { completeCheckRun, startCheckRun } from './github/check-run.js';
 import { createGitHub, type GitHub } from './github/client.js';
 import { PermissionError } from './github/errors.js';
 import { commentAuthor, upsertStickyComment } from './github/sticky-comment.js';
@@ -123,65 +124,6 @@ async function bestEffort<T>(what: string, work: () => Promise<T>): Promise<T | 
     }
     throw error;
   }
-}
-
-/** Notices on the lines of accepted proposals, failures on the lines of changes that regress. */
-function annotations(report: RatchetReport, path: string, lineOf: ReadonlyMap<string, number>): Annotation[] {
-  const out: Annotation[] = [];
-  for (const d of report.decisions) {
-    const line = lineOf.get(d.constant);
-    if (d.action === 'ACCEPT' && line !== undefined) {
-      out.push({
-        path,
-        startLine: line,
-        endLine: line,
-        level: 'notice',
-        title: `${d.constant}: ${d.current} → ${d.proposed}`,
-        message: d.reason,
-      });
-    }
-  }
-  for (const delta of report.prDelta ?? []) {
-    if (delta.verdict !== 'regresses') continue;
-    const line = lineOf.get(delta.constant) ?? 1;
-    out.push({
-      path,
-      startLine: line,
-      endLine: line,
-      level: 'failure',
-      title: `${delta.constant}: ${delta.base} → ${delta.head} regresses`,
-      message: delta.reason,
-    });
-  }
-  return out;
-}
-
-/** The failure as markdown: the message in an indented code block, so nothing in it renders. */
-function failureMarkdown(sha: string, message: string): string {
-  const quoted = message
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
-  return `**❌ memory-ratchet could not evaluate ${sha.slice(0, 7)}**: no decision was made.\n\n${quoted}\n`;
-}
-
-function conclusionOf(
-  report: RatchetReport,
-  inputs: ActionInputs,
-): { conclusion: Conclusion; failure: string | null } {
-  const regressions = (report.prDelta ?? []).filter((d) => d.verdict === 'regresses');
-  if (regressions.length > 0 && inputs.failOn !== 'never') {
-    return {
-      conclusion: 'failure',
-      failure: `this pull request regresses validation: ${regressions.map((d) => `${d.constant} ${d.base} → ${d.head} (${d.reason})`).join('; ')}`,
-    };
-  }
-  if (report.accepted.length > 0) {
-    return inputs.failOn === 'proposal'
-      ? { conclusion: 'failure', failure: `the ratchet proposes changes: ${report.accepted.join(', ')}` }
-      : { conclusion: 'neutral', failure: null };
-  }
-  return { conclusion: 'success', failure: null };
 }
 
 /** Registers cleanup for an interrupt (a cancelled job's SIGTERM); returns the unregister. */

@@ -11,16 +11,19 @@ export interface ClientOptions {
   readonly baseUrl?: string;
   /** Retries of failed requests (default 3; 0 in tests). */
   readonly retries?: number;
+  /** Pace writes as GitHub asks (one per second) and back off on rate limits (default on; off in tests). */
+  readonly throttle?: boolean;
   readonly log?: (message: string) => void;
 }
 
-export function createGitHub({ token, baseUrl, retries = 3, log }: ClientOptions): GitHub {
+export function createGitHub({ token, baseUrl, retries = 3, throttle = true, log }: ClientOptions): GitHub {
   return new GitHubClient({
     auth: token,
     ...(baseUrl ? { baseUrl } : {}),
     userAgent: 'memory-ratchet',
     retry: { retries, enabled: retries > 0 },
     throttle: {
+      enabled: throttle,
       onRateLimit: (
         after: number,
         options: { method: string; url: string },

@@ -95,7 +95,10 @@ function transformed(
   sign: readonly number[],
   shift: (key: string) => number,
 ): Map<string, number[]> {
-  return new Map([...measured].map(([key, d]) => [key, d.map((x, i) => sign[i]! * x + shift(key))]));
+  // Every proposal is cut to the common length, so one sign per scenario applies to all of them.
+  return new Map(
+    [...measured].map(([key, d]) => [key, d.slice(0, sign.length).map((x, i) => sign[i]! * x + shift(key))]),
+  );
 }
 
 export async function calibrateBank(

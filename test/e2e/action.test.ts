@@ -181,6 +181,33 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(firstLine.slice(2)).toMatch(headline);
   }, 240_000);
 
+  it('fails the check under fail-on: proposal when the ratchet proposes, and passes a regression under never', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const same = pullRequest('0.1', '0.1');
+    const proposal = await runAction(api, same.workspace, same.event, {
+      'fail-on': 'proposal',
+      only: 'DECAY_RATE',
+    });
+    const proposalCheck = [...api.checkRuns.values()].at(-1)!;
+    expect(proposal.outputs.accepted).toBe('1');
+    expect(proposal.code).toBe(1);
+    expect(proposalCheck.conclusion).toBe('failure');
+    expect(proposal.stdout).toMatch(/::error::the ratchet proposes changes: DECAY_RATE/);
+
+    const regressing = pullRequest('0.1', '2.0');
+    const never = await runAction(api, regressing.workspace, regressing.event, {
+      'fail-on': 'never',
+      only: 'DECAY_RATE',
+    });
+    const neverCheck = [...api.checkRuns.values()].at(-1)!;
+    expect(never.outputs.regressions).toBe('1');
+    expect(never.code).toBe(0);
+    expect(never.stdout).not.toMatch(/::error::/);
+    // Nothing fails under never: a proposal leaves the check neutral, a lone regression success.
+    expect(neverCheck.conclusion).toBe(never.outputs.accepted === '0' ? 'success' : 'neutral');
+  }, 240_000);
+
   it('writes no comment under comment: on-change when nothing is proposed or regressed', async () => {
     api.comments = [];
     api.checkRuns.clear();

@@ -12,7 +12,7 @@ const BOT = 'github-actions[bot]';
 
 beforeEach(async () => {
   api = new FakeGitHub();
-  github = createGitHub({ token: 'test-token', baseUrl: await api.start(), retries: 0 });
+  github = createGitHub({ token: 'test-token', baseUrl: await api.start(), retries: 0, throttle: false });
 });
 afterEach(async () => {
   await api.close();
@@ -90,6 +90,90 @@ describe('sticky comment over HTTP', () => {
     expect(api.comments[0]!.body).toMatch(/^newer/);
     expect(api.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
+
+  // The stale-run guard, state by state. Ours: run 100 on commit bbb of a PR whose commits are aaa, bbb, ccc.
+  const guard: {
+    name: string;
+    existing: { head: string; run: number; state: 'in-progress' | 'done' };
+    runs?: [number, number, string][];
+    actionsForbidden?: boolean;
+    expected: 'updated' | 'skipped';
+  }[] = [
+    {
+      name: 'a newer run still in progress',
+      existing: { head: 'bbb', run: 200, state: 'in-progress' },
+      runs: [[200, 9, 'bbb']],
+      expected: 'updated',
+    },
+    {
+      name: 'a newer done run of our workflow on our commit',
+      existing: { head: 'bbb', run: 200, state: 'done' },
+      runs: [[200, 9, 'bbb']],
+      expected: 'skipped',
+    },
+    {
+      name: 'a newer done run on a later commit',
+      existing: { head: 'ccc', run: 200, state: 'done' },
+      runs: [[200, 9, 'ccc']],
+      expected: 'skipped',
+    },
+    {
+      name: 'a newer done run on an earlier commit',
+      existing: { head: 'aaa', run: 200, state: 'done' },
+      runs: [[200, 9, 'aaa']],
+      expected: 'updated',
+    },
+    { name: 'our own run, done', existing: { head: 'bbb', run: 100, state: 'done' }, expected: 'updated' },
+    {
+      name: 'an older done run',
+      existing: { head: 'bbb', run: 99, state: 'done' },
+      runs: [[99, 9, 'bbb']],
+      expected: 'updated',
+    },
+    {
+      name: 'a newer done run the Actions API does not know',
+      existing: { head: 'bbb', run: 200, state: 'done' },
+      expected: 'updated',
+    },
+    {
+      name: 'a newer done run whose run is on another commit than its marker says',
+      existing: { head: 'bbb', run: 200, state: 'done' },
+      runs: [[200, 9, 'aaa']],
+      expected: 'updated',
+    },
+    {
+      name: 'a newer done run, when the token may not read Actions',
+      existing: { head: 'bbb', run: 200, state: 'done' },
+      actionsForbidden: true,
+      expected: 'skipped',
+    },
+  ];
+  for (const c of guard) {
+    it(`stale-run guard: ${c.name} → ${c.expected}`, async () => {
+      api.prCommits = ['aaa', 'bbb', 'ccc'];
+      api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'bbb' });
+      for (const [id, workflow, sha] of c.runs ?? [])
+        api.workflowRuns.set(id, { workflow_id: workflow, head_sha: sha });
+      if (c.actionsForbidden)
+        api.failures.set('GET /repos/octo/memory/actions/runs', {
+          status: 403,
+          message: 'Resource not accessible by integration',
+        });
+      api.comments.push({
+        id: 60,
+        body: `theirs\n\n${marker(c.existing)}`,
+        user: { login: BOT, type: 'Bot' },
+      });
+      const outcome = await upsertStickyComment(
+        github,
+        request({ body: 'ours', marker: { head: 'bbb', run: 100, state: 'done' } }),
+      );
+      expect(outcome.action).toBe(c.expected);
+      expect(outcome.id).toBe(60);
+      expect(api.comments).toHaveLength(1);
+      expect(api.comments[0]!.body.startsWith(c.expected === 'updated' ? 'ours' : 'theirs')).toBe(true);
+    });
+  }
 
   it('lets no forged marker suppress or duplicate a result', async () => {
     api.prCommits = ['aaa'];
