@@ -273,7 +273,11 @@ export function parsePythonConstants(
     );
   }
   const body = target.getChild('Body');
-  const assignments = (body ? childrenOf(body) : [])
+  // `A = 0.1;  B = 0.45` is one StatementGroup holding two statements, as Python reads it.
+  const statements = (body ? childrenOf(body) : []).flatMap((statement) =>
+    statement.name === 'StatementGroup' ? childrenOf(statement) : [statement],
+  );
+  const assignments = statements
     .filter((statement) => statement.name === 'AssignStatement')
     .map((statement) => assignment(statement, source, lines))
     .filter((found): found is Assignment => found !== undefined);

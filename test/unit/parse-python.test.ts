@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedConstant } from '../../src/constants/file-model.js';
 import { parseConstantsFile } from '../../src/constants/parse-file.js';
 import { pythonNumber } from '../../src/constants/parse-python.js';
+import { rewriteConstants } from '../../src/constants/rewrite.js';
 import { ConstantsParseError } from '../../src/errors.js';
 
 const parse = (source: string, className?: string) =>
@@ -124,6 +125,23 @@ describe('parsing popoto-style Python constants', () => {
     ]);
     expect(parsed.warnings).toEqual([
       'constants.py:4: DECAY_RATE is assigned again (first at line 2); the last assignment wins',
+    ]);
+  });
+
+  it('reads statements separated by semicolons, each with its column, and rewrites only the right literal', () => {
+    const source = 'class Defaults:\n    A = 0.1;  B = 0.45\n    C = 1; D = 2;\n';
+    const parsed = parse(source);
+    expect(parsed.constants.map((x) => [x.name, x.value, x.line, x.column])).toEqual([
+      ['A', 0.1, 2, 9],
+      ['B', 0.45, 2, 19],
+      ['C', 1, 3, 9],
+      ['D', 2, 3, 16],
+    ]);
+    const { text, edits } = rewriteConstants(source, parsed, { B: 0.5, C: 3 });
+    expect(text).toBe('class Defaults:\n    A = 0.1;  B = 0.5\n    C = 3; D = 2;\n');
+    expect(edits.map((e) => [e.name, e.line, e.column, e.old, e.new])).toEqual([
+      ['B', 2, 19, '0.45', '0.5'],
+      ['C', 3, 9, '1', '3'],
     ]);
   });
 

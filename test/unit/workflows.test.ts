@@ -25,3 +25,22 @@ describe('the fork example', () => {
     expect(script).not.toMatch(/jq -r '\.verdict'|\.reason|report\.md/);
   });
 });
+
+describe('the workflows', () => {
+  const read = (path: string) =>
+    parse(readFileSync(path, 'utf8')) as {
+      jobs: Record<
+        string,
+        { services?: Record<string, { image: string }>; strategy?: { matrix: { node: number[] } } }
+      >;
+    };
+  it('test the project on Node 20 and 24', () => {
+    expect(read('.github/workflows/ci.yml').jobs.test!.strategy!.matrix.node).toEqual([20, 24]);
+  });
+  it('give the action a Redis service container in the examples', () => {
+    for (const name of ['memory-ratchet.yml', 'memory-ratchet-fork.yml']) {
+      const jobs = Object.values(read(`examples/workflows/${name}`).jobs);
+      expect(jobs.some((job) => job.services?.redis?.image.startsWith('redis:'))).toBe(true);
+    }
+  });
+});
