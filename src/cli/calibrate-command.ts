@@ -10,6 +10,7 @@ import { PointsStore } from '../points/store.js';
 import { calibrationReport, calibrationText } from '../report/calibration-text.js';
 import { checkBank } from '../scenarios/factory/seed-bank.js';
 import type { CliIo } from './io.js';
+import { emitOutput, JSON_FLAGS, JSON_HELP, jsonText } from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import {
   addRatchetOptions,
@@ -18,7 +19,6 @@ import {
   ratchetJobOf,
 } from './ratchet-command.js';
 import { addRedisOptions, withRedis } from './redis-options.js';
-import { writeJson } from './results-files.js';
 
 interface CalibrateOptions extends RatchetCliOptions {
   readonly banks: string;
@@ -58,7 +58,7 @@ export function calibrateCommand(program: Command, io: CliIo): void {
         .option('--banks <list>', 'seed banks to measure on (1-5, or 1,3,7)', '1-5')
         .option('--runs <n>', 'simulated runs per bank under each null', '200')
         .option('--planted <x>', 'planted effect above the threshold', '0.03')
-        .option('--json <file>', 'write the calibration as JSON')
+        .option(JSON_FLAGS, `the calibration as JSON: ${JSON_HELP}`)
         .option('--concurrency <n>', 'scenarios evaluated at once', '3')
         .option(
           '--cliff-threshold <x>',
@@ -108,7 +108,12 @@ export function calibrateCommand(program: Command, io: CliIo): void {
       (io.clock() - started) / 1000,
       command,
     );
-    if (options.json) await writeJson(options.json, io.cwd, report);
-    io.stdout(calibrationText(report));
+    await emitOutput(
+      io,
+      options.json,
+      () => calibrationText(report),
+      () => jsonText(report),
+      report,
+    );
   });
 }

@@ -14,6 +14,7 @@ import { PointsStore } from '../points/store.js';
 import type { RatchetReport } from '../report/ratchet-report.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
 import type { CliIo } from './io.js';
+import { JSON_FLAGS, JSON_HELP, type JsonOption } from './json-option.js';
 import { parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { emitRatchetReport } from './ratchet-command.js';
@@ -21,7 +22,7 @@ import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.j
 import { assertOutputsWritable } from './results-files.js';
 
 interface MergeOptions extends RedisOptions {
-  readonly json?: string;
+  readonly json?: JsonOption | undefined;
   readonly diff?: string;
   readonly markdown?: string;
   readonly resultsDir: string;
@@ -84,7 +85,7 @@ export function mergeCommand(program: Command, io: CliIo): void {
       .command('merge')
       .description("make a sharded ratchet run's decisions from every shard's points file")
       .argument('<files...>', 'the points files the shards wrote (ratchet --shard i/N --points FILE)')
-      .option('--json <file>', 'write the full report (every per-scenario point) as JSON')
+      .option(JSON_FLAGS, `the full report (every per-scenario point) as JSON: ${JSON_HELP}`)
       .option('--diff <file>', 'write the proposed-defaults diff')
       .option('--markdown <file>', 'write the markdown report')
       .option(

@@ -34,6 +34,7 @@ import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
 import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
+import { JSON_FLAGS, JSON_HELP, type JsonOption, jsonFile, jsonOnStdout, jsonText } from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
@@ -60,7 +61,7 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly alpha: string;
   readonly only?: string;
   readonly tier: string;
-  readonly json?: string;
+  readonly json?: JsonOption | undefined;
   readonly diff?: string;
   readonly markdown?: string;
   readonly resultsDir: string;
@@ -298,11 +299,12 @@ export async function emitRatchetReport(
     'ratchet_latest.json',
     report,
   );
-  if (options.json) await writeJson(options.json, io.cwd, report);
+  const file = jsonFile(options.json);
+  if (file) await writeJson(file, io.cwd, report);
   if (options.diff)
     await writeFile(resolve(io.cwd, options.diff), diff ? encodeSource(diff.text, diff.encoding) : '');
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), ratchetMarkdown(report));
-  io.stdout(ratchetText(report));
+  io.stdout(jsonOnStdout(options.json) ? jsonText(report) : ratchetText(report));
   if (!options.quiet) {
     const c = report.compute;
     io.stderr(
@@ -324,7 +326,7 @@ export function ratchetCommand(program: Command, io: CliIo): void {
         .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
         .option('--only <names>', 'only these constants (comma-separated; either spelling)')
         .option('--tier <tiers>', 'tiers in scope: 1, 2, 3, a list such as 1,2, or all', '1,2,3')
-        .option('--json <file>', 'write the full report (every per-scenario point) as JSON')
+        .option(JSON_FLAGS, `the full report (every per-scenario point) as JSON: ${JSON_HELP}`)
         .option(
           '--results-dir <dir>',
           'where ratchet_YYYYMMDD_HHMMSS.json and ratchet_latest.json go',

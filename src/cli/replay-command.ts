@@ -6,11 +6,12 @@ import { parseScenarioScript } from '../scenarios/load-script.js';
 import { replayScript } from '../scenarios/replay.js';
 import { readTextFile } from './files.js';
 import type { CliIo } from './io.js';
+import { emitOutput, JSON_FLAGS, JSON_HELP, type JsonOption } from './json-option.js';
 import { addRedisOptions, type RedisOptions, withEngine, withRedis } from './redis-options.js';
 
 interface ReplayOptions extends RedisOptions {
   readonly set: string[];
-  readonly json?: boolean;
+  readonly json?: JsonOption | undefined;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -27,7 +28,7 @@ export function replayCommand(program: Command, io: CliIo): void {
         collect,
         [],
       )
-      .option('--json', 'print the result as JSON'),
+      .option(JSON_FLAGS, JSON_HELP),
   ).action(async (file: string, options: ReplayOptions) => {
     const overrides = parseAssignments(options.set);
     const constants = withOverrides(defaultConstants(), overrides, '--set');
@@ -36,7 +37,12 @@ export function replayCommand(program: Command, io: CliIo): void {
       withEngine(redis, constants, io, async (engine) => {
         const result = await replayScript(engine, script, file);
         const report = { ...result, redis: redis.kind, constants };
-        io.stdout(options.json ? replayJson(report) : replayText(report, overrides));
+        await emitOutput(
+          io,
+          options.json,
+          () => replayText(report, overrides),
+          () => replayJson(report),
+        );
       }),
     );
   });

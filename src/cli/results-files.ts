@@ -44,11 +44,16 @@ export async function assertResultsDir(dir: string, cwd: string): Promise<void> 
 
 /** Checks every output file a command was asked to write, before any work starts. */
 export async function assertOutputsWritable(
-  outputs: { readonly json?: string; readonly diff?: string; readonly markdown?: string },
+  outputs: {
+    readonly json?: boolean | string | undefined;
+    readonly diff?: string;
+    readonly markdown?: string;
+  },
   cwd: string,
 ): Promise<void> {
   for (const [option, path] of [
-    ['--json', outputs.json],
+    // `--json` alone or `--json -` is stdout.
+    ['--json', typeof outputs.json === 'string' && outputs.json !== '-' ? outputs.json : undefined],
     ['--diff', outputs.diff],
     ['--markdown', outputs.markdown],
   ] as const) {

@@ -17,6 +17,7 @@ import {
 import { replayScript } from '../scenarios/replay.js';
 import { loadConstants } from './constants-input.js';
 import type { CliIo } from './io.js';
+import { emitOutput, JSON_FLAGS, JSON_HELP, type JsonOption } from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { addRedisOptions, type RedisOptions, withEngine, withRedis } from './redis-options.js';
 
@@ -33,8 +34,8 @@ export function seedsCommands(program: Command, io: CliIo): void {
       '⌊fraction·n⌋ train, the rest are the first validation look',
       String(DEFAULT_TRAIN_FRACTION),
     )
-    .option('--json', 'print JSON')
-    .action((options: { n: string; bank: string; trainFraction: string; json?: boolean }) => {
+    .option(JSON_FLAGS, JSON_HELP)
+    .action(async (options: { n: string; bank: string; trainFraction: string; json?: JsonOption }) => {
       const n = parsePositiveInteger('--n', options.n);
       if (n > MAX_RUN_SEEDS)
         throw new ConfigError(`--n ${n} is above the limit of ${MAX_RUN_SEEDS} scenarios; use fewer`);
@@ -54,7 +55,12 @@ export function seedsCommands(program: Command, io: CliIo): void {
         ...bank.slice({ role: 'validation', from: 0, to: n - train }),
       ];
       const listing = { bank: bank.bank, scenarios, replaced: bank.degenerate() };
-      io.stdout(options.json ? seedsJson(listing) : seedsText(listing));
+      await emitOutput(
+        io,
+        options.json,
+        () => seedsText(listing),
+        () => seedsJson(listing),
+      );
     });
 
   addRedisOptions(
@@ -67,7 +73,7 @@ export function seedsCommands(program: Command, io: CliIo): void {
       .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
       .option('--constants <file>', 'read the constants from this file (else the registry defaults)')
       .option('--class <name>', 'the Python class holding the constants', 'Defaults')
-      .option('--json', 'print JSON'),
+      .option(JSON_FLAGS, JSON_HELP),
   ).action(
     async (
       options: RedisOptions & {
@@ -75,7 +81,7 @@ export function seedsCommands(program: Command, io: CliIo): void {
         set: string[];
         constants?: string;
         class?: string;
-        json?: boolean;
+        json?: JsonOption;
       },
     ) => {
       const seed = /^\d+$/.test(options.seed.trim()) ? seedOfId(Number(options.seed)) : null;
@@ -111,7 +117,12 @@ export function seedsCommands(program: Command, io: CliIo): void {
         metrics: primary?.metrics ?? null,
         queries,
       };
-      io.stdout(options.json ? scenarioJson(report) : scenarioText(report));
+      await emitOutput(
+        io,
+        options.json,
+        () => scenarioText(report),
+        () => scenarioJson(report),
+      );
     },
   );
 }

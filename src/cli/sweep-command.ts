@@ -30,17 +30,26 @@ import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
 import { executeSweep } from '../sweep/sweep.js';
 import { loadConstants } from './constants-input.js';
 import type { CliIo } from './io.js';
+import {
+  emitOutput,
+  JSON_FLAGS,
+  JSON_HELP,
+  type JsonOption,
+  jsonFile,
+  jsonOnStdout,
+  jsonText,
+} from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRatchetOptions, executeRatchet, type RatchetCliOptions } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertResultsDir, assertWritable, persistResults, writeJson } from './results-files.js';
+import { assertResultsDir, assertWritable, persistResults } from './results-files.js';
 
 interface SweepOptions extends RedisOptions {
   readonly tier: string;
   readonly interactions?: boolean;
   readonly only?: string;
-  readonly json?: string;
+  readonly json?: JsonOption | undefined;
   readonly resultsDir: string;
   readonly constants?: string;
   readonly class?: string;
@@ -69,7 +78,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
         )
         .option('--seeds <n>', 'with --parametric: how many seeds of the bank', String(DEFAULT_SEED_COUNT))
         .option('--ratchet', 'with --parametric: run the ratchet (train/validation split) after the sweep')
-        .option('--json <file>', 'also write the results document to this file')
+        .option(JSON_FLAGS, `the results document as JSON: ${JSON_HELP}`)
         .option('--results-dir <dir>', 'where sweep_YYYYMMDD_HHMMSS.json and latest.json go', 'results')
         .option(
           '--constants <file>',
@@ -106,7 +115,8 @@ export function sweepCommand(program: Command, io: CliIo): void {
         '--ratchet needs --parametric: the ratchet splits generated scenarios into train and validation',
       );
     }
-    if (options.json) await assertWritable(options.json, io.cwd, '--json');
+    const jsonPath = jsonFile(options.json);
+    if (jsonPath) await assertWritable(jsonPath, io.cwd, '--json');
     await assertResultsDir(options.resultsDir, io.cwd);
     const input = await loadConstants(io, options);
     for (const warning of input.warnings) if (!options.quiet) io.stderr(`warning: ${warning}\n`);
@@ -189,14 +199,21 @@ export function sweepCommand(program: Command, io: CliIo): void {
       'latest.json',
       document,
     );
-    if (options.json) await writeJson(options.json, io.cwd, document);
-    io.stdout(sweepText(document));
+    await emitOutput(
+      io,
+      options.json,
+      () => sweepText(document),
+      () => jsonText(document),
+      document,
+    );
     if (!options.quiet) io.stderr(sweepSummaryLine(document, path));
     if (options.ratchet) {
-      io.stdout('\n');
-      // The sweep's --json holds the sweep; the ratchet's report goes to the results directory.
+      // The sweep's --json holds the sweep; the ratchet's report goes to the results directory, and its
+      // text to stdout only when stdout is not carrying the sweep's JSON.
       const { json: _sweepJson, ...ratchetOptions } = options as unknown as RatchetCliOptions;
-      await executeRatchet(ratchetOptions, io);
+      const onStdout = !jsonOnStdout(options.json);
+      if (onStdout) io.stdout('\n');
+      await executeRatchet(ratchetOptions, onStdout ? io : { ...io, stdout: () => undefined });
     }
   });
 }

@@ -11,8 +11,8 @@
  * symmetric about μ0 the size is exact at any n; with the threshold inside the null (μ0 = threshold) a
  * constant whose deltas are symmetric about zero is rejected less often than a.
  */
-import seedrandom from 'seedrandom';
 import { mean } from './bootstrap.js';
+import { eachHalfMean } from './flip-draws.js';
 
 export const DEFAULT_SIGN_FLIPS = 20_000;
 /** Half-means this close to μ0 count as ties (they match the observed statistic): rounding, not evidence. */
@@ -24,33 +24,6 @@ export interface SignFlipTest {
   readonly resamples: number;
   /** The mean over each resample's flipped scenarios, sorted (−∞ for a resample that flips none). */
   readonly halfMeans: Float64Array;
-}
-
-/** Calls `visit` with each resample's half-mean, in resample order; stops when it returns false. */
-function eachHalfMean(
-  deltas: readonly number[],
-  seed: string,
-  resamples: number,
-  visit: (halfMean: number) => boolean,
-): void {
-  const n = deltas.length;
-  const values = Float64Array.from(deltas);
-  // xor128 (from seedrandom): far faster than its default ARC4 for the millions of bits a test draws.
-  const random = seedrandom.xor128(seed);
-  for (let b = 0; b < resamples; b++) {
-    let sum = 0;
-    let count = 0;
-    for (let start = 0; start < n; start += 32) {
-      const bits = random.int32();
-      const end = Math.min(n, start + 32);
-      for (let i = start; i < end; i++) {
-        const bit = (bits >>> (i - start)) & 1;
-        sum += bit * values[i]!;
-        count += bit;
-      }
-    }
-    if (!visit(count === 0 ? Number.NEGATIVE_INFINITY : sum / count)) return;
-  }
 }
 
 export function signFlipTest(

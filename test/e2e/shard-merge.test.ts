@@ -66,6 +66,16 @@ describe('shards and merge', () => {
     expect(merged.stdout.replace(/ · [\d.]+ s/, '').replace(/redis: \w+/, '')).toBe(
       whole.stdout.replace(/ · [\d.]+ s/, '').replace(/redis: \w+/, ''),
     );
+    // `--json` alone prints the merged report on stdout instead of the text.
+    const printed = await runBuiltCli([
+      'merge',
+      ...[1, 2, 3, 4].map((i) => file(`shard-${i}.json`)),
+      '--results-dir',
+      dir,
+      '--json',
+    ]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(comparable(JSON.parse(printed.stdout))).toEqual(comparable(a));
   });
 
   it('a repeated run reuses its points file and evaluates nothing', async () => {

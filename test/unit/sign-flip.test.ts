@@ -52,6 +52,15 @@ describe('sign-flip test', () => {
     expect(exactP([0.1, 0.2, 0.3], 0)).toBe(1 / 8);
   });
 
+  it('flips every scenario with probability ½, past the 32 a random word holds', () => {
+    // One positive delta among zeros: a half-mean is ≤ 0 exactly when that scenario is not flipped, so
+    // the p-value of "mean ≤ 0" is ½ (plus the 2^-70 empty half) wherever the scenario sits.
+    for (const at of [0, 31, 32, 63, 69]) {
+      const deltas = Array.from({ length: 70 }, (_, i) => (i === at ? 1 : 0));
+      expect(pAbove(signFlipTest(deltas, `spike:${at}`), 0)).toBeCloseTo(0.5, 1);
+    }
+  });
+
   it('inverts to bounds that agree with its p-values exactly', () => {
     fc.assert(
       fc.property(

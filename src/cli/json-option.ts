@@ -1,0 +1,33 @@
+/**
+ * `--json [file]`, the same on every command: with no FILE or `-` the JSON goes to stdout in place of the
+ * text; with a FILE it is written there and stdout keeps the text.
+ */
+import type { CliIo } from './io.js';
+import { writeJson } from './results-files.js';
+
+export const JSON_FLAGS = '--json [file]';
+export const JSON_HELP =
+  'print JSON instead of text, or with FILE also write it there (- or no FILE: stdout)';
+
+export type JsonOption = boolean | string;
+
+export const jsonOnStdout = (option: JsonOption | undefined): boolean => option === true || option === '-';
+
+/** The file `--json` names, if any. */
+export const jsonFile = (option: JsonOption | undefined): string | null =>
+  typeof option === 'string' && option !== '-' ? option : null;
+
+export const jsonText = (document: unknown): string => `${JSON.stringify(document, null, 2)}\n`;
+
+/** Prints the text, or the JSON in its place; writes the JSON file when `--json` names one. */
+export async function emitOutput(
+  io: CliIo,
+  option: JsonOption | undefined,
+  text: () => string,
+  json: () => string,
+  document?: unknown,
+): Promise<void> {
+  const file = jsonFile(option);
+  if (file) await writeJson(file, io.cwd, document === undefined ? JSON.parse(json()) : document);
+  io.stdout(jsonOnStdout(option) ? json() : text());
+}

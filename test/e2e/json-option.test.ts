@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mr-json-'));
+const results = ['--results-dir', join(dir, 'results')];
+
+// Every command, cut to its smallest useful run.
+const commands: Record<string, string[]> = {
+  constants: ['constants', '--file', 'examples/popoto/constants.py'],
+  seeds: ['seeds', '--n', '6'],
+  scenario: ['scenario', '--seed', '3'],
+  replay: ['replay', 'examples/scenarios/example.json'],
+  sweep: ['sweep', '--only', 'DECAY_RATE', ...results],
+  ratchet: [
+    'ratchet',
+    '--only',
+    'DECAY_RATE',
+    '--seeds',
+    '12',
+    '--max-seeds',
+    '12',
+    '--confirm-seeds',
+    '5',
+    ...results,
+  ],
+  calibrate: [
+    'calibrate',
+    '--only',
+    'DECAY_RATE',
+    '--banks',
+    '1',
+    '--runs',
+    '3',
+    '--seeds',
+    '12',
+    '--max-seeds',
+    '12',
+    '--confirm-seeds',
+    '5',
+  ],
+};
+
+describe('--json [FILE] on every command', () => {
+  for (const [name, args] of Object.entries(commands)) {
+    it(`${name}: --json and --json - print JSON on stdout; --json FILE writes it and keeps the text`, async () => {
+      const [bare, dash, file] = await Promise.all([
+        runBuiltCli([...args, '--json']),
+        runBuiltCli([...args, '--json', '-']),
+        runBuiltCli([...args, '--json', join(dir, `${name}.json`)]),
+      ]);
+      for (const run of [bare, dash, file]) expect(run.code, run.stderr).toBe(0);
+      const printed = JSON.parse(bare.stdout);
+      expect(typeof printed).toBe('object');
+      expect(Object.keys(JSON.parse(dash.stdout))).toEqual(Object.keys(printed));
+      const written = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+      expect(Object.keys(written)).toEqual(Object.keys(printed));
+      expect(() => JSON.parse(file.stdout)).toThrow();
+      expect(file.stdout.length).toBeGreaterThan(0);
+    }, 240_000);
+  }
+});
