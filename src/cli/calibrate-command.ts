@@ -65,7 +65,7 @@ export function calibrateCommand(program: Command, io: CliIo): void {
           'a change of mean nDCG@5 between adjacent values that counts as a cliff',
           '0.1',
         )
-        .option('--results-dir <dir>', 'unused; accepted for symmetry with ratchet', 'results'),
+        .option('--results-dir <dir>', 'unused; accepted for symmetry with ratchet'),
     ),
   ).action(async (options: CalibrateOptions) => {
     const parsed = await parseRatchetOptions(options, io);

@@ -19,13 +19,13 @@ import { parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { emitRatchetReport } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertOutputsWritable } from './results-files.js';
+import { assertOutputsWritable, defaultResultsDir, RESULTS_DIR_HELP } from './results-files.js';
 
 interface MergeOptions extends RedisOptions {
   readonly json?: JsonOption | undefined;
   readonly diff?: string;
   readonly markdown?: string;
-  readonly resultsDir: string;
+  readonly resultsDir?: string | undefined;
   readonly concurrency: string;
 }
 
@@ -75,7 +75,15 @@ export async function executeMerge(
       );
     }
   }
-  await emitRatchetReport(report, { ...options, quiet: options.quiet ?? false }, io);
+  await emitRatchetReport(
+    report,
+    {
+      ...options,
+      resultsDir: options.resultsDir ?? defaultResultsDir(io.env),
+      quiet: options.quiet ?? false,
+    },
+    io,
+  );
   return report;
 }
 
@@ -90,8 +98,7 @@ export function mergeCommand(program: Command, io: CliIo): void {
       .option('--markdown <file>', 'write the markdown report')
       .option(
         '--results-dir <dir>',
-        'where ratchet_YYYYMMDD_HHMMSS.json and ratchet_latest.json go',
-        'results',
+        `where ratchet_YYYYMMDD_HHMMSS.json and ratchet_latest.json go (${RESULTS_DIR_HELP})`,
       )
       .option(
         '--concurrency <n>',

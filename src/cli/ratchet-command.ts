@@ -42,7 +42,9 @@ import {
   assertOutputsWritable,
   assertResultsDir,
   assertWritable,
+  defaultResultsDir,
   persistResults,
+  RESULTS_DIR_HELP,
   writeJson,
 } from './results-files.js';
 
@@ -64,7 +66,7 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly json?: JsonOption | undefined;
   readonly diff?: string;
   readonly markdown?: string;
-  readonly resultsDir: string;
+  readonly resultsDir?: string | undefined;
   readonly concurrency: string;
   readonly rounds: string;
   readonly points?: string;
@@ -203,7 +205,8 @@ export async function ratchetJobOf(
   };
 }
 
-export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Promise<RatchetReport | null> {
+export async function executeRatchet(given: RatchetCliOptions, io: CliIo): Promise<RatchetReport | null> {
+  const options = { ...given, resultsDir: given.resultsDir ?? defaultResultsDir(io.env) };
   const parsed = await parseRatchetOptions(options, io);
   if (options.diff && !options.constants) {
     throw new ConfigError('--diff needs --constants FILE: the diff is made against that file');
@@ -287,7 +290,7 @@ export async function executeRatchet(options: RatchetCliOptions, io: CliIo): Pro
 /** Writes a report where the options ask and prints the summary (shared with `merge`). */
 export async function emitRatchetReport(
   report: RatchetReport,
-  options: Pick<RatchetCliOptions, 'resultsDir' | 'json' | 'diff' | 'markdown' | 'quiet'>,
+  options: Pick<RatchetCliOptions, 'json' | 'diff' | 'markdown' | 'quiet'> & { readonly resultsDir: string },
   io: CliIo,
 ): Promise<void> {
   const diff = report.diff;
@@ -329,8 +332,7 @@ export function ratchetCommand(program: Command, io: CliIo): void {
         .option(JSON_FLAGS, `the full report (every per-scenario point) as JSON: ${JSON_HELP}`)
         .option(
           '--results-dir <dir>',
-          'where ratchet_YYYYMMDD_HHMMSS.json and ratchet_latest.json go',
-          'results',
+          `where ratchet_YYYYMMDD_HHMMSS.json and ratchet_latest.json go (${RESULTS_DIR_HELP})`,
         )
         .option(
           '--cliff-threshold <x>',

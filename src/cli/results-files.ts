@@ -1,6 +1,8 @@
 /** Writing results: a timestamped file plus `latest` under the results directory, and --json copies. */
+
 import { constants as fsConstants } from 'node:fs';
 import { access, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
 
@@ -41,6 +43,18 @@ export async function assertResultsDir(dir: string, cwd: string): Promise<void> 
     throw new InputError(`--results-dir '${dir}' cannot be written (${why}); choose a writable directory`);
   }
 }
+
+/**
+ * Where results files go without --results-dir: the user's cache folder, never the working directory.
+ * XDG_CACHE_HOME when set, else ~/.cache.
+ */
+export function defaultResultsDir(env: Readonly<Record<string, string | undefined>>): string {
+  const cache = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(cache, 'memory-ratchet', 'results');
+}
+
+export const RESULTS_DIR_HELP =
+  'default: $XDG_CACHE_HOME/memory-ratchet/results, else ~/.cache/memory-ratchet/results';
 
 /** Checks every output file a command was asked to write, before any work starts. */
 export async function assertOutputsWritable(

@@ -43,14 +43,20 @@ import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRatchetOptions, executeRatchet, type RatchetCliOptions } from './ratchet-command.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
-import { assertResultsDir, assertWritable, persistResults } from './results-files.js';
+import {
+  assertResultsDir,
+  assertWritable,
+  defaultResultsDir,
+  persistResults,
+  RESULTS_DIR_HELP,
+} from './results-files.js';
 
 interface SweepOptions extends RedisOptions {
   readonly tier: string;
   readonly interactions?: boolean;
   readonly only?: string;
   readonly json?: JsonOption | undefined;
-  readonly resultsDir: string;
+  readonly resultsDir?: string | undefined;
   readonly constants?: string;
   readonly class?: string;
   readonly set: string[];
@@ -79,7 +85,10 @@ export function sweepCommand(program: Command, io: CliIo): void {
         .option('--seeds <n>', 'with --parametric: how many seeds of the bank', String(DEFAULT_SEED_COUNT))
         .option('--ratchet', 'with --parametric: run the ratchet (train/validation split) after the sweep')
         .option(JSON_FLAGS, `the results document as JSON: ${JSON_HELP}`)
-        .option('--results-dir <dir>', 'where sweep_YYYYMMDD_HHMMSS.json and latest.json go', 'results')
+        .option(
+          '--results-dir <dir>',
+          `where sweep_YYYYMMDD_HHMMSS.json and latest.json go (${RESULTS_DIR_HELP})`,
+        )
         .option(
           '--constants <file>',
           'read the current constants from this file (else the registry defaults)',
@@ -98,7 +107,8 @@ export function sweepCommand(program: Command, io: CliIo): void {
         ),
       { withSeeds: false },
     ),
-  ).action(async (options: SweepOptions) => {
+  ).action(async (given: SweepOptions) => {
+    const options = { ...given, resultsDir: given.resultsDir ?? defaultResultsDir(io.env) };
     // Everything that can be wrong with the input fails here, before any work starts.
     const tiers = parseTiers(options.tier);
     const only = options.only !== undefined ? parseOnly(options.only) : undefined;

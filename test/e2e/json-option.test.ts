@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,4 +61,20 @@ describe('--json [FILE] on every command', () => {
       expect(file.stdout.length).toBeGreaterThan(0);
     }, 240_000);
   }
+});
+
+describe('results files', () => {
+  it('go to the cache folder without --results-dir, never into the working directory', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mr-cwd-'));
+    const cache = mkdtempSync(join(tmpdir(), 'mr-cache-own-'));
+    const run = await runBuiltCli(
+      [...commands.ratchet!.filter((a, i, all) => a !== '--results-dir' && all[i - 1] !== '--results-dir')],
+      { XDG_CACHE_HOME: cache },
+      cwd,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(existsSync(join(cache, 'memory-ratchet', 'results', 'ratchet_latest.json'))).toBe(true);
+    expect(run.stderr).toContain(join(cache, 'memory-ratchet', 'results'));
+  }, 60_000);
 });
