@@ -4,6 +4,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { constantsCommand } from './constants-command.js';
+import { examplesText } from './help-examples.js';
 import type { CliIo } from './io.js';
 import { mergeCommand } from './merge-command.js';
 import { ratchetCommand } from './ratchet-command.js';
@@ -19,7 +20,12 @@ export function buildProgram(io: CliIo): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    // Commander's own errors carry the same prefix as every other error of the CLI.
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(text.replace(/^error: /, 'memory-ratchet: error: ')),
+    });
   replayCommand(program, io);
   constantsCommand(program, io);
   sweepCommand(program, io);
@@ -27,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   ratchetCommand(program, io);
   mergeCommand(program, io);
   calibrateCommand(program, io);
+  for (const command of program.commands) command.addHelpText('after', examplesText(command.name()));
   return program;
 }
 

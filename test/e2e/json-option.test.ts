@@ -78,3 +78,21 @@ describe('results files', () => {
     expect(run.stderr).toContain(join(cache, 'memory-ratchet', 'results'));
   }, 60_000);
 });
+
+describe('help and usage errors', () => {
+  for (const name of ['ratchet', 'merge', 'sweep', 'calibrate', 'replay', 'constants', 'seeds', 'scenario']) {
+    it(`${name}: --help ends with examples; a bad option fails with the CLI's prefix and exit 2`, async () => {
+      const [help, bad] = await Promise.all([
+        runBuiltCli([name, '--help']),
+        runBuiltCli([name, '--no-such-option']),
+      ]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`\\nExamples:\\n {2}\\$ memory-ratchet ${name} `));
+      expect(bad.code).toBe(2);
+      // A missing required option may be named first; either way the message carries the prefix.
+      expect(bad.stderr).toMatch(
+        /^memory-ratchet: error: (unknown option '--no-such-option'|required option)/,
+      );
+    });
+  }
+});
