@@ -78514,7 +78514,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7906);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9125);
 /** Action entry: runs the action and wires the process's signals; everything else lives in main.ts. */
 
 const cleanups = new Set();
@@ -78537,7 +78537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7906:
+/***/ 9125:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81501,6 +81501,62 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./lib/src/action/conclusion.js
+/** Notices on the lines of accepted proposals, failures on the lines of changes that regress. */
+function annotations(report, path, lineOf) {
+    const out = [];
+    for (const d of report.decisions) {
+        const line = lineOf.get(d.constant);
+        if (d.action === 'ACCEPT' && line !== undefined) {
+            out.push({
+                path,
+                startLine: line,
+                endLine: line,
+                level: 'notice',
+                title: `${d.constant}: ${d.current} → ${d.proposed}`,
+                message: d.reason,
+            });
+        }
+    }
+    for (const delta of report.prDelta ?? []) {
+        if (delta.verdict !== 'regresses')
+            continue;
+        const line = lineOf.get(delta.constant) ?? 1;
+        out.push({
+            path,
+            startLine: line,
+            endLine: line,
+            level: 'failure',
+            title: `${delta.constant}: ${delta.base} → ${delta.head} regresses`,
+            message: delta.reason,
+        });
+    }
+    return out;
+}
+/** The failure as markdown: the message in an indented code block, so nothing in it renders. */
+function failureMarkdown(sha, message) {
+    const quoted = message
+        .split('\n')
+        .map((line) => `    ${line}`)
+        .join('\n');
+    return `**❌ memory-ratchet could not evaluate ${sha.slice(0, 7)}**: no decision was made.\n\n${quoted}\n`;
+}
+function conclusionOf(report, inputs) {
+    const regressions = (report.prDelta ?? []).filter((d) => d.verdict === 'regresses');
+    if (regressions.length > 0 && inputs.failOn !== 'never') {
+        return {
+            conclusion: 'failure',
+            failure: `this pull request regresses validation: ${regressions.map((d) => `${d.constant} ${d.base} → ${d.head} (${d.reason})`).join('; ')}`,
+        };
+    }
+    if (report.accepted.length > 0) {
+        return inputs.failOn === 'proposal'
+            ? { conclusion: 'failure', failure: `the ratchet proposes changes: ${report.accepted.join(', ')}` }
+            : { conclusion: 'neutral', failure: null };
+    }
+    return { conclusion: 'success', failure: null };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/errors.js
 /**
  * Typed errors. Each message names the input at fault and how to fix it; the CLI maps
@@ -88623,7 +88679,9 @@ function parsePythonConstants(source, file, classNameWanted = 'Defaults') {
         throw new ConstantsParseError(file, 1, 1, `no class ${classNameWanted} at module level${found.length > 0 ? ` (classes found: ${found.join(', ')})` : ''}; pass --class NAME`);
     }
     const body = target.getChild('Body');
-    const assignments = (body ? childrenOf(body) : [])
+    // `A = 0.1;  B = 0.45` is one StatementGroup holding two statements, as Python reads it.
+    const statements = (body ? childrenOf(body) : []).flatMap((statement) => statement.name === 'StatementGroup' ? childrenOf(statement) : [statement]);
+    const assignments = statements
         .filter((statement) => statement.name === 'AssignStatement')
         .map((statement) => assignment(statement, source, lines))
         .filter((found) => found !== undefined);
@@ -94154,13 +94212,14 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 
 
 const GitHubClient = dist_src_Octokit.plugin(retry, throttling);
-function createGitHub({ token, baseUrl, retries = 3, log }) {
+function createGitHub({ token, baseUrl, retries = 3, throttle = true, log }) {
     return new GitHubClient({
         auth: token,
         ...(baseUrl ? { baseUrl } : {}),
         userAgent: 'memory-ratchet',
         retry: { retries, enabled: retries > 0 },
         throttle: {
+            enabled: throttle,
             onRateLimit: (after, options, _octokit, count) => {
                 log?.(`rate limited on ${options.method} ${options.url}; retrying after ${after} s`);
                 return count < 2;
@@ -96156,25 +96215,13 @@ function meanInterval(values, options) {
 }
 const excludesZero = ([lo, hi]) => lo > 0 || hi < 0;
 
-;// CONCATENATED MODULE: ./lib/src/stats/sign-flip.js
+;// CONCATENATED MODULE: ./lib/src/stats/flip-draws.js
 /**
- * The paired sign-flip (permutation) test of a mean improvement, Monte Carlo with a fixed seed, and the
- * confidence bounds that invert it. Pure.
- *
- * For H0: mean ≤ μ0 against mean > μ0, the statistic is the mean of (d − μ0); each resample flips the sign
- * of every scenario's (d − μ0) with probability ½. A resample's mean is at least the observed one exactly
- * when μ0 is at least the mean of d over the scenarios it flipped (a random half of the scenarios). So with
- * one fixed set of flips the p-value at any μ0 is (1 + #{half-means ≤ μ0}) / (B + 1), and the confidence
- * bounds are order statistics of the half-means: p-values and intervals come from one procedure and agree
- * exactly (μ0 is rejected at level a iff it lies below the lower bound at a). Under H0 with the deltas
- * symmetric about μ0 the size is exact at any n; with the threshold inside the null (μ0 = threshold) a
- * constant whose deltas are symmetric about zero is rejected less often than a.
+ * The sign-flip test's resampling kernel: seeded random halves of the scenarios and the mean over each.
+ * Kept apart from the test's logic because it is the hot loop (millions of bits per test); the exact
+ * enumeration tests in test/unit/sign-flip.test.ts check what it draws. Pure.
  */
 
-
-const DEFAULT_SIGN_FLIPS = 20_000;
-/** Half-means this close to μ0 count as ties (they match the observed statistic): rounding, not evidence. */
-const TIE = 1e-12;
 /** Calls `visit` with each resample's half-mean, in resample order; stops when it returns false. */
 function eachHalfMean(deltas, seed, resamples, visit) {
     const n = deltas.length;
@@ -96197,6 +96244,26 @@ function eachHalfMean(deltas, seed, resamples, visit) {
             return;
     }
 }
+
+;// CONCATENATED MODULE: ./lib/src/stats/sign-flip.js
+/**
+ * The paired sign-flip (permutation) test of a mean improvement, Monte Carlo with a fixed seed, and the
+ * confidence bounds that invert it. Pure.
+ *
+ * For H0: mean ≤ μ0 against mean > μ0, the statistic is the mean of (d − μ0); each resample flips the sign
+ * of every scenario's (d − μ0) with probability ½. A resample's mean is at least the observed one exactly
+ * when μ0 is at least the mean of d over the scenarios it flipped (a random half of the scenarios). So with
+ * one fixed set of flips the p-value at any μ0 is (1 + #{half-means ≤ μ0}) / (B + 1), and the confidence
+ * bounds are order statistics of the half-means: p-values and intervals come from one procedure and agree
+ * exactly (μ0 is rejected at level a iff it lies below the lower bound at a). Under H0 with the deltas
+ * symmetric about μ0 the size is exact at any n; with the threshold inside the null (μ0 = threshold) a
+ * constant whose deltas are symmetric about zero is rejected less often than a.
+ */
+
+
+const DEFAULT_SIGN_FLIPS = 20_000;
+/** Half-means this close to μ0 count as ties (they match the observed statistic): rounding, not evidence. */
+const TIE = 1e-12;
 function signFlipTest(deltas, seed, resamples = DEFAULT_SIGN_FLIPS) {
     const halfMeans = new Float64Array(deltas.length === 0 ? 0 : resamples);
     if (deltas.length > 0) {
@@ -99322,9 +99389,15 @@ class ScenarioBank {
 
 
 
+/** The npx package spec of the running action, from GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF. */
+function actionPackageSpec(repository, ref) {
+    if (!repository || !ref || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^[\w./-]+$/.test(ref))
+        return undefined;
+    return `github:${repository}#${ref}`;
+}
 /** The command line that reproduces a ratchet run, shown in every report. */
 function reproduceCommand(p) {
-    const parts = ['npx memory-ratchet ratchet'];
+    const parts = [p.packageSpec ? `npx --yes ${p.packageSpec} ratchet` : 'npx memory-ratchet ratchet'];
     if (p.constantsPath)
         parts.push(`--constants ${p.constantsPath}`);
     if (p.constantsPath && p.constantsClass !== 'Defaults')
@@ -100241,6 +100314,7 @@ function withDeadline(work, seconds, option) {
 
 
 
+
 const main_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 function environment() {
     const env = process.env;
@@ -100310,60 +100384,6 @@ async function bestEffort(what, work) {
         throw error;
     }
 }
-/** Notices on the lines of accepted proposals, failures on the lines of changes that regress. */
-function annotations(report, path, lineOf) {
-    const out = [];
-    for (const d of report.decisions) {
-        const line = lineOf.get(d.constant);
-        if (d.action === 'ACCEPT' && line !== undefined) {
-            out.push({
-                path,
-                startLine: line,
-                endLine: line,
-                level: 'notice',
-                title: `${d.constant}: ${d.current} → ${d.proposed}`,
-                message: d.reason,
-            });
-        }
-    }
-    for (const delta of report.prDelta ?? []) {
-        if (delta.verdict !== 'regresses')
-            continue;
-        const line = lineOf.get(delta.constant) ?? 1;
-        out.push({
-            path,
-            startLine: line,
-            endLine: line,
-            level: 'failure',
-            title: `${delta.constant}: ${delta.base} → ${delta.head} regresses`,
-            message: delta.reason,
-        });
-    }
-    return out;
-}
-/** The failure as markdown: the message in an indented code block, so nothing in it renders. */
-function failureMarkdown(sha, message) {
-    const quoted = message
-        .split('\n')
-        .map((line) => `    ${line}`)
-        .join('\n');
-    return `**❌ memory-ratchet could not evaluate ${sha.slice(0, 7)}**: no decision was made.\n\n${quoted}\n`;
-}
-function conclusionOf(report, inputs) {
-    const regressions = (report.prDelta ?? []).filter((d) => d.verdict === 'regresses');
-    if (regressions.length > 0 && inputs.failOn !== 'never') {
-        return {
-            conclusion: 'failure',
-            failure: `this pull request regresses validation: ${regressions.map((d) => `${d.constant} ${d.base} → ${d.head} (${d.reason})`).join('; ')}`,
-        };
-    }
-    if (report.accepted.length > 0) {
-        return inputs.failOn === 'proposal'
-            ? { conclusion: 'failure', failure: `the ratchet proposes changes: ${report.accepted.join(', ')}` }
-            : { conclusion: 'neutral', failure: null };
-    }
-    return { conclusion: 'success', failure: null };
-}
 async function run(onInterrupt = () => () => undefined) {
     // Once a check run (and maybe a progress comment) exists, every failure completes them: set below.
     let closeOnFailure = null;
@@ -100395,6 +100415,8 @@ async function run(onInterrupt = () => () => undefined) {
         const scope = inputs.only
             ? inputs.only.map((name) => registry_findConstant(name))
             : registry_CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
+        // The Reproduce line runs this very action's code: its repository at its ref, fetched by npx.
+        const packageSpec = actionPackageSpec(process.env.GITHUB_ACTION_REPOSITORY, process.env.GITHUB_ACTION_REF);
         const job = {
             constants: headConstants.constants,
             file: { path: inputs.constantsPath, source: headText, parsed: head, encoding },
@@ -100415,6 +100437,7 @@ async function run(onInterrupt = () => () => undefined) {
             rounds: RATCHET_DEFAULTS.rounds,
             concurrency: DEFAULT_CONCURRENCY,
             command: reproduceCommand({
+                ...(packageSpec ? { packageSpec } : {}),
                 constantsPath: inputs.constantsPath,
                 constantsClass: inputs.constantsClass,
                 bank: inputs.bank,

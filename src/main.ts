@@ -24,7 +24,13 @@ import { PermissionError } from './github/errors.js';
 import { commentAuthor, upsertStickyComment } from './github/sticky-comment.js';
 import { suggestChanges } from './github/suggestions.js';
 import { jobSpec } from './jobs/job-spec.js';
-import { computeShard, type RatchetJob, reproduceCommand, runRatchetJob } from './jobs/ratchet-job.js';
+import {
+  actionPackageSpec,
+  computeShard,
+  type RatchetJob,
+  reproduceCommand,
+  runRatchetJob,
+} from './jobs/ratchet-job.js';
 import { readPointsFolder, writePointsFile } from './points/files.js';
 import { checkShards } from './points/shards.js';
 import { PointsStore } from './points/store.js';
@@ -165,6 +171,11 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     const scope = inputs.only
       ? inputs.only.map((name) => findConstant(name)!)
       : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
+    // The Reproduce line runs this very action's code: its repository at its ref, fetched by npx.
+    const packageSpec = actionPackageSpec(
+      process.env.GITHUB_ACTION_REPOSITORY,
+      process.env.GITHUB_ACTION_REF,
+    );
     const job: RatchetJob = {
       constants: headConstants.constants,
       file: { path: inputs.constantsPath, source: headText, parsed: head, encoding },
@@ -185,6 +196,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       rounds: RATCHET_DEFAULTS.rounds,
       concurrency: DEFAULT_CONCURRENCY,
       command: reproduceCommand({
+        ...(packageSpec ? { packageSpec } : {}),
         constantsPath: inputs.constantsPath,
         constantsClass: inputs.constantsClass,
         bank: inputs.bank,

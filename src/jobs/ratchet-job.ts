@@ -66,11 +66,26 @@ export interface ReproduceParameters {
   readonly rounds: number;
   readonly tiers: readonly Tier[];
   readonly only: readonly string[] | null;
+  /**
+   * What npx runs: `memory-ratchet` (an installed copy), or the action's own repository and ref
+   * (`github:OWNER/REPO#REF`), which npx fetches, builds and runs with nothing installed beforehand.
+   */
+  readonly packageSpec?: string;
+}
+
+/** The npx package spec of the running action, from GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF. */
+export function actionPackageSpec(
+  repository: string | undefined,
+  ref: string | undefined,
+): string | undefined {
+  if (!repository || !ref || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^[\w./-]+$/.test(ref))
+    return undefined;
+  return `github:${repository}#${ref}`;
 }
 
 /** The command line that reproduces a ratchet run, shown in every report. */
 export function reproduceCommand(p: ReproduceParameters): string {
-  const parts = ['npx memory-ratchet ratchet'];
+  const parts = [p.packageSpec ? `npx --yes ${p.packageSpec} ratchet` : 'npx memory-ratchet ratchet'];
   if (p.constantsPath) parts.push(`--constants ${p.constantsPath}`);
   if (p.constantsPath && p.constantsClass !== 'Defaults') parts.push(`--class ${p.constantsClass}`);
   for (const assignment of p.set ?? []) parts.push(`--set ${assignment}`);

@@ -62,6 +62,8 @@ function runAction(
     RUNNER_TEMP: temp,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_ACTION_REPOSITORY: 'memory-ratchet/memory-ratchet',
+    GITHUB_ACTION_REF: 'v1',
     'INPUT_GITHUB-TOKEN': 'test-token',
     'INPUT_CONSTANTS-PATH': 'src/popoto/fields/constants.py',
     INPUT_SEEDS: '20',
@@ -147,6 +149,14 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     const body = api.comments[0]!.body;
     expect(readMarker(body)).toMatchObject({ state: 'done', run: 500 });
     expect(body).toContain('This pull request changes no constant the engine evaluates.');
+    // The Reproduce line runs the action's own repository at its ref through npx: nothing to install first.
+    const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8')) as {
+      run: { command: string };
+    };
+    expect(report.run.command).toMatch(
+      /^npx --yes github:memory-ratchet\/memory-ratchet#v1 ratchet --constants src\/popoto\/fields\/constants\.py --bank 0 --seeds 20 /,
+    );
+    expect(body).toContain(`Reproduce: \`${report.run.command}\``);
     expect(api.checkRuns.size).toBe(1);
     const check = [...api.checkRuns.values()][0]!;
     expect(check.status).toBe('completed');
