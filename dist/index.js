@@ -100385,7 +100385,7 @@ async function bestEffort(what, work) {
     }
 }
 async function run(onInterrupt = () => () => undefined) {
-    // Once a check run (and maybe a progress comment) exists, every failure completes them: set below.
+    // Once a check run exists, every failure completes it and answers on the pull request: set below.
     let closeOnFailure = null;
     try {
         const env = environment();
@@ -100556,16 +100556,8 @@ async function run(onInterrupt = () => () => undefined) {
         const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;
         const pr = pullNumber === null ? null : { ...target, issueNumber: pullNumber };
         failurePr = pr;
-        if (pr && canWrite && inputs.comment === 'always') {
-            await bestEffort('progress comment', () => upsertStickyComment(github, {
-                target: pr,
-                author,
-                body: '⏳ memory-ratchet is running the ratchet on this pull request…',
-                marker: { ...marker, state: 'in-progress' },
-                mode: 'always',
-                changed: true,
-            }));
-        }
+        // No placeholder comment: the check run shows the run in progress, a first comment's notification
+        // carries the result itself, and a rerun leaves the previous result in place until one edit replaces it.
         let report;
         const redis = await getRedis();
         try {

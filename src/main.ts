@@ -136,7 +136,7 @@ async function bestEffort<T>(what: string, work: () => Promise<T>): Promise<T | 
 export type InterruptHook = (cleanup: () => Promise<void>) => () => void;
 
 export async function run(onInterrupt: InterruptHook = () => () => undefined): Promise<void> {
-  // Once a check run (and maybe a progress comment) exists, every failure completes them: set below.
+  // Once a check run exists, every failure completes it and answers on the pull request: set below.
   let closeOnFailure: ((message: string) => Promise<void>) | null = null;
   try {
     const env = environment();
@@ -339,18 +339,8 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     const pullNumber = ctx.needsPullRequestLookup ? await pullRequestFor(github, ctx) : ctx.pullNumber;
     const pr = pullNumber === null ? null : { ...target, issueNumber: pullNumber };
     failurePr = pr;
-    if (pr && canWrite && inputs.comment === 'always') {
-      await bestEffort('progress comment', () =>
-        upsertStickyComment(github, {
-          target: pr,
-          author,
-          body: '⏳ memory-ratchet is running the ratchet on this pull request…',
-          marker: { ...marker, state: 'in-progress' },
-          mode: 'always',
-          changed: true,
-        }),
-      );
-    }
+    // No placeholder comment: the check run shows the run in progress, a first comment's notification
+    // carries the result itself, and a rerun leaves the previous result in place until one edit replaces it.
 
     let report: RatchetReport;
     const redis = await getRedis();

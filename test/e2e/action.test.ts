@@ -45,6 +45,7 @@ function runAction(
   event: string,
   inputs: Record<string, string>,
   onStart?: (child: ChildProcess) => void,
+  runId = '500',
 ): Promise<ActionRun> {
   const temp = mkdtempSync(join(tmpdir(), 'mr-runner-'));
   const outputFile = join(temp, 'output');
@@ -56,7 +57,7 @@ function runAction(
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: event,
     GITHUB_SHA: git(workspace, 'rev-parse', 'HEAD'),
-    GITHUB_RUN_ID: '500',
+    GITHUB_RUN_ID: runId,
     GITHUB_API_URL: api.url,
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: temp,
@@ -293,7 +294,35 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(refused.stdout).toMatch(/::error::merge: shard 2\/2 missing/);
   }, 240_000);
 
-  it('completes the check as failure and replaces the progress comment when the evaluation cannot run', async () => {
+  it('posts one comment with the result on a first run, and a rerun edits it once: no placeholder', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const before = api.requests.length;
+    const first = await runAction(api, workspace, event, {});
+    expect(first.code).toBe(0);
+    const writes = (from: number) =>
+      api.requests
+        .slice(from)
+        .filter((r) => r.method !== 'GET' && r.path.includes('/comments'))
+        .map((r) => [r.method, (r.body as { body: string }).body]);
+    const firstWrites = writes(before);
+    expect(firstWrites).toHaveLength(1);
+    expect(firstWrites[0]![0]).toBe('POST');
+    expect(firstWrites[0]![1]).toContain('This pull request changes no constant the engine evaluates.');
+    const previous = api.comments[0]!.body;
+    const middle = api.requests.length;
+    const rerun = await runAction(api, workspace, event, {}, undefined, '501');
+    expect(rerun.code).toBe(0);
+    const rerunWrites = writes(middle);
+    expect(rerunWrites.map(([method]) => method)).toEqual(['PATCH']);
+    expect(rerunWrites[0]![1]).not.toContain('⏳');
+    expect(readMarker(rerunWrites[0]![1] as string)).toMatchObject({ state: 'done', run: 501 });
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.body).not.toBe(previous);
+  }, 240_000);
+
+  it('completes the check as failure and answers on the pull request when the evaluation cannot run', async () => {
     api.comments = [];
     api.checkRuns.clear();
     const { workspace, event } = pullRequest('0.1', '0.3');
