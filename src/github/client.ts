@@ -1,10 +1,12 @@
-/** An Octokit with retries and rate-limit throttling, pointed at GITHUB_API_URL (or a test server). */
+/**
+ * An Octokit from @actions/github (which honours the runner's proxy settings: HTTPS_PROXY, NO_PROXY) with
+ * retries and rate-limit throttling, pointed at GITHUB_API_URL (or a test server).
+ */
+import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 
-export const GitHubClient = Octokit.plugin(retry, throttling);
-export type GitHub = InstanceType<typeof GitHubClient>;
+export type GitHub = ReturnType<typeof getOctokit>;
 
 export interface ClientOptions {
   readonly token: string;
@@ -17,8 +19,7 @@ export interface ClientOptions {
 }
 
 export function createGitHub({ token, baseUrl, retries = 3, throttle = true, log }: ClientOptions): GitHub {
-  return new GitHubClient({
-    auth: token,
+  const options = {
     ...(baseUrl ? { baseUrl } : {}),
     userAgent: 'memory-ratchet',
     retry: { retries, enabled: retries > 0 },
@@ -46,5 +47,6 @@ export function createGitHub({ token, baseUrl, retries = 3, throttle = true, log
       warn: (m: string) => log?.(m),
       error: (m: string) => log?.(m),
     },
-  });
+  };
+  return getOctokit(token, options, retry, throttling);
 }
