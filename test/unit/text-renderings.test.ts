@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { parseConstantsFile } from '../../src/constants/parse-file.js';
+import { constantsJson, constantsText } from '../../src/report/constants-listing.js';
+import { fixed, interval, signedInterval, table } from '../../src/report/format.js';
+import { type ReplayReport, replayJson, replayText } from '../../src/report/replay-text.js';
+
+// Each expected text is written out in full: the product's terminal format, checked by eye once.
+
+describe('memory-ratchet constants', () => {
+  const source =
+    'class Defaults:\n    DECAY_RATE = 0.1\n    NAME = "x = 1"\n    FLAG = True\n    PAIR = (1, None)\n    EXPR = 2 * 3\n    OFF = False\n';
+  const parsed = parseConstantsFile(source, 'c.py', {});
+  it('lists every assignment with its Python spelling, line and whether it is tunable, then the warnings', () => {
+    expect(constantsText({ parsed, warnings: ['c.py:9: w'] })).toBe(
+      [
+        'c.py (python, class Defaults): 6 constants',
+        '  name        value         line  ',
+        '  DECAY_RATE  0.1              2  tunable',
+        '  NAME        "x = 1"          3  not tunable: a string',
+        '  FLAG        True             4  tunable',
+        '  PAIR        (1, None)        5  not tunable: a tuple',
+        '  EXPR        (expression)     6  not tunable: not a literal',
+        '  OFF         False            7  tunable',
+        '',
+        'warnings:',
+        '  c.py:9: w',
+        '',
+      ].join('\n'),
+    );
+    expect(constantsText({ parsed, warnings: [] })).not.toContain('warnings:');
+  });
+
+  it('gives the same as JSON, with null for what is not a literal and the reason only when not tunable', () => {
+    const json = JSON.parse(constantsJson({ parsed, warnings: ['w'] }));
+    expect(json.file).toBe('c.py');
+    expect(json.class).toBe('Defaults');
+    expect(json.warnings).toEqual(['w']);
+    expect(json.constants[0]).toEqual({ name: 'DECAY_RATE', value: 0.1, line: 2, tunable: true });
+    expect(json.constants[4]).toEqual({
+      name: 'EXPR',
+      value: null,
+      line: 6,
+      tunable: false,
+      reason: 'not a literal: not tunable',
+    });
+    const yaml = parseConstantsFile('DECAY_RATE: 0.2\n', 'c.yaml', {});
+    expect(constantsText({ parsed: yaml, warnings: [] }).split('\n')[0]).toBe('c.yaml (yaml): 1 constants');
+    expect(JSON.parse(constantsJson({ parsed: yaml, warnings: [] })).class).toBeNull();
+  });
+});
+
+describe('memory-ratchet replay', () => {
+  const report: ReplayReport = {
+    name: 'demo',
+    redis: 'server',
+    constants: { DECAY_RATE: 0.3 },
+    filtered: ['junk1', 'junk2'],
+    queries: [
+      {
+        label: 'q1',
+        at: 86400,
+        ranking: [
+          { id: 'a', score: 0.5 },
+          { id: 'longer-id', score: 1 / 3 },
+        ],
+        metrics: { 'ndcg@5': 0.9, 'ndcg@10': 0.95, 'p@5': 0.4, 'p@10': 0.2, mrr: 1 },
+      },
+      { label: 'q2', at: 0, ranking: [] },
+    ],
+  };
+  it('prints the overrides, the filtered saves, and each query’s ranking with scores and metrics', () => {
+    expect(replayText(report, { DECAY_RATE: 0.3, FLAG: true })).toBe(
+      [
+        'scenario demo (redis: server)',
+        'constants: DECAY_RATE=0.3, FLAG=true',
+        'rejected by the write filter: junk1, junk2',
+        '',
+        'query q1 at 1970-01-02T00:00:00.000Z (86400)',
+        '   1. a          0.5000000000',
+        '   2. longer-id  0.3333333333',
+        '  nDCG@5 0.9000  nDCG@10 0.9500  P@5 0.40  P@10 0.20  MRR 1.0000',
+        '',
+        'query q2 at 1970-01-01T00:00:00.000Z (0)',
+        '  (no records)',
+        '',
+      ].join('\n'),
+    );
+    expect(replayText({ ...report, filtered: [], queries: [] }, {})).toBe(
+      'scenario demo (redis: server)\nconstants: registry defaults\n',
+    );
+  });
+
+  it('gives the same as JSON', () => {
+    expect(JSON.parse(replayJson(report))).toEqual({
+      name: 'demo',
+      redis: 'server',
+      constants: { DECAY_RATE: 0.3 },
+      filtered: ['junk1', 'junk2'],
+      queries: JSON.parse(JSON.stringify(report.queries)),
+    });
+  });
+});
+
+describe('number formatting', () => {
+  it('prints a dash for a missing number, fixed digits otherwise, and signed intervals', () => {
+    expect([fixed(null), fixed(undefined), fixed(Number.NaN), fixed(0.12345), fixed(0.5, 1)]).toEqual([
+      '—',
+      '—',
+      '—',
+      '0.1235',
+      '0.5',
+    ]);
+    expect(interval([0.1, 0.25])).toBe('[0.100, 0.250]');
+    expect(interval(null)).toBe('');
+    expect(signedInterval([-0.1, 0.25], 2)).toBe('[-0.10, +0.25]');
+    expect(signedInterval(undefined)).toBe('');
+  });
+
+  it('aligns table columns, leaving the last one unpadded and no trailing spaces', () => {
+    expect(
+      table([
+        ['a', 'bb', 'c'],
+        ['ddd', 'e', ''],
+      ]),
+    ).toEqual(['  a    bb  c', '  ddd  e']);
+    expect(table([['x', 'y']], '')).toEqual(['x  y']);
+  });
+});
