@@ -12,7 +12,9 @@ export function progressBar(io: CliIo, label: string, quiet: boolean): Progress 
   if (!stream || quiet) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} evaluations | {duration_formatted}`,
+      // The total grows as the run learns what it needs (later looks, rounds): ETA is for the work known now.
+      format: `${label} [{bar}] {percentage}% | {value}/{total} evaluations | {duration_formatted} elapsed | ETA {eta_formatted}`,
+      etaBuffer: 50,
       stream,
       hideCursor: true,
       clearOnComplete: true,
@@ -26,6 +28,7 @@ export function progressBar(io: CliIo, label: string, quiet: boolean): Progress 
         bar.start(total, 0);
         started = true;
       }
+      bar.setTotal(total);
       bar.update(done);
     },
     stop() {
