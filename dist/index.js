@@ -83589,6 +83589,8 @@ const INPUT_DEFAULTS = {
     alpha: '0.05',
     tiers: '1,2,3',
     comment: 'always',
+    'comment-detail': 'compact',
+    'minimize-outdated': 'true',
     'check-name': 'memory-ratchet',
     'fail-on': 'regression',
     suggestions: 'true',
@@ -83631,6 +83633,9 @@ function readInputs(get) {
     const suggestions = input('suggestions').toLowerCase();
     if (suggestions !== 'true' && suggestions !== 'false')
         throw bad('suggestions', suggestions, 'true or false');
+    const minimize = input('minimize-outdated').toLowerCase();
+    if (minimize !== 'true' && minimize !== 'false')
+        throw bad('minimize-outdated', minimize, 'true or false');
     const token = input('github-token');
     if (token === '') {
         throw new errors_ConfigError("input 'github-token' is empty; leave it at its default (the workflow's token) or pass a token");
@@ -83665,6 +83670,8 @@ function readInputs(get) {
         redisUrl: input('redis-url') || null,
         githubToken: token,
         comment: inputs_oneOf('comment', input('comment'), ['always', 'on-change', 'never']),
+        commentDetail: inputs_oneOf('comment-detail', input('comment-detail'), ['full', 'compact']),
+        minimizeOutdated: minimize === 'true',
         checkName: input('check-name'),
         failOn: inputs_oneOf('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
         suggestions: suggestions === 'true',
@@ -95233,7 +95240,7 @@ async function markedComments(github, target, author) {
                     continue;
                 const data = readMarker(comment.body);
                 if (data)
-                    found.push({ id: comment.id, marker: data });
+                    found.push({ id: comment.id, nodeId: comment.node_id, marker: data });
             }
         }
     }
@@ -95351,13 +95358,44 @@ async function upsertStickyComment(github, request) {
             issue_number: issueNumber,
             body: full,
         });
-        return { action: 'created', id: created.data.id };
+        if (!request.minimizeOutdated)
+            return { action: 'created', id: created.data.id };
+        const minimized = await minimizeReplaced(github, request, created.data.id);
+        return { action: 'created', id: created.data.id, minimized };
     }
     catch (error) {
         throw explain(error, existing ? 'update the pull request comment' : 'comment on the pull request', {
             'pull-requests': 'write',
         });
     }
+}
+/**
+ * Hides, as outdated, our earlier comments that a new one replaces: those by the same author with our marker
+ * that no longer speak of this pull request (a force-push dropped their commit) and that a run of this same
+ * workflow wrote (checked with the Actions API; when it cannot tell, nothing is hidden). Best effort: a
+ * failure to minimise leaves the comment visible and is not an error.
+ */
+async function minimizeReplaced(github, request, keep) {
+    const candidates = (await markedComments(github, request.target, request.author)).filter((c) => c.id !== keep);
+    if (candidates.length === 0)
+        return [];
+    const mine = await workflowRun(github, request.target, request.marker.run);
+    if (typeof mine === 'string')
+        return [];
+    const minimized = [];
+    for (const candidate of candidates) {
+        const theirs = await workflowRun(github, request.target, candidate.marker.run);
+        if (typeof theirs === 'string' || theirs.workflowId !== mine.workflowId)
+            continue;
+        try {
+            await github.graphql('mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }', { id: candidate.nodeId });
+            minimized.push(candidate.id);
+        }
+        catch {
+            // Hiding an old comment is a courtesy; the new result is already posted.
+        }
+    }
+    return minimized;
 }
 /** Who comments with this token: the token's user, or the Actions bot for the workflow token (which cannot ask). */
 async function commentAuthor(github) {
@@ -101189,11 +101227,15 @@ function ratchetMarkdown(report, options = {}) {
         fixed.push(report.diff.notApplicable.map((n) => `- \`${n.constant}\` is not in the diff: ${n.reason}`).join('\n'));
     }
     const footer = [footerText(report), ...(options.footer ? [options.footer] : [])].join('\n\n');
+    const compact = options.detail === 'compact';
+    const changedByPr = new Set((report.prDelta ?? []).map((d) => d.constant));
     const charts = report.decisions
-        .filter((d) => d.proposed !== null || (d.train?.range?.value ?? 0) > 0)
+        .filter((d) => compact
+        ? d.action === 'ACCEPT' || changedByPr.has(d.constant)
+        : d.proposed !== null || (d.train?.range?.value ?? 0) > 0)
         .map(sensitivityChart)
         .filter((c) => c !== null);
-    const rows = detailRows(report.decisions);
+    const rows = compact ? [] : detailRows(report.decisions);
     const assemble = (chartCount, rowCount) => {
         const details = [];
         const dropped = [];
@@ -101201,12 +101243,20 @@ function ratchetMarkdown(report, options = {}) {
             dropped.push(`${rows.length - rowCount} decision rows`);
         if (chartCount < charts.length)
             dropped.push(`${charts.length - chartCount} charts`);
-        details.push('<details><summary>Every constant’s decision</summary>\n', '| constant | current | proposed | decision | reason | train range |', '|---|---|---|---|---|---|', ...rows.slice(0, rowCount), '\n</details>');
+        if (!compact) {
+            details.push('<details><summary>Every constant’s decision</summary>\n', '| constant | current | proposed | decision | reason | train range |', '|---|---|---|---|---|---|', ...rows.slice(0, rowCount), '\n</details>');
+        }
         if (chartCount > 0) {
             details.push('<details><summary>Sensitivity curves (training scenarios)</summary>\n', ...charts.slice(0, chartCount), '\n</details>');
         }
         if (dropped.length > 0)
             details.push(`_Truncated to fit GitHub's limit: ${dropped.join(' and ')} omitted; the JSON report has everything._`);
+        if (compact) {
+            const where = options.fullReportUrl
+                ? `[the run’s summary](${options.fullReportUrl})`
+                : 'the job summary';
+            details.push(`Every constant’s decision and sensitivity curve: ${where}.`);
+        }
         return [...fixed, details.join('\n'), footer].join('\n\n');
     };
     let chartCount = charts.length;
@@ -101282,6 +101332,7 @@ function environment() {
         sha: env.GITHUB_SHA ?? '',
         runId: Number(env.GITHUB_RUN_ID ?? 0),
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         temp: env.RUNNER_TEMP ?? process.cwd(),
     };
@@ -101526,6 +101577,14 @@ async function run(onInterrupt = () => () => undefined) {
         }
         const { conclusion, failure } = conclusionOf(report, inputs);
         const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });
+        // The comment keeps what a reviewer needs (by default); the job summary and the check keep everything.
+        const commentMarkdown = inputs.commentDetail === 'full'
+            ? markdown
+            : ratchetMarkdown(report, {
+                header: '## memory-ratchet',
+                detail: 'compact',
+                fullReportUrl: `${env.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}`,
+            });
         const reportPath = (0,external_node_path_namespaceObject.join)(folder, 'report.json');
         const diffPath = (0,external_node_path_namespaceObject.join)(folder, 'proposed.diff');
         await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -101537,10 +101596,11 @@ async function run(onInterrupt = () => () => undefined) {
             const outcome = await bestEffort('comment', () => upsertStickyComment(github, {
                 target: pr,
                 author,
-                body: markdown,
+                body: commentMarkdown,
                 marker: { ...marker, state: 'done' },
                 mode: inputs.comment,
                 changed,
+                minimizeOutdated: inputs.minimizeOutdated,
             }));
             if (outcome) {
                 commentId = outcome.id;

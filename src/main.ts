@@ -50,6 +50,7 @@ interface Environment {
   readonly sha: string;
   readonly runId: number;
   readonly apiUrl: string;
+  readonly serverUrl: string;
   readonly workspace: string;
   readonly temp: string;
 }
@@ -62,6 +63,7 @@ function environment(): Environment {
     sha: env.GITHUB_SHA ?? '',
     runId: Number(env.GITHUB_RUN_ID ?? 0),
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     temp: env.RUNNER_TEMP ?? process.cwd(),
   };
@@ -356,6 +358,15 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
 
     const { conclusion, failure } = conclusionOf(report, inputs);
     const markdown = ratchetMarkdown(report, { header: '## memory-ratchet' });
+    // The comment keeps what a reviewer needs (by default); the job summary and the check keep everything.
+    const commentMarkdown =
+      inputs.commentDetail === 'full'
+        ? markdown
+        : ratchetMarkdown(report, {
+            header: '## memory-ratchet',
+            detail: 'compact',
+            fullReportUrl: `${env.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}`,
+          });
     const reportPath = join(folder, 'report.json');
     const diffPath = join(folder, 'proposed.diff');
     await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -369,10 +380,11 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
         upsertStickyComment(github, {
           target: pr,
           author,
-          body: markdown,
+          body: commentMarkdown,
           marker: { ...marker, state: 'done' },
           mode: inputs.comment,
           changed,
+          minimizeOutdated: inputs.minimizeOutdated,
         }),
       );
       if (outcome) {

@@ -27,6 +27,10 @@ export interface ActionInputs {
   readonly redisUrl: string | null;
   readonly githubToken: string;
   readonly comment: CommentMode;
+  /** What the comment holds: the full report, or what a reviewer needs with a link to the rest. */
+  readonly commentDetail: 'full' | 'compact';
+  /** Hide (minimise as outdated) our earlier comments that a new one replaces. */
+  readonly minimizeOutdated: boolean;
   readonly checkName: string;
   readonly failOn: FailOn;
   readonly suggestions: boolean;
@@ -53,6 +57,8 @@ export const INPUT_DEFAULTS = {
   alpha: '0.05',
   tiers: '1,2,3',
   comment: 'always',
+  'comment-detail': 'compact',
+  'minimize-outdated': 'true',
   'check-name': 'memory-ratchet',
   'fail-on': 'regression',
   suggestions: 'true',
@@ -114,6 +120,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const suggestions = input('suggestions').toLowerCase();
   if (suggestions !== 'true' && suggestions !== 'false')
     throw bad('suggestions', suggestions, 'true or false');
+  const minimize = input('minimize-outdated').toLowerCase();
+  if (minimize !== 'true' && minimize !== 'false') throw bad('minimize-outdated', minimize, 'true or false');
   const token = input('github-token');
   if (token === '') {
     throw new ConfigError(
@@ -151,6 +159,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     redisUrl: input('redis-url') || null,
     githubToken: token,
     comment: oneOf<CommentMode>('comment', input('comment'), ['always', 'on-change', 'never']),
+    commentDetail: oneOf<'full' | 'compact'>('comment-detail', input('comment-detail'), ['full', 'compact']),
+    minimizeOutdated: minimize === 'true',
     checkName: input('check-name'),
     failOn: oneOf<FailOn>('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
     suggestions: suggestions === 'true',

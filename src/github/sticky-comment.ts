@@ -43,6 +43,8 @@ export interface PullRequestTarget {
 
 export interface FoundComment {
   readonly id: number;
+  /** The GraphQL node id (to minimise it). */
+  readonly nodeId: string;
   readonly marker: MarkerData;
 }
 
@@ -63,7 +65,7 @@ export async function markedComments(
       for (const comment of page.data) {
         if (comment.user?.login !== author) continue;
         const data = readMarker(comment.body);
-        if (data) found.push({ id: comment.id, marker: data });
+        if (data) found.push({ id: comment.id, nodeId: comment.node_id, marker: data });
       }
     }
   } catch (error) {
@@ -161,10 +163,12 @@ export interface UpsertRequest {
   readonly mode: CommentMode;
   /** Whether the result proposes or regresses anything (for `on-change`). */
   readonly changed: boolean;
+  /** Minimise our earlier comments on this pull request that this one replaces (default false). */
+  readonly minimizeOutdated?: boolean;
 }
 
 export type UpsertOutcome =
-  | { readonly action: 'created' | 'updated'; readonly id: number }
+  | { readonly action: 'created' | 'updated'; readonly id: number; readonly minimized?: readonly number[] }
   | { readonly action: 'skipped'; readonly reason: string; readonly id: number | null };
 
 export const COMMENT_LIMIT = 65_536;
@@ -207,12 +211,44 @@ export async function upsertStickyComment(github: GitHub, request: UpsertRequest
       issue_number: issueNumber,
       body: full,
     });
-    return { action: 'created', id: created.data.id };
+    if (!request.minimizeOutdated) return { action: 'created', id: created.data.id };
+    const minimized = await minimizeReplaced(github, request, created.data.id);
+    return { action: 'created', id: created.data.id, minimized };
   } catch (error) {
     throw explain(error, existing ? 'update the pull request comment' : 'comment on the pull request', {
       'pull-requests': 'write',
     });
   }
+}
+
+/**
+ * Hides, as outdated, our earlier comments that a new one replaces: those by the same author with our marker
+ * that no longer speak of this pull request (a force-push dropped their commit) and that a run of this same
+ * workflow wrote (checked with the Actions API; when it cannot tell, nothing is hidden). Best effort: a
+ * failure to minimise leaves the comment visible and is not an error.
+ */
+async function minimizeReplaced(github: GitHub, request: UpsertRequest, keep: number): Promise<number[]> {
+  const candidates = (await markedComments(github, request.target, request.author)).filter(
+    (c) => c.id !== keep,
+  );
+  if (candidates.length === 0) return [];
+  const mine = await workflowRun(github, request.target, request.marker.run);
+  if (typeof mine === 'string') return [];
+  const minimized: number[] = [];
+  for (const candidate of candidates) {
+    const theirs = await workflowRun(github, request.target, candidate.marker.run);
+    if (typeof theirs === 'string' || theirs.workflowId !== mine.workflowId) continue;
+    try {
+      await github.graphql(
+        'mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }',
+        { id: candidate.nodeId },
+      );
+      minimized.push(candidate.id);
+    } catch {
+      // Hiding an old comment is a courtesy; the new result is already posted.
+    }
+  }
+  return minimized;
 }
 
 /** Who comments with this token: the token's user, or the Actions bot for the workflow token (which cannot ask). */

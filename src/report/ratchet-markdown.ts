@@ -18,6 +18,13 @@ export interface MarkdownOptions {
   readonly header?: string;
   /** Text put last (a hidden marker), kept whole. */
   readonly footer?: string;
+  /**
+   * `full` (default): every constant's decision and every sensitivity curve. `compact`, for the PR comment:
+   * the curves of the constants the PR changes or the ratchet accepts only, and a link to the full report.
+   */
+  readonly detail?: 'full' | 'compact';
+  /** Where the full report is (the job summary of the run), linked from a compact rendering. */
+  readonly fullReportUrl?: string;
 }
 
 const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -170,24 +177,32 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
     );
   }
   const footer = [footerText(report), ...(options.footer ? [options.footer] : [])].join('\n\n');
+  const compact = options.detail === 'compact';
+  const changedByPr = new Set((report.prDelta ?? []).map((d) => d.constant));
   const charts = report.decisions
-    .filter((d) => d.proposed !== null || (d.train?.range?.value ?? 0) > 0)
+    .filter((d) =>
+      compact
+        ? d.action === 'ACCEPT' || changedByPr.has(d.constant)
+        : d.proposed !== null || (d.train?.range?.value ?? 0) > 0,
+    )
     .map(sensitivityChart)
     .filter((c): c is string => c !== null);
-  const rows = detailRows(report.decisions);
+  const rows = compact ? [] : detailRows(report.decisions);
 
   const assemble = (chartCount: number, rowCount: number): string => {
     const details: string[] = [];
     const dropped: string[] = [];
     if (rowCount < rows.length) dropped.push(`${rows.length - rowCount} decision rows`);
     if (chartCount < charts.length) dropped.push(`${charts.length - chartCount} charts`);
-    details.push(
-      '<details><summary>Every constant’s decision</summary>\n',
-      '| constant | current | proposed | decision | reason | train range |',
-      '|---|---|---|---|---|---|',
-      ...rows.slice(0, rowCount),
-      '\n</details>',
-    );
+    if (!compact) {
+      details.push(
+        '<details><summary>Every constant’s decision</summary>\n',
+        '| constant | current | proposed | decision | reason | train range |',
+        '|---|---|---|---|---|---|',
+        ...rows.slice(0, rowCount),
+        '\n</details>',
+      );
+    }
     if (chartCount > 0) {
       details.push(
         '<details><summary>Sensitivity curves (training scenarios)</summary>\n',
@@ -199,6 +214,12 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
       details.push(
         `_Truncated to fit GitHub's limit: ${dropped.join(' and ')} omitted; the JSON report has everything._`,
       );
+    if (compact) {
+      const where = options.fullReportUrl
+        ? `[the run’s summary](${options.fullReportUrl})`
+        : 'the job summary';
+      details.push(`Every constant’s decision and sensitivity curve: ${where}.`);
+    }
     return [...fixed, details.join('\n'), footer].join('\n\n');
   };
 

@@ -158,6 +158,10 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
       /^npx --yes github:memory-ratchet\/memory-ratchet#v1 ratchet --constants src\/popoto\/fields\/constants\.py --bank 0 --seeds 20 /,
     );
     expect(body).toContain(`Reproduce: \`${report.run.command}\``);
+    // The comment is compact by default and links to the run; the job summary keeps every decision.
+    expect(body).not.toContain('Every constant’s decision</summary>');
+    expect(body).toMatch(/\[the run’s summary\]\(https:\/\/github\.com\/[^/]+\/[^/]+\/actions\/runs\/500\)/);
+    expect(run.summary).toContain('Every constant’s decision</summary>');
     expect(api.checkRuns.size).toBe(1);
     const check = [...api.checkRuns.values()][0]!;
     expect(check.status).toBe('completed');

@@ -28,6 +28,8 @@ export class FakeGitHub {
   /** Files of the pull request (GET …/pulls/N/files) and the reviews posted on it. */
   pullFiles: { filename: string; patch?: string }[] = [];
   reviews: { id: number; body: string; comments: unknown[] }[] = [];
+  /** Node ids of comments minimised through GraphQL (POST /graphql, minimizeComment). */
+  minimized: { id: string; classifier: string }[] = [];
   /** `METHOD path-prefix` → status to answer with instead. */
   readonly failures = new Map<string, { status: number; message: string }>();
   private server: Server | undefined;
@@ -79,7 +81,9 @@ export class FakeGitHub {
     if (method === 'GET' && commentsPath) {
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
       const page = Number(url.searchParams.get('page') ?? 1);
-      const slice = this.comments.slice((page - 1) * perPage, page * perPage);
+      const slice = this.comments
+        .slice((page - 1) * perPage, page * perPage)
+        .map((c) => ({ ...c, node_id: `IC_${c.id}` }));
       const last = Math.max(1, Math.ceil(this.comments.length / perPage));
       const headers: Record<string, string> = {};
       if (page < last) {
@@ -96,7 +100,14 @@ export class FakeGitHub {
         user: { login: 'github-actions[bot]', type: 'Bot' },
       };
       this.comments.push(comment);
-      return send(201, comment);
+      return send(201, { ...comment, node_id: `IC_${comment.id}` });
+    }
+    if (method === 'POST' && url.pathname === '/graphql') {
+      const { query, variables } = body as { query: string; variables: { id: string } };
+      const classifier = /classifier: (\w+)/.exec(query)?.[1] ?? '';
+      if (!/minimizeComment/.test(query)) return send(200, { errors: [{ message: 'unsupported query' }] });
+      this.minimized.push({ id: variables.id, classifier });
+      return send(200, { data: { minimizeComment: { minimizedComment: { isMinimized: true } } } });
     }
     if (method === 'PATCH' && commentId) {
       const comment = this.comments.find((c) => c.id === Number(commentId));

@@ -175,6 +175,59 @@ describe('sticky comment over HTTP', () => {
     });
   }
 
+  it('hides as outdated our earlier comment that a new one replaces after a force-push, and only ours', async () => {
+    api.prCommits = ['new'];
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'new' });
+    api.workflowRuns.set(90, { workflow_id: 9, head_sha: 'old' });
+    api.workflowRuns.set(300, { workflow_id: 12, head_sha: 'other' });
+    const bot = { login: BOT, type: 'Bot' };
+    api.comments.push({
+      id: 11,
+      body: `before the push\n\n${marker({ head: 'old', run: 90, state: 'done' })}`,
+      user: bot,
+    });
+    api.comments.push({
+      id: 12,
+      body: `another workflow\n\n${marker({ head: 'other', run: 300, state: 'done' })}`,
+      user: bot,
+    });
+    api.comments.push({
+      id: 13,
+      body: `unknown run\n\n${marker({ head: 'gone', run: 77, state: 'done' })}`,
+      user: bot,
+    });
+    const outcome = await upsertStickyComment(
+      github,
+      request({
+        body: 'after the push',
+        marker: { head: 'new', run: 100, state: 'done' },
+        minimizeOutdated: true,
+      }),
+    );
+    expect(outcome).toMatchObject({ action: 'created', minimized: [11] });
+    expect(api.minimized).toEqual([{ id: 'IC_11', classifier: 'OUTDATED' }]);
+  });
+
+  it('hides nothing unless asked, and nothing when the Actions API cannot say which workflow wrote it', async () => {
+    api.prCommits = ['new'];
+    api.workflowRuns.set(90, { workflow_id: 9, head_sha: 'old' });
+    api.comments.push({
+      id: 11,
+      body: `old\n\n${marker({ head: 'old', run: 90, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    await upsertStickyComment(github, request({ marker: { head: 'new', run: 100, state: 'done' } }));
+    expect(api.minimized).toEqual([]);
+    api.comments = api.comments.filter((c) => c.id === 11);
+    // Our own run is unknown to the API (a token without actions: read): nothing is hidden.
+    const outcome = await upsertStickyComment(
+      github,
+      request({ marker: { head: 'new', run: 100, state: 'done' }, minimizeOutdated: true }),
+    );
+    expect(outcome).toMatchObject({ action: 'created', minimized: [] });
+    expect(api.minimized).toEqual([]);
+  });
+
   it('lets no forged marker suppress or duplicate a result', async () => {
     api.prCommits = ['aaa'];
     api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'aaa' });

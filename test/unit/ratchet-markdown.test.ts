@@ -116,6 +116,29 @@ describe('ratchet markdown', () => {
     expect(markdown.endsWith('<!-- marker -->')).toBe(true);
   });
 
+  it('keeps the comment compact: the accepted constants’ curves, no per-constant table, a link to the rest', () => {
+    const compact = ratchetMarkdown(report, {
+      detail: 'compact',
+      fullReportUrl: 'https://github.com/o/r/actions/runs/7',
+    });
+    const full = ratchetMarkdown(report);
+    expect(compact.startsWith(`**${report.verdict}**`)).toBe(true);
+    expect(compact).toContain(diffText);
+    expect(compact).not.toContain('Every constant’s decision</summary>');
+    expect(full).toContain('Every constant’s decision</summary>');
+    // 3 of the 30 constants are accepted: their curves, and only theirs.
+    expect(compact.match(/xychart-beta/g)).toHaveLength(3);
+    for (const d of decisions.filter((x) => x.action === 'ACCEPT'))
+      expect(compact).toContain(`title "${d.constant}`);
+    expect(compact).toContain(
+      'Every constant’s decision and sensitivity curve: [the run’s summary](https://github.com/o/r/actions/runs/7).',
+    );
+    expect(ratchetMarkdown(report, { detail: 'compact' })).toContain(
+      'Every constant’s decision and sensitivity curve: the job summary.',
+    );
+    expect(compact.length).toBeLessThan(full.length);
+  });
+
   it('keeps a diff whose context holds a fence of its own inert inside a longer fence', () => {
     const hostile = [
       'diff --git a/x.py b/x.py',
