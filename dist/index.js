@@ -83588,6 +83588,7 @@ const INPUT_DEFAULTS = {
     'cliff-margin': '0.1',
     alpha: '0.05',
     tiers: '1,2,3',
+    mode: 'evaluate',
     comment: 'always',
     'comment-detail': 'compact',
     'minimize-outdated': 'true',
@@ -83651,6 +83652,10 @@ function readInputs(get) {
     const only = input('only');
     const shard = input('shard');
     const points = input('points');
+    const mode = inputs_oneOf('mode', input('mode'), ['evaluate', 'post']);
+    if (mode === 'post' && (points === '' || shard !== '')) {
+        throw new errors_ConfigError("input 'mode': post answers from the points of a fork run's artifact: give 'points' (the downloaded folder) and no 'shard'");
+    }
     if (shard !== '' && points !== '') {
         throw new errors_ConfigError("inputs 'shard' and 'points' are two roles: a shard job computes points, the merge job reads them; give one");
     }
@@ -83675,6 +83680,7 @@ function readInputs(get) {
         checkName: input('check-name'),
         failOn: inputs_oneOf('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
         suggestions: suggestions === 'true',
+        mode,
         shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
         points: points === '' ? null : points,
         timeoutSeconds: input('timeout') === ''
@@ -101365,6 +101371,42 @@ async function baseSource(github, ctx, inputs, workspace) {
         return null;
     }
 }
+/** A file's bytes at a commit, through the contents API (the commits of a fork's pull request included). */
+async function contentsAt(github, ctx, path, ref) {
+    let data;
+    try {
+        data = (await github.rest.repos.getContent({ owner: ctx.owner, repo: ctx.repo, path, ref }))
+            .data;
+    }
+    catch (error) {
+        throw new Error(`input 'constants-path': cannot read ${path} at ${ref.slice(0, 7)} through the API (${errors_errorMessage(error)}); check the path and that the token has contents: read`);
+    }
+    if (data.encoding !== 'base64' || typeof data.content !== 'string') {
+        throw new Error(`input 'constants-path': ${path} at ${ref.slice(0, 7)} is not a file`);
+    }
+    return Buffer.from(data.content, 'base64');
+}
+/**
+ * The context of the post role: a workflow_run after the fork's run, with its pull request and base commit
+ * looked up (a fork's workflow_run lists no pull requests).
+ */
+async function postContext(github, ctx) {
+    if (ctx.event !== 'workflow_run') {
+        throw new errors_ConfigError(`input 'mode': post runs on workflow_run (after the fork's pull_request run), not on ${ctx.event}`);
+    }
+    const number = ctx.pullNumber ?? (await pullRequestFor(github, ctx));
+    if (number === null)
+        throw new Error(`mode post: no pull request has the head commit ${ctx.headSha}`);
+    let baseSha = ctx.baseSha;
+    if (baseSha === null) {
+        const { data } = await github.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: number });
+        if (data.head.sha !== ctx.headSha) {
+            throw new Error(`mode post: pull request #${number} has moved on to ${data.head.sha.slice(0, 7)}; this run evaluated ${ctx.headSha.slice(0, 7)}, so its answer is stale`);
+        }
+        baseSha = data.base.sha;
+    }
+    return { ...ctx, pullNumber: number, baseSha, needsPullRequestLookup: false };
+}
 /** workflow_run from a fork lists no pull requests: find the open one whose head is this commit. */
 async function pullRequestFor(github, ctx) {
     try {
@@ -101400,16 +101442,19 @@ async function run(onInterrupt = () => () => undefined) {
         const env = environment();
         const inputs = readInputs((name) => getInput(name));
         const payload = JSON.parse(await (0,promises_namespaceObject.readFile)(env.eventPath, 'utf8'));
-        const ctx = readContext(env.eventName, payload, { sha: env.sha, runId: env.runId });
         const github = createGitHub({
             token: inputs.githubToken,
             baseUrl: env.apiUrl,
             log: (m) => core_debug(m),
         });
-        const constantsFile = await workspacePath(env.workspace, inputs.constantsPath, 'constants-path');
-        const headBytes = await (0,promises_namespaceObject.readFile)(constantsFile).catch(() => {
-            throw new Error(`input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`);
-        });
+        const read = readContext(env.eventName, payload, { sha: env.sha, runId: env.runId });
+        const ctx = inputs.mode === 'post' ? await postContext(github, read) : read;
+        // In post mode nothing of the pull request is checked out: the constants come from the API, parsed only.
+        const headBytes = inputs.mode === 'post'
+            ? await contentsAt(github, ctx, inputs.constantsPath, ctx.headSha)
+            : await (0,promises_namespaceObject.readFile)(await workspacePath(env.workspace, inputs.constantsPath, 'constants-path')).catch(() => {
+                throw new Error(`input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`);
+            });
         const { text: headText, encoding } = decodeSource(headBytes, inputs.constantsPath, {
             python: /\.pyi?$/i.test(inputs.constantsPath),
         });

@@ -17,7 +17,7 @@ import { parseConstantsFile } from './constants/parse-file.js';
 import { CONSTANTS, findConstant } from './constants/registry.js';
 import { resolveConstants } from './constants/resolve.js';
 import { decodeSource, encodeSource } from './constants/source-text.js';
-import { errorMessage } from './errors.js';
+import { ConfigError, errorMessage } from './errors.js';
 import { completeCheckRun, startCheckRun } from './github/check-run.js';
 import { createGitHub, type GitHub } from './github/client.js';
 import { PermissionError } from './github/errors.js';
@@ -106,6 +106,48 @@ async function baseSource(
   }
 }
 
+/** A file's bytes at a commit, through the contents API (the commits of a fork's pull request included). */
+async function contentsAt(github: GitHub, ctx: RunContext, path: string, ref: string): Promise<Buffer> {
+  let data: { content?: string; encoding?: string; type?: string };
+  try {
+    data = (await github.rest.repos.getContent({ owner: ctx.owner, repo: ctx.repo, path, ref }))
+      .data as typeof data;
+  } catch (error) {
+    throw new Error(
+      `input 'constants-path': cannot read ${path} at ${ref.slice(0, 7)} through the API (${errorMessage(error)}); check the path and that the token has contents: read`,
+    );
+  }
+  if (data.encoding !== 'base64' || typeof data.content !== 'string') {
+    throw new Error(`input 'constants-path': ${path} at ${ref.slice(0, 7)} is not a file`);
+  }
+  return Buffer.from(data.content, 'base64');
+}
+
+/**
+ * The context of the post role: a workflow_run after the fork's run, with its pull request and base commit
+ * looked up (a fork's workflow_run lists no pull requests).
+ */
+async function postContext(github: GitHub, ctx: RunContext): Promise<RunContext> {
+  if (ctx.event !== 'workflow_run') {
+    throw new ConfigError(
+      `input 'mode': post runs on workflow_run (after the fork's pull_request run), not on ${ctx.event}`,
+    );
+  }
+  const number = ctx.pullNumber ?? (await pullRequestFor(github, ctx));
+  if (number === null) throw new Error(`mode post: no pull request has the head commit ${ctx.headSha}`);
+  let baseSha = ctx.baseSha;
+  if (baseSha === null) {
+    const { data } = await github.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: number });
+    if (data.head.sha !== ctx.headSha) {
+      throw new Error(
+        `mode post: pull request #${number} has moved on to ${data.head.sha.slice(0, 7)}; this run evaluated ${ctx.headSha.slice(0, 7)}, so its answer is stale`,
+      );
+    }
+    baseSha = data.base.sha;
+  }
+  return { ...ctx, pullNumber: number, baseSha, needsPullRequestLookup: false };
+}
+
 /** workflow_run from a fork lists no pull requests: find the open one whose head is this commit. */
 async function pullRequestFor(github: GitHub, ctx: RunContext): Promise<number | null> {
   try {
@@ -144,18 +186,24 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
     const env = environment();
     const inputs = readInputs((name) => core.getInput(name));
     const payload = JSON.parse(await readFile(env.eventPath, 'utf8')) as Record<string, unknown>;
-    const ctx = readContext(env.eventName, payload, { sha: env.sha, runId: env.runId });
     const github = createGitHub({
       token: inputs.githubToken,
       baseUrl: env.apiUrl,
       log: (m) => core.debug(m),
     });
-    const constantsFile = await workspacePath(env.workspace, inputs.constantsPath, 'constants-path');
-    const headBytes = await readFile(constantsFile).catch(() => {
-      throw new Error(
-        `input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`,
-      );
-    });
+    const read = readContext(env.eventName, payload, { sha: env.sha, runId: env.runId });
+    const ctx = inputs.mode === 'post' ? await postContext(github, read) : read;
+    // In post mode nothing of the pull request is checked out: the constants come from the API, parsed only.
+    const headBytes =
+      inputs.mode === 'post'
+        ? await contentsAt(github, ctx, inputs.constantsPath, ctx.headSha)
+        : await readFile(await workspacePath(env.workspace, inputs.constantsPath, 'constants-path')).catch(
+            () => {
+              throw new Error(
+                `input 'constants-path': ${inputs.constantsPath} does not exist in the checkout; check out the repository first (actions/checkout) or fix the path`,
+              );
+            },
+          );
     const { text: headText, encoding } = decodeSource(headBytes, inputs.constantsPath, {
       python: /\.pyi?$/i.test(inputs.constantsPath),
     });

@@ -34,6 +34,12 @@ export interface ActionInputs {
   readonly checkName: string;
   readonly failOn: FailOn;
   readonly suggestions: boolean;
+  /**
+   * `evaluate`: read the constants from the checkout and evaluate. `post`: the privileged half of the fork
+   * pattern: read the constants through the API at the pull request's commits (no checkout), take the points
+   * from the fork run's artifact (`points`), decide, and answer with the comment and the check.
+   */
+  readonly mode: 'evaluate' | 'post';
   /** Shard role: compute this shard's points into a points file, decide nothing. */
   readonly shard: ShardSpec | null;
   /** Merge role: the folder (relative to the workspace) holding every shard's points file. */
@@ -56,6 +62,7 @@ export const INPUT_DEFAULTS = {
   'cliff-margin': '0.1',
   alpha: '0.05',
   tiers: '1,2,3',
+  mode: 'evaluate',
   comment: 'always',
   'comment-detail': 'compact',
   'minimize-outdated': 'true',
@@ -138,6 +145,12 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const only = input('only');
   const shard = input('shard');
   const points = input('points');
+  const mode = oneOf<'evaluate' | 'post'>('mode', input('mode'), ['evaluate', 'post']);
+  if (mode === 'post' && (points === '' || shard !== '')) {
+    throw new ConfigError(
+      "input 'mode': post answers from the points of a fork run's artifact: give 'points' (the downloaded folder) and no 'shard'",
+    );
+  }
   if (shard !== '' && points !== '') {
     throw new ConfigError(
       "inputs 'shard' and 'points' are two roles: a shard job computes points, the merge job reads them; give one",
@@ -164,6 +177,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     checkName: input('check-name'),
     failOn: oneOf<FailOn>('fail-on', input('fail-on'), ['regression', 'proposal', 'never']),
     suggestions: suggestions === 'true',
+    mode,
     shard: shard === '' ? null : parseShard(shard, "input 'shard':"),
     points: points === '' ? null : points,
     timeoutSeconds:

@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -54,9 +55,10 @@ function runAction(
   writeFileSync(summaryFile, '');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_NAME: inputs['event-name'] ?? 'pull_request',
     GITHUB_EVENT_PATH: event,
-    GITHUB_SHA: git(workspace, 'rev-parse', 'HEAD'),
+    // A workflow_run job without a checkout has no repository in its workspace.
+    GITHUB_SHA: existsSync(join(workspace, '.git')) ? git(workspace, 'rev-parse', 'HEAD') : 'f'.repeat(40),
     GITHUB_RUN_ID: runId,
     GITHUB_API_URL: api.url,
     GITHUB_WORKSPACE: workspace,
@@ -69,7 +71,11 @@ function runAction(
     'INPUT_CONSTANTS-PATH': 'src/popoto/fields/constants.py',
     INPUT_SEEDS: '20',
     INPUT_ONLY: 'DECAY_RATE,WF_MIN_THRESHOLD',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...Object.fromEntries(
+      Object.entries(inputs)
+        .filter(([k]) => k !== 'event-name')
+        .map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+    ),
   };
   return new Promise((done) => {
     const child = execFile(
@@ -249,6 +255,69 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(run.summary).toContain('## memory-ratchet');
     expect(existsSync(run.outputs['proposed-diff']!)).toBe(true);
   }, 240_000);
+
+  it('answers a fork from its artifact in the privileged workflow_run job, checking nothing out', async () => {
+    api.comments = [];
+    api.checkRuns.clear();
+    // The fork's pull_request run: read-only token, one shard of the whole run, points in the artifact.
+    const fork = pullRequest('0.1', '0.6', 'pull_request.fork');
+    const evaluated = await runAction(api, fork.workspace, fork.event, { shard: '1/1' });
+    expect(evaluated.code, evaluated.stdout).toBe(0);
+    expect(api.comments).toHaveLength(0);
+    const headSha = git(fork.workspace, 'rev-parse', 'HEAD');
+    const baseSha = git(fork.workspace, 'rev-parse', 'HEAD~1');
+    const path = 'src/popoto/fields/constants.py';
+    const show = (sha: string) =>
+      execFileSync('git', ['-C', fork.workspace, 'show', `${sha}:${path}`], { encoding: 'utf8' });
+    api.files.set(`${headSha}:${path}`, show(headSha));
+    api.files.set(`${baseSha}:${path}`, show(baseSha));
+    api.pulls = [{ number: 7, state: 'open', head: { sha: headSha }, base: { sha: baseSha } }];
+
+    // The workflow_run job: an empty workspace holding only the downloaded artifact; no checkout.
+    const privileged = mkdtempSync(join(tmpdir(), 'mr-privileged-'));
+    mkdirSync(join(privileged, 'artifact'));
+    writeFileSync(
+      join(privileged, 'artifact', 'points-1-of-1.json'),
+      readFileSync(evaluated.outputs['points-file']!),
+    );
+    const payload = JSON.parse(readFileSync('test/fixtures/events/workflow_run.fork.json', 'utf8'));
+    payload.workflow_run.head_sha = headSha;
+    const event = join(privileged, '..', `event-run-${Date.now()}.json`);
+    writeFileSync(event, JSON.stringify(payload));
+    const posted = await runAction(api, privileged, event, {
+      'event-name': 'workflow_run',
+      mode: 'post',
+      points: 'artifact',
+    });
+    expect(posted.code, posted.stdout).toBe(1); // fail-on: regression, and DECAY_RATE 0.1 → 0.6 regresses
+    expect(readdirSync(privileged)).toEqual(['artifact']);
+    expect(api.comments).toHaveLength(1);
+    const body = api.comments[0]!.body;
+    expect(body).toMatch(
+      /^## memory-ratchet\n\n\*\*This pull request makes retrieval worse: DECAY_RATE 0\.1 → 0\.6/,
+    );
+    expect(body).toContain('**This pull request’s changes**');
+    expect(body).toContain('**What the ratchet proposes**');
+    const check = [...api.checkRuns.values()][0]!;
+    expect(check).toMatchObject({ head_sha: headSha, status: 'completed', conclusion: 'failure' });
+    expect(
+      api.requests.some(
+        (r) =>
+          r.method === 'GET' &&
+          decodeURIComponent(r.path).endsWith('/contents/src/popoto/fields/constants.py'),
+      ),
+    ).toBe(true);
+  }, 240_000);
+
+  it('refuses the post role outside workflow_run and without the artifact’s points', async () => {
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    const wrongEvent = await runAction(api, workspace, event, { mode: 'post', points: 'artifact' });
+    expect(wrongEvent.stdout).toMatch(/::error::input 'mode': post runs on workflow_run/);
+    const noPoints = await runAction(api, workspace, event, { mode: 'post' });
+    expect(noPoints.stdout).toMatch(
+      /::error::input 'mode': post answers from the points of a fork run's artifact/,
+    );
+  }, 120_000);
 
   it('shards a run over two jobs and a merge job posts the same result as the whole run', async () => {
     const { workspace, event } = pullRequest('0.1', '0.3');

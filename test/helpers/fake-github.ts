@@ -28,6 +28,10 @@ export class FakeGitHub {
   /** Files of the pull request (GET …/pulls/N/files) and the reviews posted on it. */
   pullFiles: { filename: string; patch?: string }[] = [];
   reviews: { id: number; body: string; comments: unknown[] }[] = [];
+  /** Files at commits (GET …/contents/PATH?ref=SHA), keyed `SHA:PATH`. */
+  files = new Map<string, string>();
+  /** Pull requests (GET …/pulls/N, GET …/commits/SHA/pulls). */
+  pulls: { number: number; state: string; head: { sha: string }; base: { sha: string } }[] = [];
   /** Node ids of comments minimised through GraphQL (POST /graphql, minimizeComment). */
   minimized: { id: string; classifier: string }[] = [];
   /** `METHOD path-prefix` → status to answer with instead. */
@@ -120,6 +124,25 @@ export class FakeGitHub {
         200,
         this.prCommits.map((sha) => ({ sha })),
       );
+    }
+    const contents = /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/.exec(url.pathname)?.[1];
+    if (method === 'GET' && contents) {
+      const text = this.files.get(`${url.searchParams.get('ref')}:${decodeURIComponent(contents)}`);
+      return text === undefined
+        ? send(404, { message: 'Not Found' })
+        : send(200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') });
+    }
+    const commitPulls = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]+)\/pulls$/.exec(url.pathname)?.[1];
+    if (method === 'GET' && commitPulls) {
+      return send(
+        200,
+        this.pulls.filter((p) => p.head.sha === commitPulls),
+      );
+    }
+    const pullNumber = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/.exec(url.pathname)?.[1];
+    if (method === 'GET' && pullNumber) {
+      const pull = this.pulls.find((p) => p.number === Number(pullNumber));
+      return pull ? send(200, pull) : send(404, { message: 'Not Found' });
     }
     const runId = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(url.pathname)?.[1];
     if (method === 'GET' && runId) {
