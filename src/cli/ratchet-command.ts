@@ -31,6 +31,7 @@ import {
 import { parseOnly, parseTiers } from '../sweep/plan.js';
 import { timestampedName } from '../sweep/results.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
+import { baseConstantsAt } from './base-constants.js';
 import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
@@ -52,6 +53,8 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly constants?: string;
   readonly class: string;
   readonly set: string[];
+  /** A git ref whose constants file is the base of the PR-delta table. */
+  readonly base?: string;
   readonly seeds: string;
   readonly bank: string;
   readonly maxSeeds: string;
@@ -165,6 +168,12 @@ export async function parseRatchetOptions(options: RatchetCliOptions, io: CliIo)
   return parsed;
 }
 
+async function baseConstantsOf(options: RatchetCliOptions, io: CliIo) {
+  if (!options.constants)
+    throw new ConfigError('--base needs --constants FILE: the file to compare at that ref');
+  return baseConstantsAt(options.base!, options.constants, options.class, io.cwd);
+}
+
 /** The ratchet job the options describe (constants loaded, scope resolved). */
 export async function ratchetJobOf(
   options: RatchetCliOptions,
@@ -181,7 +190,7 @@ export async function ratchetJobOf(
     constants: input.constants,
     file,
     constantsClass: input.file ? options.class : null,
-    baseConstants: null,
+    baseConstants: options.base ? await baseConstantsOf(options, io) : null,
     scope,
     tiers: parsed.tiers,
     only: parsed.only,
@@ -197,6 +206,7 @@ export async function ratchetJobOf(
     rounds: parsed.rounds,
     concurrency: parsed.concurrency,
     command: reproduceCommand({
+      ...(options.base ? { base: options.base } : {}),
       constantsPath: options.constants ?? null,
       constantsClass: options.class,
       set: options.set,
@@ -327,6 +337,10 @@ export function ratchetCommand(program: Command, io: CliIo): void {
         .option('--constants <file>', 'the constants file to start from (else the registry defaults)')
         .option('--class <name>', 'the Python class holding the constants', 'Defaults')
         .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+        .option(
+          '--base <ref>',
+          "evaluate the constants file's changes since this git ref (the PR-delta table), as the action does on a pull request",
+        )
         .option('--only <names>', 'only these constants (comma-separated; either spelling)')
         .option('--tier <tiers>', 'tiers in scope: 1, 2, 3, a list such as 1,2, or all', '1,2,3')
         .option(JSON_FLAGS, `the full report (every per-scenario point) as JSON: ${JSON_HELP}`)

@@ -71,6 +71,8 @@ export interface ReproduceParameters {
    * (`github:OWNER/REPO#REF`), which npx fetches, builds and runs with nothing installed beforehand.
    */
   readonly packageSpec?: string;
+  /** The git ref the PR-delta table compares against (`--base`). */
+  readonly base?: string;
 }
 
 /** The npx package spec of the running action, from GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF. */
@@ -89,6 +91,7 @@ export function reproduceCommand(p: ReproduceParameters): string {
   if (p.constantsPath) parts.push(`--constants ${p.constantsPath}`);
   if (p.constantsPath && p.constantsClass !== 'Defaults') parts.push(`--class ${p.constantsClass}`);
   for (const assignment of p.set ?? []) parts.push(`--set ${assignment}`);
+  if (p.base) parts.push(`--base ${p.base}`);
   parts.push(`--bank ${p.bank}`, `--seeds ${p.seeds}`, `--max-seeds ${p.maxSeeds}`);
   parts.push(
     `--confirm-seeds ${p.confirmSeeds}`,

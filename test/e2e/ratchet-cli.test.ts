@@ -303,3 +303,45 @@ describe('memory-ratchet calibrate', () => {
     expect(run.stderr).toMatch(/--banks '5-1': the range runs backwards/);
   });
 });
+
+describe('ratchet --base REF', () => {
+  it('gives the PR-delta table between the file at a git ref and the working file, and names a bad ref', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'mr-base-'));
+    execFileSync('git', ['init', '-q', repo]);
+    const file = join(repo, 'constants.py');
+    const source = readFileSync('examples/popoto/constants.py', 'utf8');
+    writeFileSync(file, source);
+    execFileSync('git', ['-C', repo, 'add', '.']);
+    execFileSync('git', [
+      '-C',
+      repo,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '-qm',
+      'base',
+    ]);
+    writeFileSync(file, source.replace('DECAY_RATE = 0.1  #', 'DECAY_RATE = 0.6  #'));
+    const args = [
+      'ratchet',
+      '--constants',
+      file,
+      '--only',
+      'DECAY_RATE',
+      '--seeds',
+      '20',
+      '--results-dir',
+      join(repo, 'r'),
+    ];
+    const run = await runBuiltCli([...args, '--base', 'HEAD']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^This pull request makes retrieval worse: DECAY_RATE 0\.1 → 0\.6 -0\.\d{3}/m);
+    expect(run.stdout).toMatch(/ {2}DECAY_RATE: 0\.1 -> 0\.6: regresses/);
+    expect(run.stdout).toMatch(/Reproduce: npx memory-ratchet ratchet --constants \S+ --base HEAD /);
+    const bad = await runBuiltCli([...args, '--base', 'no-such-ref']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--base 'no-such-ref': git cannot show constants\.py at that ref/);
+  }, 120_000);
+});

@@ -46,3 +46,18 @@ describe('the workflows', () => {
     }
   });
 });
+
+describe('the release workflow', () => {
+  it('tags vX.Y.Z from the checked version and moves the major tag vX after the tests and the dist check', () => {
+    const release = parse(readFileSync('.github/workflows/release.yml', 'utf8')) as {
+      jobs: { release: { steps: Step[] } };
+    };
+    const runs = release.jobs.release.steps.map((step) => step.run ?? '').join('\n');
+    expect(runs).toMatch(/npm test/);
+    expect(runs).toMatch(/npm run check-dist/);
+    expect(runs).toMatch(/git tag -a "v\$VERSION"/);
+    expect(runs).toMatch(/git tag -fa "\$major"/);
+    expect(runs).toMatch(/major="v\$\{VERSION%%\.\*\}"/);
+    expect(runs.indexOf('npm test')).toBeLessThan(runs.indexOf('git tag'));
+  });
+});
