@@ -13,6 +13,7 @@ import { annotations, conclusionOf, failureMarkdown } from './action/conclusion.
 import { type RunContext, readContext } from './action/context.js';
 import { type ActionInputs, readInputs } from './action/inputs.js';
 import { workspacePath } from './action/workspace-path.js';
+import { DEFAULT_CONFIG_PATH, type ProjectConfig, parseProjectConfig } from './config/config-file.js';
 import { parseConstantsFile } from './constants/parse-file.js';
 import { CONSTANTS, findConstant } from './constants/registry.js';
 import { resolveConstants } from './constants/resolve.js';
@@ -106,19 +107,52 @@ async function baseSource(
   }
 }
 
+/** The configuration file: `config` input (default .github/memory-ratchet.yml); a missing default is none. */
+async function projectConfig(
+  github: GitHub,
+  ctx: RunContext,
+  mode: 'evaluate' | 'post',
+  workspace: string,
+  input: string,
+): Promise<ProjectConfig> {
+  const path = input.trim() || DEFAULT_CONFIG_PATH;
+  const explicit = input.trim() !== '' && path !== DEFAULT_CONFIG_PATH;
+  let bytes: Buffer | null = null;
+  if (mode === 'post') {
+    bytes = ctx.baseSha ? await contentsAt(github, ctx, path, ctx.baseSha, 'config').catch(() => null) : null;
+  } else {
+    const file = await workspacePath(workspace, path, 'config');
+    bytes = await readFile(file).catch(() => null);
+  }
+  if (bytes === null) {
+    if (explicit)
+      throw new ConfigError(`input 'config': ${path} does not exist; fix the path or remove the input`);
+    return {};
+  }
+  const config = parseProjectConfig(decodeSource(bytes, path).text, path);
+  core.info(`configuration: ${path}`);
+  return config;
+}
+
 /** A file's bytes at a commit, through the contents API (the commits of a fork's pull request included). */
-async function contentsAt(github: GitHub, ctx: RunContext, path: string, ref: string): Promise<Buffer> {
+async function contentsAt(
+  github: GitHub,
+  ctx: RunContext,
+  path: string,
+  ref: string,
+  input = 'constants-path',
+): Promise<Buffer> {
   let data: { content?: string; encoding?: string; type?: string };
   try {
     data = (await github.rest.repos.getContent({ owner: ctx.owner, repo: ctx.repo, path, ref }))
       .data as typeof data;
   } catch (error) {
     throw new Error(
-      `input 'constants-path': cannot read ${path} at ${ref.slice(0, 7)} through the API (${errorMessage(error)}); check the path and that the token has contents: read`,
+      `input '${input}': cannot read ${path} at ${ref.slice(0, 7)} through the API (${errorMessage(error)}); check the path and that the token has contents: read`,
     );
   }
   if (data.encoding !== 'base64' || typeof data.content !== 'string') {
-    throw new Error(`input 'constants-path': ${path} at ${ref.slice(0, 7)} is not a file`);
+    throw new Error(`input '${input}': ${path} at ${ref.slice(0, 7)} is not a file`);
   }
   return Buffer.from(data.content, 'base64');
 }
@@ -184,15 +218,18 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
   let closeOnFailure: ((message: string) => Promise<void>) | null = null;
   try {
     const env = environment();
-    const inputs = readInputs((name) => core.getInput(name));
+    const given = readInputs((name) => core.getInput(name));
     const payload = JSON.parse(await readFile(env.eventPath, 'utf8')) as Record<string, unknown>;
     const github = createGitHub({
-      token: inputs.githubToken,
+      token: given.githubToken,
       baseUrl: env.apiUrl,
       log: (m) => core.debug(m),
     });
     const read = readContext(env.eventName, payload, { sha: env.sha, runId: env.runId });
-    const ctx = inputs.mode === 'post' ? await postContext(github, read) : read;
+    const ctx = given.mode === 'post' ? await postContext(github, read) : read;
+    // The configuration file fills the inputs left empty; in post mode it comes from the base commit.
+    const config = await projectConfig(github, ctx, given.mode, env.workspace, core.getInput('config'));
+    const inputs = readInputs((name) => core.getInput(name), config);
     // In post mode nothing of the pull request is checked out: the constants come from the API, parsed only.
     const headBytes =
       inputs.mode === 'post'
@@ -245,6 +282,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       alpha: inputs.alpha,
       rounds: RATCHET_DEFAULTS.rounds,
       concurrency: DEFAULT_CONCURRENCY,
+      ...(inputs.grids ? { grids: inputs.grids } : {}),
       command: reproduceCommand({
         ...(packageSpec ? { packageSpec } : {}),
         constantsPath: inputs.constantsPath,

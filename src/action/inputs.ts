@@ -2,6 +2,8 @@
  * The action's inputs, read once inside run() into one validated, immutable object. Each bad input fails
  * with its name, the bad value and what is allowed. Pure: `get` is injected (core.getInput in the action).
  */
+
+import type { ProjectConfig } from '../config/config-file.js';
 import type { Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
 import { parseShard, type ShardSpec } from '../points/shards.js';
@@ -46,6 +48,8 @@ export interface ActionInputs {
   readonly points: string | null;
   /** Overall deadline of the evaluation in seconds; null: none. */
   readonly timeoutSeconds: number | null;
+  /** Grid values per constant from the configuration file (canonical names); null: the registry's. */
+  readonly grids: Readonly<Record<string, readonly number[]>> | null;
   /** How long one Redis command may take, in seconds. */
   readonly commandTimeoutSeconds: number;
 }
@@ -94,7 +98,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
-export function readInputs(get: (name: string) => string): ActionInputs {
+export function readInputs(get: (name: string) => string, config: ProjectConfig = {}): ActionInputs {
   const input = (
     name:
       | keyof typeof INPUT_DEFAULTS
@@ -106,7 +110,13 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       | 'timeout',
   ) => {
     const raw = get(name).trim();
-    return raw === '' && name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : raw;
+    if (raw !== '') return raw;
+    // An input left empty takes the configuration file's value, then the documented default.
+    const configured = (config as Record<string, unknown>)[name];
+    if (configured !== undefined) {
+      return Array.isArray(configured) ? configured.join(',') : String(configured);
+    }
+    return name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : raw;
   };
   const seeds = input('seeds');
   if (!/^\d+$/.test(seeds) || Number(seeds) < 2) throw bad('seeds', seeds, 'a whole number ≥ 2');
@@ -184,6 +194,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       input('timeout') === ''
         ? null
         : number('timeout', input('timeout'), 0, Number.POSITIVE_INFINITY, [true, true]),
+    grids: config.grids ?? null,
     commandTimeoutSeconds: number('command-timeout', input('command-timeout'), 0, Number.POSITIVE_INFINITY, [
       true,
       true,

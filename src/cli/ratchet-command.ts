@@ -32,6 +32,7 @@ import { parseOnly, parseTiers } from '../sweep/plan.js';
 import { timestampedName } from '../sweep/results.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
 import { baseConstantsAt } from './base-constants.js';
+import { CONFIG_HELP, withConfig } from './config-options.js';
 import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
@@ -55,6 +56,10 @@ export interface RatchetCliOptions extends RedisOptions {
   readonly set: string[];
   /** A git ref whose constants file is the base of the PR-delta table. */
   readonly base?: string;
+  /** The configuration file (else .github/memory-ratchet.yml when it exists). */
+  readonly config?: string;
+  /** Grid values per constant, from the configuration file. */
+  readonly grids?: Readonly<Record<string, readonly number[]>>;
   readonly seeds: string;
   readonly bank: string;
   readonly maxSeeds: string;
@@ -191,6 +196,7 @@ export async function ratchetJobOf(
     file,
     constantsClass: input.file ? options.class : null,
     baseConstants: options.base ? await baseConstantsOf(options, io) : null,
+    ...(options.grids ? { grids: options.grids } : {}),
     scope,
     tiers: parsed.tiers,
     only: parsed.only,
@@ -337,6 +343,7 @@ export function ratchetCommand(program: Command, io: CliIo): void {
         .option('--constants <file>', 'the constants file to start from (else the registry defaults)')
         .option('--class <name>', 'the Python class holding the constants', 'Defaults')
         .option('--set <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+        .option('--config <file>', CONFIG_HELP)
         .option(
           '--base <ref>',
           "evaluate the constants file's changes since this git ref (the PR-delta table), as the action does on a pull request",
@@ -367,7 +374,7 @@ export function ratchetCommand(program: Command, io: CliIo): void {
           'compute only shard i of N (every N-th scenario, every point a decision may need) into --points; `merge` decides',
         ),
     ),
-  ).action(async (options: RatchetCliOptions) => {
-    await executeRatchet(options, io);
+  ).action(async (options: RatchetCliOptions, command: Command) => {
+    await executeRatchet(await withConfig(options, command, io), io);
   });
 }

@@ -45,6 +45,7 @@ export function jobSpec(job: RatchetJob): RatchetJobSpec {
     alpha: job.alpha,
     rounds: job.rounds,
     command: job.command,
+    ...(job.grids ? { grids: job.grids } : {}),
   };
 }
 
@@ -82,5 +83,6 @@ export function jobFromSpec(spec: RatchetJobSpec, concurrency: number, source: s
     rounds: spec.rounds,
     concurrency,
     command: spec.command,
+    ...(spec.grids ? { grids: spec.grids } : {}),
   };
 }

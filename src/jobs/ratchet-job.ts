@@ -49,6 +49,8 @@ export interface RatchetJob {
   readonly rounds: number;
   readonly concurrency: number;
   readonly command: string;
+  /** Grid values per constant instead of the registry's (from the configuration file). */
+  readonly grids?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface ReproduceParameters {
@@ -138,6 +140,7 @@ export function ratchetOptions(job: RatchetJob): RatchetOptions {
     validationSeeds: slices.validation.to,
     maxValidationSeeds: job.maxSeeds - slices.train.to,
     confirmationSeeds: job.confirmSeeds,
+    ...(job.grids ? { grids: job.grids } : {}),
   };
 }
 
@@ -177,7 +180,7 @@ export function speculativeRequests(job: RatchetJob): PointsRequest[] {
   ];
   for (const spec of job.scope) {
     if (spec.engine.status !== 'read' || spec.kind === 'bool' || spec.grid.length === 0) continue;
-    for (const value of singleGrid(spec.name, job.constants).values) {
+    for (const value of singleGrid(spec.name, job.constants, job.grids?.[spec.name]).values) {
       requests.push({ overrides: { [spec.name]: value }, slice: slices.train });
       requests.push({ overrides: { [spec.name]: value }, slice: slices.validation });
     }

@@ -414,6 +414,29 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(readMarker(body)).toMatchObject({ state: 'done', run: 500 });
   }, 120_000);
 
+  it('reads .github/memory-ratchet.yml for the inputs left empty, and names the file and line of a mistake', async () => {
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    mkdirSync(join(workspace, '.github'));
+    writeFileSync(
+      join(workspace, '.github/memory-ratchet.yml'),
+      'only: [WF_MIN_THRESHOLD]\nthreshold: 0.02\n',
+    );
+    const run = await runAction(api, workspace, event, { only: '', 'fail-on': 'never' });
+    expect(run.code, run.stdout).toBe(0);
+    const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8')) as {
+      decisions: { constant: string }[];
+      run: { threshold: number };
+    };
+    expect(report.decisions.map((d) => d.constant)).toEqual(['WF_MIN_THRESHOLD']);
+    expect(report.run.threshold).toBe(0.02);
+    writeFileSync(join(workspace, '.github/memory-ratchet.yml'), 'only: [WF_MIN_THRESHOLD]\nalfa: 0.1\n');
+    const bad = await runAction(api, workspace, event, { only: '' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(
+      /::error::\.github\/memory-ratchet\.yml:2: unknown key 'alfa'; did you mean 'alpha'\?/,
+    );
+  }, 120_000);
+
   it('fails with the input name when an input is bad', async () => {
     const { workspace, event } = pullRequest('0.1', '0.1');
     const run = await runAction(api, workspace, event, { comment: 'sometimes' });

@@ -345,3 +345,41 @@ describe('ratchet --base REF', () => {
     expect(bad.stderr).toMatch(/--base 'no-such-ref': git cannot show constants\.py at that ref/);
   }, 120_000);
 });
+
+describe('ratchet with a configuration file', () => {
+  it('takes scope, seeds and grids from .github/memory-ratchet.yml; the command line wins; mistakes name file and line', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mr-config-'));
+    mkdirSync(join(cwd, '.github'));
+    copyFileSync('examples/popoto/constants.py', join(cwd, 'constants.py'));
+    writeFileSync(
+      join(cwd, '.github/memory-ratchet.yml'),
+      'constants-path: constants.py\nonly: [WF_MIN_THRESHOLD]\nseeds: 20\ngrids:\n  WF_MIN_THRESHOLD: [0.05, 0.1, 0.15]\n',
+    );
+    const configured = await runBuiltCli(['ratchet', '--json', '--results-dir', 'r'], {}, cwd);
+    expect(configured.code, configured.stderr).toBe(0);
+    const report = JSON.parse(configured.stdout) as RatchetReport;
+    expect(report.decisions.map((d) => d.constant)).toEqual(['WF_MIN_THRESHOLD']);
+    expect(report.run.seeds).toBe(20);
+    expect(report.run.constantsFile).toBe('constants.py');
+    const swept = report.decisions[0]!.train!.values.map((v) => v.value);
+    expect(swept).toEqual(expect.arrayContaining([0.05, 0.1, 0.15]));
+    expect(swept).not.toContain(0.2); // a registry grid value the file's grid leaves out
+
+    const overridden = await runBuiltCli(
+      ['ratchet', '--json', '--results-dir', 'r', '--seeds', '24'],
+      {},
+      cwd,
+    );
+    expect((JSON.parse(overridden.stdout) as RatchetReport).run.seeds).toBe(24);
+
+    writeFileSync(join(cwd, 'other.yml'), 'seeds: 20\nthreshhold: 0.02\n');
+    const bad = await runBuiltCli(['ratchet', '--config', 'other.yml'], {}, cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^memory-ratchet: error: other\.yml:2: unknown key 'threshhold'; did you mean 'threshold'\?/,
+    );
+    const missing = await runBuiltCli(['ratchet', '--config', 'nope.yml'], {}, cwd);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read configuration file 'nope\.yml': no such file/);
+  }, 120_000);
+});
