@@ -229,6 +229,31 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(neverCheck.conclusion).toBe(never.outputs.accepted === '0' ? 'success' : 'neutral');
   }, 240_000);
 
+  it('heads the comment, the check title and the verdict output with the PR’s own effect: 0.3 → 0.6 regresses, 0.6 → 0.3 improves', async () => {
+    const headline = async (base: string, head: string) => {
+      api.comments = [];
+      api.checkRuns.clear();
+      const { workspace, event } = pullRequest(base, head);
+      const run = await runAction(api, workspace, event, {
+        seeds: '50',
+        only: 'DECAY_RATE',
+        'fail-on': 'never',
+      });
+      expect(run.code, run.stdout).toBe(0);
+      const check = [...api.checkRuns.values()][0]!;
+      const firstLine = api.comments[0]!.body.split('\n')
+        .find((line) => line.startsWith('**'))!
+        .slice(2);
+      return { verdict: run.outputs.verdict!, title: (check.output as { title: string }).title, firstLine };
+    };
+    const worse = await headline('0.3', '0.6');
+    for (const text of [worse.verdict, worse.title, worse.firstLine])
+      expect(text).toMatch(/^This pull request makes retrieval worse: DECAY_RATE 0\.3 → 0\.6 -0\.\d{3} \[/);
+    const better = await headline('0.6', '0.3');
+    for (const text of [better.verdict, better.title, better.firstLine])
+      expect(text).toMatch(/^This pull request improves retrieval: DECAY_RATE 0\.6 → 0\.3 \+0\.\d{3} \[/);
+  }, 240_000);
+
   it('writes no comment under comment: on-change when nothing is proposed or regressed', async () => {
     api.comments = [];
     api.checkRuns.clear();
