@@ -7,6 +7,9 @@ import { runBuiltCli } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'mr-json-'));
 const results = ['--results-dir', join(dir, 'results')];
 
+// The ratchet's smallest useful run: one constant, one look.
+const SMALL_RUN = ['--only', 'DECAY_RATE', '--seeds', '12', '--max-seeds', '12', '--confirm-seeds', '5'];
+
 // Every command, cut to its smallest useful run.
 const commands: Record<string, string[]> = {
   constants: ['constants', '--file', 'examples/popoto/constants.py'],
@@ -14,33 +17,8 @@ const commands: Record<string, string[]> = {
   scenario: ['scenario', '--seed', '3'],
   replay: ['replay', 'examples/scenarios/example.json'],
   sweep: ['sweep', '--only', 'DECAY_RATE', ...results],
-  ratchet: [
-    'ratchet',
-    '--only',
-    'DECAY_RATE',
-    '--seeds',
-    '12',
-    '--max-seeds',
-    '12',
-    '--confirm-seeds',
-    '5',
-    ...results,
-  ],
-  calibrate: [
-    'calibrate',
-    '--only',
-    'DECAY_RATE',
-    '--banks',
-    '1',
-    '--runs',
-    '3',
-    '--seeds',
-    '12',
-    '--max-seeds',
-    '12',
-    '--confirm-seeds',
-    '5',
-  ],
+  ratchet: ['ratchet', ...SMALL_RUN, ...results],
+  calibrate: ['calibrate', ...SMALL_RUN, '--banks', '1', '--runs', '3'],
 };
 
 describe('--json [FILE] on every command', () => {
