@@ -34,9 +34,27 @@ describe('action inputs', () => {
       shard: null,
       points: null,
       timeoutSeconds: null,
+      grids: null,
       commandTimeoutSeconds: 60,
     });
     expect(Object.isFrozen(read)).toBe(true);
+  });
+
+  it('fills the inputs left empty from the configuration file, and lets the inputs given win', () => {
+    const config = {
+      seeds: 80,
+      only: ['DECAY_RATE', 'WF_MIN_THRESHOLD'],
+      threshold: 0.02,
+      grids: { DECAY_RATE: [0.1, 0.2] },
+    };
+    const read = readInputs(inputs({ 'github-token': 't', threshold: '0.03' }), config);
+    expect(read).toMatchObject({
+      seeds: 80,
+      only: ['DECAY_RATE', 'WF_MIN_THRESHOLD'],
+      threshold: 0.03,
+      grids: { DECAY_RATE: [0.1, 0.2] },
+      maxSeeds: 400,
+    });
   });
 
   it('names the input, the bad value and what is allowed', () => {
