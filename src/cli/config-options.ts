@@ -19,6 +19,7 @@ const OPTION_OF: Readonly<Record<string, string>> = {
   threshold: 'threshold',
   alpha: 'alpha',
   'cliff-margin': 'cliffMargin',
+  scenarios: 'scenarios',
 };
 
 export const CONFIG_HELP = `settings for the run (scope, grids per constant, seeds, bank, budget, thresholds); options given on the command line win (default: ${DEFAULT_CONFIG_PATH} when it exists)`;
@@ -46,6 +47,7 @@ export async function withConfig<T extends { readonly config?: string }>(
   for (const [key, option] of Object.entries(OPTION_OF)) {
     const value = config[key];
     if (value === undefined || command.getOptionValueSource(option) === 'cli') continue;
+    if (!command.options.some((o) => o.attributeName() === option)) continue; // not an option of this command
     merged[option] = Array.isArray(value) ? value.join(',') : String(value);
   }
   if (config.grids) merged.grids = config.grids;

@@ -1,6 +1,8 @@
 /** `memory-ratchet sweep --tier 1|2|3|all [--interactions] [--only NAMES] [--json FILE] ...` */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, EvaluationFailedError } from '../errors.js';
+import { ConfigError, EvaluationFailedError, errorMessage, InputError } from '../errors.js';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
 import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
 import type { GeneratedScenario } from '../scenarios/factory/factory.js';
@@ -21,14 +23,16 @@ function bankScenarios(n: number): GeneratedScenario[] {
   ];
 }
 
-import { handCraftedScenarios } from '../scenarios/hand-crafted.js';
+import { folderScenarios, handCraftedScenarios } from '../scenarios/hand-crafted.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED, DEFAULT_CLIFF_THRESHOLD } from '../sweep/aggregate.js';
 import { parseOnly, parseTiers, planSweep } from '../sweep/plan.js';
 import { buildSweepResults, timestampedName } from '../sweep/results.js';
 import { DEFAULT_CONCURRENCY } from '../sweep/runner.js';
 import { executeSweep } from '../sweep/sweep.js';
+import { CONFIG_HELP, withConfig } from './config-options.js';
 import { loadConstants } from './constants-input.js';
+import { readTextFile } from './files.js';
 import type { CliIo } from './io.js';
 import {
   emitOutput,
@@ -65,9 +69,35 @@ interface SweepOptions extends RedisOptions {
   readonly parametric?: boolean;
   readonly seeds: string;
   readonly ratchet?: boolean;
+  /** Extra folders of scenario scripts, comma-separated. */
+  readonly scenarios?: string;
+  readonly config?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The scripts of `--scenarios` folders (or the configuration file's `scenarios`). */
+async function extraScenarios(folders: string | undefined, io: CliIo) {
+  const out = [];
+  for (const folder of (folders ?? '').split(',').filter(Boolean)) {
+    let names: string[];
+    try {
+      names = (await readdir(resolve(io.cwd, folder))).filter((name) => name.endsWith('.json'));
+    } catch (error) {
+      throw new InputError(
+        `--scenarios '${folder}': cannot read the folder (${errorMessage(error)}); check the path`,
+      );
+    }
+    const files = await Promise.all(
+      names.map(async (name) => ({
+        name,
+        text: await readTextFile(join(folder, name), io.cwd, 'scenario script'),
+      })),
+    );
+    out.push(...folderScenarios(folder, files));
+  }
+  return out;
+}
 
 export function sweepCommand(program: Command, io: CliIo): void {
   addRedisOptions(
@@ -85,6 +115,11 @@ export function sweepCommand(program: Command, io: CliIo): void {
         .option('--seeds <n>', 'with --parametric: how many seeds of the bank', String(DEFAULT_SEED_COUNT))
         .option('--ratchet', 'with --parametric: run the ratchet (train/validation split) after the sweep')
         .option(JSON_FLAGS, `the results document as JSON: ${JSON_HELP}`)
+        .option(
+          '--scenarios <folders>',
+          'also run the scenario scripts (*.json) in these folders (comma-separated)',
+        )
+        .option('--config <file>', CONFIG_HELP)
         .option(
           '--results-dir <dir>',
           `where sweep_YYYYMMDD_HHMMSS.json and latest.json go (${RESULTS_DIR_HELP})`,
@@ -107,7 +142,8 @@ export function sweepCommand(program: Command, io: CliIo): void {
         ),
       { withSeeds: false },
     ),
-  ).action(async (given: SweepOptions) => {
+  ).action(async (cli: SweepOptions, command: Command) => {
+    const given = await withConfig(cli, command, io);
     const options = { ...given, resultsDir: given.resultsDir ?? defaultResultsDir(io.env) };
     // Everything that can be wrong with the input fails here, before any work starts.
     const tiers = parseTiers(options.tier);
@@ -135,7 +171,9 @@ export function sweepCommand(program: Command, io: CliIo): void {
       input.constants,
     );
     // Generated scenarios: the bank's first scored ones (degenerate draws replaced), train then validation.
-    const scenarios = options.parametric ? bankScenarios(seedCount) : handCraftedScenarios();
+    const scenarios = options.parametric
+      ? bankScenarios(seedCount)
+      : [...handCraftedScenarios(), ...(await extraScenarios(options.scenarios, io))];
     const seeds = options.parametric ? scenarios.map((s) => (s as GeneratedScenario).seed) : null;
 
     const startedAt = io.now();

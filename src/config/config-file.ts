@@ -24,6 +24,8 @@ export interface ProjectConfig {
   readonly threshold?: number;
   readonly alpha?: number;
   readonly 'cliff-margin'?: number;
+  /** Extra folders of scenario scripts (`*.json`) that `sweep` runs beside the hand-crafted ones. */
+  readonly scenarios?: readonly string[];
   /** Grid values per constant (canonical names after reading). */
   readonly grids?: Readonly<Record<string, readonly number[]>>;
 }
@@ -45,6 +47,7 @@ const SCHEMA = {
     threshold: { type: 'number', minimum: 0 },
     alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
     'cliff-margin': { type: 'number', minimum: 0, maximum: 1 },
+    scenarios: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
     grids: {
       type: 'object',
       additionalProperties: { type: 'array', items: { type: 'number' }, minItems: 2 },

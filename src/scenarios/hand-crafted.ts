@@ -2,7 +2,7 @@
 import factualRecall from '../../scenarios/factual_recall.json' with { type: 'json' };
 import multiStepReasoning from '../../scenarios/multi_step_reasoning.json' with { type: 'json' };
 import temporalScheduling from '../../scenarios/temporal_scheduling.json' with { type: 'json' };
-import { validateScenarioScript } from './load-script.js';
+import { parseScenarioScript, validateScenarioScript } from './load-script.js';
 import type { Scenario } from './scenario.js';
 
 const SCRIPTS = {
@@ -19,4 +19,22 @@ export function handCraftedScenarios(): Scenario[] {
     script: validateScenarioScript(json, `scenarios/${name}.json`),
     metadata: { file: `scenarios/${name}.json` },
   }));
+}
+
+/** Every scenario script (`*.json`, by name) in a folder, validated; for `sweep --scenarios`. */
+export function folderScenarios(
+  folder: string,
+  files: readonly { name: string; text: string }[],
+): Scenario[] {
+  return [...files]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map(({ name, text }) => {
+      const file = `${folder}/${name}`;
+      return {
+        name: name.replace(/\.json$/, ''),
+        kind: 'hand-crafted' as const,
+        script: parseScenarioScript(text, file),
+        metadata: { file },
+      };
+    });
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -140,4 +148,26 @@ describe('memory-ratchet sweep on real Redis', () => {
       expect(existsSync(results)).toBe(false);
     });
   }
+});
+
+describe('sweep over extra scenario folders', () => {
+  it('runs the scripts of the configuration file’s scenarios folders beside the hand-crafted ones', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mr-scenarios-'));
+    mkdirSync(join(cwd, '.github'));
+    mkdirSync(join(cwd, 'mine'));
+    copyFileSync('examples/scenarios/example.json', join(cwd, 'mine', 'example.json'));
+    writeFileSync(join(cwd, '.github/memory-ratchet.yml'), 'scenarios: [mine]\n');
+    const run = await runBuiltCli(['sweep', '--only', 'DECAY_RATE', '--json', '--results-dir', 'r'], {}, cwd);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout) as { run: { scenarios: string[] } };
+    expect(document.run.scenarios).toEqual([
+      'factual_recall',
+      'multi_step_reasoning',
+      'temporal_scheduling',
+      'example',
+    ]);
+    const missing = await runBuiltCli(['sweep', '--only', 'DECAY_RATE', '--scenarios', 'nope'], {}, cwd);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--scenarios 'nope': cannot read the folder/);
+  }, 120_000);
 });
