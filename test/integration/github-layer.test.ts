@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Annotation, completeCheckRun, startCheckRun } from '../../src/github/check-run.js';
+import {
+  type Annotation,
+  completeCheckRun,
+  fitSummary,
+  SUMMARY_LIMIT,
+  startCheckRun,
+} from '../../src/github/check-run.js';
 import { createGitHub, type GitHub } from '../../src/github/client.js';
 import { PermissionError } from '../../src/github/errors.js';
 import { marker, readMarker, upsertStickyComment } from '../../src/github/sticky-comment.js';
@@ -359,6 +365,56 @@ describe('check run over HTTP', () => {
     expect(first.conclusion).toBe('success');
     expect(first.output.summary.length).toBeLessThanOrEqual(65_535);
     expect(api.checkRuns.get(id)!.annotations).toHaveLength(120);
+  });
+
+  it('keeps a summary at the limit whole, marks a longer one truncated, and sends no empty annotation list', async () => {
+    expect(fitSummary('x'.repeat(SUMMARY_LIMIT))).toBe('x'.repeat(SUMMARY_LIMIT));
+    const cut = fitSummary('y'.repeat(SUMMARY_LIMIT + 1));
+    expect(cut.length).toBe(SUMMARY_LIMIT);
+    expect(cut.endsWith('\n\n_(truncated to fit the check run summary limit)_')).toBe(true);
+    const id = await startCheckRun(github, target, 'memory-ratchet', 'abc123');
+    await completeCheckRun(github, target, id, {
+      conclusion: 'neutral',
+      title: 't',
+      summary: 's',
+      annotations: annotations(50),
+    });
+    const patches = api.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    await completeCheckRun(github, target, id, {
+      conclusion: 'success',
+      title: 't',
+      summary: 's',
+      annotations: [],
+    });
+    const last = api.requests.filter((r) => r.method === 'PATCH').at(-1)!.body as {
+      output: Record<string, unknown>;
+    };
+    expect(last.output).toEqual({ title: 't', summary: 's' });
+  });
+
+  it('names the step and the permission when creating or completing a check run is refused', async () => {
+    api.failures.set('POST /repos/octo/memory/check-runs', {
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
+    await expect(startCheckRun(github, target, 'memory-ratchet', 'abc')).rejects.toThrow(
+      /create a check run.*checks: write/s,
+    );
+    api.failures.clear();
+    const id = await startCheckRun(github, target, 'memory-ratchet', 'abc');
+    api.failures.set(`PATCH /repos/octo/memory/check-runs/${id}`, {
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
+    await expect(
+      completeCheckRun(github, target, id, {
+        conclusion: 'success',
+        title: 't',
+        summary: 's',
+        annotations: [],
+      }),
+    ).rejects.toThrow(/complete the check run.*checks: write/s);
   });
 
   it('turns a 403 on checks into an error naming checks: write', async () => {

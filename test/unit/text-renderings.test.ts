@@ -3,6 +3,7 @@ import { parseConstantsFile } from '../../src/constants/parse-file.js';
 import { constantsJson, constantsText } from '../../src/report/constants-listing.js';
 import { fixed, interval, signedInterval, table } from '../../src/report/format.js';
 import { type ReplayReport, replayJson, replayText } from '../../src/report/replay-text.js';
+import { bootstrapInterval, excludesZero, mean, meanInterval, quantile } from '../../src/stats/bootstrap.js';
 
 // Each expected text is written out in full: the product's terminal format, checked by eye once.
 
@@ -124,5 +125,47 @@ describe('number formatting', () => {
       ]),
     ).toEqual(['  a    bb  c', '  ddd  e']);
     expect(table([['x', 'y']], '')).toEqual(['x  y']);
+  });
+});
+
+describe('bootstrap helpers', () => {
+  it('interpolates quantiles linearly (type 7) and gives NaN for nothing', () => {
+    const sorted = [1, 2, 4, 8];
+    // position = (n − 1)·q: q = 0.5 → 1.5, between 2 and 4; q = 0.9 → 2.7, between 4 and 8.
+    expect(quantile(sorted, 0.5)).toBe(3);
+    expect(quantile(sorted, 0.9)).toBeCloseTo(4 + 4 * 0.7, 12);
+    expect(quantile(sorted, 0)).toBe(1);
+    expect(quantile(sorted, 1)).toBe(8);
+    expect(quantile([], 0.5)).toBeNaN();
+    expect(mean([1, 2, 6])).toBe(3);
+    expect(mean([])).toBeNaN();
+  });
+
+  it('resamples every index of every resample, seeded, and says when an interval excludes zero', () => {
+    let calls = 0;
+    const seen = new Set<number>();
+    const interval = bootstrapInterval(
+      3,
+      (indices) => {
+        calls++;
+        expect(indices.length).toBe(3);
+        for (const i of indices) seen.add(i);
+        return indices.reduce((a, i) => a + i, 0);
+      },
+      { seed: 's', resamples: 400, confidence: 0.9 },
+    );
+    expect(calls).toBe(400);
+    expect([...seen].sort()).toEqual([0, 1, 2]);
+    expect(interval[0]).toBeLessThan(interval[1]);
+    expect(interval[0]).toBeGreaterThanOrEqual(0);
+    expect(interval[1]).toBeLessThanOrEqual(6);
+    expect(bootstrapInterval(0, () => 1, { seed: 's' })).toEqual([Number.NaN, Number.NaN]);
+    expect(meanInterval([2, 2, 2], { seed: 's', resamples: 50 })).toEqual([2, 2]);
+    expect([
+      excludesZero([0.1, 0.2]),
+      excludesZero([-0.2, -0.1]),
+      excludesZero([-0.1, 0.1]),
+      excludesZero([0, 0.1]),
+    ]).toEqual([true, true, false, false]);
   });
 });
