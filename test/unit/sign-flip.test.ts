@@ -187,6 +187,51 @@ describe('calibration on deltas whose outcome is known', () => {
     expect(result.power).toMatchObject({ hits: 0, trials: 9 });
   });
 
+  it('counts a null run as a false accept exactly when it accepts and the confirmation agrees', async () => {
+    const one = {
+      bank: 2,
+      keys: ['A'],
+      validation: new Map([['A', Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 0.001 : -0.001))]]),
+      confirmation: new Map([['A', [0.01]]]),
+    };
+    // Threshold −1: every null run passes validation; its one confirmation delta has a random sign, so about
+    // half the runs confirm (and count), the others do not. Boundary runs sit at mean −1 and never confirm.
+    const loose = await calibrateBank(one, {
+      design: sequentialDesign(10, 10, 0.5),
+      threshold: -1,
+      runs: 40,
+      planted: 3,
+      seed: 'count',
+      resamples: 200,
+    });
+    expect(loose.fullNull.hits).toBeGreaterThan(5);
+    expect(loose.fullNull.hits).toBeLessThan(35);
+    expect(loose.boundaryNull.hits).toBe(0);
+    expect(loose.power).toMatchObject({ hits: 40, trials: 40 });
+    // Threshold 0.5 at α = 0.5: a boundary run passes validation about half the time and always confirms.
+    const edge = await calibrateBank(one, {
+      design: sequentialDesign(10, 10, 0.5),
+      threshold: 0.5,
+      runs: 40,
+      planted: 0.03,
+      seed: 'count',
+      resamples: 200,
+    });
+    expect(edge.boundaryNull.hits).toBeGreaterThan(5);
+    expect(edge.boundaryNull.hits).toBeLessThan(35);
+    expect(edge.fullNull.hits).toBe(0);
+  });
+
+  it('reports no rate for no trials, and no scenarios for no proposals', async () => {
+    expect(wilson(0, 0)).toEqual({ hits: 0, trials: 0, rate: Number.NaN, interval: [0, 1] });
+    const none = await calibrateBank(
+      { bank: 1, keys: [], validation: new Map(), confirmation: new Map() },
+      { design: sequentialDesign(10, 10, 0.05), threshold: 0.01, runs: 2, planted: 0.03, seed: 'n' },
+    );
+    expect(none).toMatchObject({ validationScenarios: 0, confirmationScenarios: 0, power: { trials: 0 } });
+    expect(none.fullNull).toMatchObject({ hits: 0, trials: 2 });
+  });
+
   it('pools banks by adding hits and trials', () => {
     const bank = (hits: number, trials: number) => ({ power: wilson(hits, trials) }) as never;
     expect(pooled([bank(3, 10), bank(5, 30)], (b: { power: ReturnType<typeof wilson> }) => b.power)).toEqual(
