@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConstantsFile } from '../../src/constants/parse-file.js';
+import { wilson } from '../../src/ratchet/calibration.js';
+import { calibrationReport, calibrationText, rateText } from '../../src/report/calibration-text.js';
 import { constantsJson, constantsText } from '../../src/report/constants-listing.js';
 import { fixed, interval, signedInterval, table } from '../../src/report/format.js';
 import { type ReplayReport, replayJson, replayText } from '../../src/report/replay-text.js';
@@ -167,5 +169,66 @@ describe('bootstrap helpers', () => {
       excludesZero([-0.1, 0.1]),
       excludesZero([0, 0.1]),
     ]).toEqual([true, true, false, false]);
+  });
+});
+
+describe('memory-ratchet calibrate', () => {
+  const bank = (b: number, fullNull: number, power: number, powerTrials = 400) => ({
+    bank: b,
+    proposals: ['A', 'B'],
+    validationScenarios: 135,
+    confirmationScenarios: 60,
+    fullNull: wilson(fullNull, 200),
+    boundaryNull: wilson(5, 200),
+    power: wilson(power, powerTrials),
+  });
+  const settings = {
+    runs: 200,
+    planted: 0.03,
+    threshold: 0.01,
+    alpha: 0.05,
+    seeds: 50,
+    maxSeeds: 400,
+    confirmSeeds: 60,
+  };
+  it('pools the banks, counts those with power ≥ 80 %, and prints the table with Wilson intervals', () => {
+    const report = calibrationReport(
+      [bank(1, 0, 360), bank(2, 1, 300)],
+      settings,
+      12.34,
+      'npx memory-ratchet calibrate --banks 1-2',
+    );
+    expect(report.schema).toBe('memory-ratchet/calibration@1');
+    expect(report.pooled.fullNull).toEqual(wilson(1, 400));
+    expect(report.pooled.boundaryNull).toEqual(wilson(10, 400));
+    expect(report.pooled.power).toEqual(wilson(660, 800));
+    expect(report.banksWithPower80).toBe(1);
+    expect(calibrationText(report)).toBe(
+      [
+        'CALIBRATION',
+        '===========',
+        '200 sign-flip runs per bank · threshold 0.01 · α 0.05 · planted effect threshold + 0.03 · 50 seeds, budget 400, 60 confirmation · 12.3 s',
+        '',
+        '  bank  proposals  validation  full null: runs accepting        boundary null: runs accepting    power',
+        '  1     2          135         0.00 % [0.00 %, 1.88 %] (0/200)  2.50 % [1.07 %, 5.72 %] (5/200)  90.00 % [86.67 %, 92.57 %] (360/400)',
+        '  2     2          135         0.50 % [0.09 %, 2.78 %] (1/200)  2.50 % [1.07 %, 5.72 %] (5/200)  75.00 % [70.53 %, 78.99 %] (300/400)',
+        '',
+        'false accepts per run (full null):        0.25 % [0.04 %, 1.40 %] (1/400)',
+        'accepts per run at the threshold (size):  2.50 % [1.36 %, 4.54 %] (10/400)  (α = 0.05)',
+        'planted effects accepted (power):         82.50 % [79.71 %, 84.98 %] (660/800); banks with power ≥ 80 %: 1 of 2',
+        '',
+        'Reproduce: npx memory-ratchet calibrate --banks 1-2',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says n/a for a rate without trials, and does not count such a bank as powered', () => {
+    const report = calibrationReport([bank(3, 0, 0, 0)], settings, 1, 'x');
+    expect(report.banksWithPower80).toBe(0);
+    expect(rateText(report.banks[0]!.power)).toBe('n/a');
+    // Wilson 0/200: the upper bound z²/(n + z²) = 3.8415 / 203.8415.
+    expect(rateText(wilson(0, 200))).toBe('0.00 % [0.00 %, 1.88 %] (0/200)');
+    expect(calibrationReport([bank(4, 0, 320)], settings, 1, 'x').banksWithPower80).toBe(1); // exactly 80 %
   });
 });
