@@ -82,7 +82,7 @@ describe('the PR delta over several changed constants (exact p-values, Holm at Î
       await verdicts({
         DECAY_RATE: exact([0, 1, 2, 3]),
         WF_MIN_THRESHOLD: exact([2, 3, 4, 5]),
-        INITIAL_CONFIDENCE: exact([0, 4, 6]),
+        INITIAL_CONFIDENCE: exact([0, 4, 6], -1),
       }),
     ).toEqual({
       DECAY_RATE: 'improves',
@@ -132,6 +132,38 @@ describe('the PR delta over several changed constants (exact p-values, Holm at Î
       verdict: 'improves',
       reason: '+0.050 on 12 validation scenarios, more than 0.01 (sign-flip test, Holm)',
     });
+  });
+
+  it('breaks a tie in p-values by name: the first name is judged at the stricter level (a wider interval)', async () => {
+    const same = exact([0, 4, 6]);
+    const [decay, initial] = await prDelta(
+      evaluator({ DECAY_RATE: same, INITIAL_CONFIDENCE: same }),
+      withOverrides(HEAD, { DECAY_RATE: 0.1, INITIAL_CONFIDENCE: 0.5 }),
+      HEAD,
+      options,
+    );
+    // Both p = 0.040: DECAY_RATE judged first at 0.025 fails, so INITIAL_CONFIDENCE (at 0.05) fails too.
+    expect([decay!.verdict, initial!.verdict]).toEqual(['no measurable effect', 'no measurable effect']);
+    expect(decay!.interval![0]).toBeLessThan(initial!.interval![0]);
+    expect(decay!.interval![1]).toBeGreaterThan(initial!.interval![1]);
+  });
+
+  it('leaves out a scenario either side could not score', async () => {
+    const base: RatchetEvaluator = {
+      async run(overrides, slice) {
+        const points = await evaluator({ DECAY_RATE: Array(12).fill(0.05) }).run(overrides, slice);
+        // The base run could not score scenario 0; a degenerate point carries metrics but is no score.
+        return points.map((p, i) =>
+          'DECAY_RATE' in overrides && i === 0
+            ? { ...p, status: 'error' as const, metrics: null }
+            : 'DECAY_RATE' in overrides && i === 1
+              ? { ...p, status: 'skipped-degenerate' as const }
+              : p,
+        );
+      },
+    };
+    const [d] = await prDelta(base, withOverrides(HEAD, { DECAY_RATE: 0.1 }), HEAD, options);
+    expect(d!.reason).toMatch(/ on 10 validation scenarios/);
   });
 
   it('says no measurable effect, with no delta or interval, when no scenario could be scored', async () => {
