@@ -52,6 +52,47 @@ describe('sign-flip test', () => {
     expect(exactP([0.1, 0.2, 0.3], 0)).toBe(1 / 8);
   });
 
+  it('counts p-values from the half-means by definition, ties included, at a resolution of 1/(B + 1)', () => {
+    // B = 9: levels in tenths are exact counts, and a·(B + 1) for a = 0.3 is 3.0000000000000004 in floating point.
+    for (const [n, seed] of [
+      [1, 'one'],
+      [3, 'three'],
+      [6, 'six'],
+    ] as const) {
+      const deltas = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0.03 : -0.01) * (i + 1));
+      const test = signFlipTest(deltas, seed, 9);
+      const halves = [...test.halfMeans];
+      const empty = halves.filter((h) => h === Number.NEGATIVE_INFINITY).length;
+      const candidates = [...new Set(halves.filter(Number.isFinite))].flatMap((h) => [h - 1e-6, h, h + 1e-6]);
+      for (const mu0 of [...candidates, -1, 1]) {
+        expect(pAbove(test, mu0)).toBeCloseTo((1 + halves.filter((h) => h <= mu0).length) / 10, 12);
+        expect(pBelow(test, mu0)).toBeCloseTo((1 + halves.filter((h) => h >= mu0).length + empty) / 10, 12);
+        for (const a of [0.05, 0.1, 0.2, 0.3, 0.5]) {
+          // The bounds invert the tests: μ0 below the lower bound is rejected by pAbove, above the upper by pBelow.
+          const lo = lowerBound(test, a);
+          const hi = upperBound(test, a);
+          expect(pAbove(test, mu0) <= a + 1e-12).toBe(mu0 < lo);
+          expect(pBelow(test, mu0) <= a + 1e-12).toBe(mu0 > hi);
+          expect(rejectsAbove(deltas, mu0, a, seed, 9)).toBe(pAbove(test, mu0) <= a + 1e-12);
+        }
+      }
+    }
+  });
+
+  it('has nothing to say without scenarios', () => {
+    const none = signFlipTest([], 'none', 9);
+    expect(none.n).toBe(0);
+    expect(none.halfMeans).toHaveLength(0);
+    expect([pAbove(none, 0), pBelow(none, 0)]).toEqual([1, 1]);
+    expect([lowerBound(none, 0.05), upperBound(none, 0.05)]).toEqual([Number.NaN, Number.NaN]);
+    expect(rejectsAbove([], -1, 0.5, 'none', 9)).toBe(false);
+    // Below the resolution 1/(B + 1) nothing is rejected, however strong; at it, a clear effect is.
+    const strong = Array.from({ length: 20 }, () => 1);
+    expect(rejectsAbove(strong, 0, 0.09, 's', 9)).toBe(false);
+    expect(rejectsAbove(strong, 0, 0.1, 's', 9)).toBe(true);
+    expect(lowerBound(signFlipTest(strong, 's', 9), 0.09)).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   it('flips every scenario with probability ½, past the 32 a random word holds', () => {
     // One positive delta among zeros: a half-mean is ≤ 0 exactly when that scenario is not flipped, so
     // the p-value of "mean ≤ 0" is ½ (plus the 2^-70 empty half) wherever the scenario sits.
