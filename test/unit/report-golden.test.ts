@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
-import type { RatchetReport } from '../../src/report/ratchet-report.js';
+import { buildRatchetReport, type RatchetReport, verdictSentence } from '../../src/report/ratchet-report.js';
 import { ratchetText } from '../../src/report/ratchet-text.js';
 
 const golden = (name: string) => readFileSync(`test/fixtures/golden/${name}`, 'utf8');
@@ -32,5 +32,92 @@ describe('renderings of a real run', () => {
         fullReportUrl: 'https://github.com/o/r/actions/runs/7',
       }),
     ).toBe(golden('ratchet-compact.md'));
+  });
+});
+
+describe('the report built from a run’s outcome', () => {
+  const point = (scenario: string, status: 'ok' | 'error' | 'skipped-degenerate') => ({
+    constant: 'DECAY_RATE',
+    value: 0.1,
+    scenario,
+    status,
+    metrics: null,
+    calibrationError: null,
+    rankingHash: '',
+    durationMs: 2,
+  });
+  const built = buildRatchetReport(
+    report.run,
+    3.5,
+    report.constants,
+    {
+      decisions: report.decisions,
+      // '*' points are summaries, not evaluations: they are not counted.
+      trainPoints: [point('a', 'ok'), point('b', 'error'), point('*', 'ok')] as never,
+      validationPoints: [point('c', 'skipped-degenerate')] as never,
+      used: { train: 21, validation: 90, confirmation: 60 },
+    },
+    report.diff,
+    report.prDelta,
+  );
+  it('sorts the decisions into lists by action, counts the evaluations, and leads with the PR’s effect', () => {
+    expect(built.tool.name).toBe('memory-ratchet');
+    expect(built.schema).toBe(report.schema);
+    expect(built.accepted).toEqual([
+      'DECAY_RATE',
+      'CO_OCCURRENCE_INITIAL_WEIGHT',
+      'CO_OCCURRENCE_DECAY_PER_HOP',
+    ]);
+    expect(built.rejected).toEqual([
+      'WF_MIN_THRESHOLD',
+      'CONTRADICTED_CONFIDENCE_SIGNAL',
+      'ACTED_CYCLE_STRENGTHEN_FACTOR',
+      'delta',
+    ]);
+    expect(built.noSensitivity).toEqual([
+      'INITIAL_CONFIDENCE',
+      'ACTED_CONFIDENCE_SIGNAL',
+      'DISMISSED_CYCLE_WEAKEN_FACTOR',
+      'CONTRADICTED_CYCLE_WEAKEN_FACTOR',
+      'CO_OCCURRENCE_DECAY_FACTOR',
+      'AUTO_DISCHARGE_CONFIDENCE_THRESHOLD',
+    ]);
+    expect(built.notRead).toEqual(['CHI_SQUARED_P_THRESHOLD']);
+    expect(built.notModelled).toHaveLength(12);
+    expect(built.degenerate).toEqual([]);
+    expect(built.evaluations).toMatchObject({ total: 3, ok: 1, errors: 1, skipped: 1 });
+    expect(built.points.train).toHaveLength(3);
+    expect(built.verdict).toBe(report.verdict);
+    expect(built.verdict).toBe(
+      'This pull request makes retrieval worse: DECAY_RATE 0.1 → 0.6 -0.167 [-0.299, -0.062] (nDCG@5 on validation). Ratchet: 3 changes validated on held-out scenarios: DECAY_RATE 0.6 → 0.0125, CO_OCCURRENCE_INITIAL_WEIGHT 0.1 → 1, CO_OCCURRENCE_DECAY_PER_HOP 0.5 → 0.7.',
+    );
+  });
+
+  it('words the verdict for one change, for none, and for a PR that changes nothing or nothing measurable', () => {
+    const one = report.decisions.filter((d) => d.constant === 'DECAY_RATE');
+    expect(verdictSentence(one)).toBe('1 change validated on held-out scenarios: DECAY_RATE 0.6 → 0.0125.');
+    const rejected = report.decisions.filter((d) => d.action !== 'ACCEPT');
+    // 1 REJECT with a proposal (ACTED_CYCLE_STRENGTHEN_FACTOR 1.2 → 1); NOT_MODELLED and NOT_READ are not tested.
+    expect(verdictSentence(rejected, [])).toBe(
+      'This pull request changes no constant the engine evaluates. Ratchet: No change is supported by the evidence: 1 train-best value did not hold on held-out scenarios, across 10 constants tested.',
+    );
+    expect(
+      verdictSentence(
+        rejected
+          .filter((d) => d.proposed === null)
+          .concat(
+            rejected.filter((d) => d.proposed !== null),
+            rejected.filter((d) => d.proposed !== null),
+          ),
+      ),
+    ).toMatch(
+      /^No change is supported by the evidence: 2 train-best values did not hold on held-out scenarios, across 11 constants tested\.$/,
+    );
+    const quiet = [
+      { ...report.prDelta![0]!, verdict: 'no measurable effect' as const, delta: null, interval: null },
+    ];
+    expect(verdictSentence([], quiet)).toBe(
+      "This pull request's changes have no measurable effect: DECAY_RATE 0.1 → 0.6 . Ratchet: No change is supported by the evidence: 0 train-best values did not hold on held-out scenarios, across 0 constants tested.",
+    );
   });
 });
