@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
+import { fenced, inlineCode, ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
 import { buildRatchetReport, type RatchetReport, verdictSentence } from '../../src/report/ratchet-report.js';
 import { ratchetText } from '../../src/report/ratchet-text.js';
 
@@ -122,5 +122,37 @@ describe('the report built from a run’s outcome', () => {
     expect(verdictSentence([], quiet)).toBe(
       "This pull request's changes have no measurable effect: DECAY_RATE 0.1 → 0.6 . Ratchet: No change is supported by the evidence: 0 train-best values did not hold on held-out scenarios, across 0 constants tested.",
     );
+  });
+});
+
+describe('markdown variants of the same run', () => {
+  it('says so when the PR changes nothing evaluable, when nothing is proposed, and lists what the diff leaves out', () => {
+    expect(ratchetMarkdown({ ...report, prDelta: [] })).toContain(
+      '\n\n**This pull request changes no constant the engine evaluates.**\n\n',
+    );
+    expect(ratchetMarkdown({ ...report, prDelta: null })).not.toContain('This pull request’s changes');
+    const none = { ...report, decisions: report.decisions.filter((d) => d.proposed === null) };
+    expect(ratchetMarkdown(none)).toContain('_No constant has a better value on the training scenarios._');
+    const left = {
+      ...report,
+      diff: {
+        ...report.diff!,
+        notApplicable: [
+          { constant: 'delta', reason: 'not a Defaults attribute: change its default in the code' },
+        ],
+      },
+    };
+    expect(ratchetMarkdown(left)).toContain(
+      '\n\n- `delta` is not in the diff: not a Defaults attribute: change its default in the code\n\n',
+    );
+    expect(ratchetMarkdown({ ...report, diff: null })).not.toContain('```diff');
+  });
+
+  it('pads inline code that starts or ends with a backtick, and fences text whatever its last line', () => {
+    expect(inlineCode('`a')).toBe('`` `a ``');
+    expect(inlineCode('a`')).toBe('`` a` ``');
+    expect(inlineCode('a')).toBe('`a`');
+    expect(fenced('diff', 'x')).toBe('```diff\nx\n```');
+    expect(fenced('diff', 'x\n')).toBe('```diff\nx\n```');
   });
 });
