@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { RatchetDecision } from '../../src/ratchet/ratchet.js';
 import { fenced, inlineCode, ratchetMarkdown } from '../../src/report/ratchet-markdown.js';
 import { buildRatchetReport, type RatchetReport, verdictSentence } from '../../src/report/ratchet-report.js';
-import { ratchetText } from '../../src/report/ratchet-text.js';
+import { edgeNote, proposalLine, ratchetText } from '../../src/report/ratchet-text.js';
 
 const golden = (name: string) => readFileSync(`test/fixtures/golden/${name}`, 'utf8');
 const report = JSON.parse(golden('ratchet-report.json')) as RatchetReport;
@@ -154,5 +155,51 @@ describe('markdown variants of the same run', () => {
     expect(inlineCode('a')).toBe('`a`');
     expect(fenced('diff', 'x')).toBe('```diff\nx\n```');
     expect(fenced('diff', 'x\n')).toBe('```diff\nx\n```');
+  });
+});
+
+describe('terminal variants of the same run', () => {
+  const decay = () => report.decisions.find((d) => d.constant === 'DECAY_RATE')!;
+  it('writes a proposal line with what it has: no train or validation numbers, a cliff shift, the search limit', () => {
+    const bare = {
+      ...decay(),
+      trainDelta: null,
+      nearOptimal: null,
+      validationDelta: null,
+      confirmation: null,
+      edgeOfGrid: false,
+    } as unknown as RatchetDecision;
+    expect(proposalLine(bare)).toBe('DECAY_RATE: 0.6 -> 0.0125 () ACCEPT');
+    const noInterval = {
+      ...bare,
+      validationDelta: 0.1,
+      validationInterval: null,
+    } as unknown as RatchetDecision;
+    expect(proposalLine(noInterval)).toBe('DECAY_RATE: 0.6 -> 0.0125 (, validation +0.100) ACCEPT');
+    const shifted = {
+      ...bare,
+      cliff: { cliff: { from: 0.7, to: 0.9, direction: 'drop' }, margin: 0.12345, shiftedFrom: 0.7 },
+      edgeOfGrid: true,
+      edgeStop: 'steps',
+    } as unknown as RatchetDecision;
+    expect(proposalLine(shifted)).toBe(
+      'DECAY_RATE: 0.6 -> 0.0125 (, cliff at 0.7→0.9, at the search limit) ACCEPT (margin: 0.12, moved from 0.7)',
+    );
+    expect(edgeNote({ ...shifted, edgeOfGrid: false })).toBe('');
+  });
+
+  it('says when nothing is proposed, lists what the diff leaves out, and the degenerate constants', () => {
+    const text = ratchetText({
+      ...report,
+      decisions: report.decisions.filter((d) => d.proposed === null),
+      degenerate: ['X'],
+      diff: { ...report.diff!, notApplicable: [{ constant: 'delta', reason: 'a code default' }] },
+    });
+    expect(text).toContain('  (none: every current value is already the best on train, or insensitive)');
+    expect(text).toContain('\nAccepted but not in the diff:\n  delta: a code default\n');
+    expect(text).toMatch(/\nDegenerate[^\n]*\n {2}X\n/);
+    const noReplaced = ratchetText({ ...report, run: { ...report.run, degenerate: [] } });
+    expect(noReplaced).not.toContain('degenerate draws replaced');
+    expect(ratchetText(report)).toContain('; 12 degenerate draws replaced');
   });
 });
