@@ -57,6 +57,60 @@ describe('action inputs', () => {
     });
   });
 
+  it('reads every bound as documented: closed or open ends, whole numbers, booleans in any case', () => {
+    const read = (given: Record<string, string>) => readInputs(inputs({ 'github-token': 't', ...given }));
+    const accepted: [Record<string, string>, Partial<ReturnType<typeof read>>][] = [
+      [{ threshold: '0' }, { threshold: 0 }],
+      [{ alpha: '0.999' }, { alpha: 0.999 }],
+      [{ 'cliff-margin': '0' }, { cliffMargin: 0 }],
+      [{ 'cliff-margin': '1' }, { cliffMargin: 1 }],
+      [{ timeout: '30' }, { timeoutSeconds: 30 }],
+      [{ 'command-timeout': '0.5' }, { commandTimeoutSeconds: 0.5 }],
+      [
+        { seeds: '8', 'max-seeds': '8' },
+        { seeds: 8, maxSeeds: 8 },
+      ],
+      [{ seeds: '50', 'max-seeds': '50' }, { maxSeeds: 50 }],
+      [{ 'confirm-seeds': '1' }, { confirmSeeds: 1 }],
+      [{ bank: '899999999' }, { bank: 899_999_999 }],
+      [{ suggestions: 'FALSE' }, { suggestions: false }],
+      [{ 'minimize-outdated': 'False' }, { minimizeOutdated: false }],
+      [{ 'comment-detail': 'full' }, { commentDetail: 'full' }],
+      [{ seeds: ' 60 ' }, { seeds: 60 }],
+    ];
+    for (const [given, expected] of accepted) expect(read(given)).toMatchObject(expected);
+    const refused: [Record<string, string>, string][] = [
+      [{ alpha: '0' }, "input 'alpha': '0' is not allowed; use a number in (0, 1)"],
+      [{ alpha: '1' }, "input 'alpha': '1' is not allowed; use a number in (0, 1)"],
+      [{ 'cliff-margin': '1.01' }, "input 'cliff-margin': '1.01' is not allowed; use a number in [0, 1]"],
+      [{ threshold: '-0.1' }, "input 'threshold': '-0.1' is not allowed; use a number in [0, ∞)"],
+      [{ threshold: 'Infinity' }, "input 'threshold': 'Infinity' is not allowed; use a number in [0, ∞)"],
+      [{ threshold: 'x' }, "input 'threshold': 'x' is not allowed"],
+      [{ timeout: '0' }, "input 'timeout': '0' is not allowed; use a number in (0, ∞)"],
+      [{ seeds: '1' }, "input 'seeds': '1' is not allowed; use a whole number ≥ 2"],
+      [{ seeds: '2x' }, "input 'seeds': '2x' is not allowed"],
+      [{ seeds: 'x2' }, "input 'seeds': 'x2' is not allowed"],
+      [{ 'max-seeds': '49' }, "input 'max-seeds': '49' is not allowed; use a whole number ≥ seeds (50)"],
+      [{ 'max-seeds': '4oo' }, "input 'max-seeds': '4oo' is not allowed"],
+      [{ 'max-seeds': 'x400' }, "input 'max-seeds': 'x400' is not allowed"],
+      [{ 'confirm-seeds': '1.5' }, "input 'confirm-seeds': '1.5' is not allowed"],
+      [{ 'confirm-seeds': 'a1' }, "input 'confirm-seeds': 'a1' is not allowed"],
+      [{ bank: '900000000' }, "input 'bank': '900000000' is not allowed"],
+      [{ bank: '1a' }, "input 'bank': '1a' is not allowed"],
+      [{ bank: 'a1' }, "input 'bank': 'a1' is not allowed"],
+      [{ bank: '12' }, ''],
+      [{ suggestions: 'maybe' }, "input 'suggestions': 'maybe' is not allowed; use true or false"],
+      [
+        { 'minimize-outdated': 'maybe' },
+        "input 'minimize-outdated': 'maybe' is not allowed; use true or false",
+      ],
+    ];
+    for (const [given, message] of refused) {
+      if (message === '') expect(() => read(given)).not.toThrow();
+      else expect(() => read(given)).toThrow(message);
+    }
+  });
+
   it('names the input, the bad value and what is allowed', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ seeds: 'many' }, /input 'seeds': 'many' is not allowed; use a whole number ≥ 2/],
