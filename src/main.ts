@@ -52,6 +52,9 @@ interface Environment {
   readonly runId: number;
   readonly apiUrl: string;
   readonly serverUrl: string;
+  /** The action's own repository and ref, as the runner names them (for the Reproduce line). */
+  readonly actionRepository: string | undefined;
+  readonly actionRef: string | undefined;
   readonly workspace: string;
   readonly temp: string;
 }
@@ -65,6 +68,8 @@ function environment(): Environment {
     runId: Number(env.GITHUB_RUN_ID ?? 0),
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    actionRepository: env.GITHUB_ACTION_REPOSITORY,
+    actionRef: env.GITHUB_ACTION_REF,
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     temp: env.RUNNER_TEMP ?? process.cwd(),
   };
@@ -259,10 +264,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
       ? inputs.only.map((name) => findConstant(name)!)
       : CONSTANTS.filter((spec) => inputs.tiers.includes(spec.tier));
     // The Reproduce line runs this very action's code: its repository at its ref, fetched by npx.
-    const packageSpec = actionPackageSpec(
-      process.env.GITHUB_ACTION_REPOSITORY,
-      process.env.GITHUB_ACTION_REF,
-    );
+    const packageSpec = actionPackageSpec(env.actionRepository, env.actionRef);
     const job: RatchetJob = {
       constants: headConstants.constants,
       file: { path: inputs.constantsPath, source: headText, parsed: head, encoding },

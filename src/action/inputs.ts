@@ -3,7 +3,7 @@
  * with its name, the bad value and what is allowed. Pure: `get` is injected (core.getInput in the action).
  */
 
-import type { ProjectConfig } from '../config/config-file.js';
+import { type ProjectConfig, settingText } from '../config/config-file.js';
 import type { Tier } from '../constants/registry.js';
 import { ConfigError } from '../errors.js';
 import { parseShard, type ShardSpec } from '../points/shards.js';
@@ -113,9 +113,7 @@ export function readInputs(get: (name: string) => string, config: ProjectConfig 
     if (raw !== '') return raw;
     // An input left empty takes the configuration file's value, then the documented default.
     const configured = (config as Record<string, unknown>)[name];
-    if (configured !== undefined) {
-      return Array.isArray(configured) ? configured.join(',') : String(configured);
-    }
+    if (configured !== undefined) return settingText(configured);
     return name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : raw;
   };
   const seeds = input('seeds');

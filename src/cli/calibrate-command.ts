@@ -113,7 +113,6 @@ export function calibrateCommand(program: Command, io: CliIo): void {
       options.json,
       () => calibrationText(report),
       () => jsonText(report),
-      report,
     );
   });
 }

@@ -1,7 +1,8 @@
 /** The configuration file for the CLI: `--config FILE`, else `.github/memory-ratchet.yml` when it exists. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_PATH, parseProjectConfig } from '../config/config-file.js';
-import { InputError } from '../errors.js';
+import { DEFAULT_CONFIG_PATH, parseProjectConfig, settingText } from '../config/config-file.js';
 import { readTextFile } from './files.js';
 import type { CliIo } from './io.js';
 
@@ -34,21 +35,16 @@ export async function withConfig<T extends { readonly config?: string }>(
   io: CliIo,
 ): Promise<T & { readonly grids?: Readonly<Record<string, readonly number[]>> }> {
   const path = options.config ?? DEFAULT_CONFIG_PATH;
-  let text: string;
-  try {
-    text = await readTextFile(path, io.cwd, 'configuration file');
-  } catch (error) {
-    if (options.config === undefined && error instanceof InputError && /no such file/.test(error.message))
-      return options;
-    throw error;
-  }
+  // A missing default file is no configuration; a missing file named with --config is an error (read below).
+  if (options.config === undefined && !existsSync(resolve(io.cwd, path))) return options;
+  const text = await readTextFile(path, io.cwd, 'configuration file');
   const config = parseProjectConfig(text, path) as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...options };
   for (const [key, option] of Object.entries(OPTION_OF)) {
     const value = config[key];
     if (value === undefined || command.getOptionValueSource(option) === 'cli') continue;
     if (!command.options.some((o) => o.attributeName() === option)) continue; // not an option of this command
-    merged[option] = Array.isArray(value) ? value.join(',') : String(value);
+    merged[option] = settingText(value);
   }
   if (config.grids) merged.grids = config.grids;
   return merged as T & { readonly grids?: Readonly<Record<string, readonly number[]>> };

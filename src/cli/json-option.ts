@@ -2,8 +2,9 @@
  * `--json [file]`, the same on every command: with no FILE or `-` the JSON goes to stdout in place of the
  * text; with a FILE it is written there and stdout keeps the text.
  */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
-import { writeJson } from './results-files.js';
 
 export const JSON_FLAGS = '--json [file]';
 export const JSON_HELP =
@@ -25,9 +26,8 @@ export async function emitOutput(
   option: JsonOption | undefined,
   text: () => string,
   json: () => string,
-  document?: unknown,
 ): Promise<void> {
   const file = jsonFile(option);
-  if (file) await writeJson(file, io.cwd, document === undefined ? JSON.parse(json()) : document);
+  if (file) await writeFile(resolve(io.cwd, file), json());
   io.stdout(jsonOnStdout(option) ? json() : text());
 }

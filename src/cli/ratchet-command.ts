@@ -36,7 +36,7 @@ import { CONFIG_HELP, withConfig } from './config-options.js';
 import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
-import { JSON_FLAGS, JSON_HELP, type JsonOption, jsonFile, jsonOnStdout, jsonText } from './json-option.js';
+import { emitOutput, JSON_FLAGS, JSON_HELP, type JsonOption, jsonText } from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
@@ -47,7 +47,6 @@ import {
   defaultResultsDir,
   persistResults,
   RESULTS_DIR_HELP,
-  writeJson,
 } from './results-files.js';
 
 export interface RatchetCliOptions extends RedisOptions {
@@ -318,12 +317,15 @@ export async function emitRatchetReport(
     'ratchet_latest.json',
     report,
   );
-  const file = jsonFile(options.json);
-  if (file) await writeJson(file, io.cwd, report);
   if (options.diff)
     await writeFile(resolve(io.cwd, options.diff), diff ? encodeSource(diff.text, diff.encoding) : '');
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), ratchetMarkdown(report));
-  io.stdout(jsonOnStdout(options.json) ? jsonText(report) : ratchetText(report));
+  await emitOutput(
+    io,
+    options.json,
+    () => ratchetText(report),
+    () => jsonText(report),
+  );
   if (!options.quiet) {
     const c = report.compute;
     io.stderr(

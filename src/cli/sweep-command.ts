@@ -252,7 +252,6 @@ export function sweepCommand(program: Command, io: CliIo): void {
       options.json,
       () => sweepText(document),
       () => jsonText(document),
-      document,
     );
     if (!options.quiet) io.stderr(sweepSummaryLine(document, path));
     if (options.ratchet) {

@@ -58,6 +58,10 @@ const SCHEMA = {
 const KEYS = Object.keys(SCHEMA.properties);
 const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
 
+/** A setting as the command line or an action input spells it (lists comma-separated), for their parsers. */
+export const settingText = (value: unknown): string =>
+  Array.isArray(value) ? value.join(',') : String(value);
+
 export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });

@@ -115,8 +115,9 @@ export async function findStickyComment(
   target: PullRequestTarget,
   author: string,
   head?: string,
+  listed?: readonly FoundComment[],
 ): Promise<FoundComment | null> {
-  const candidates = await markedComments(github, target, author);
+  const candidates = listed ?? (await markedComments(github, target, author));
   let commits: string[] | null = null;
   for (const candidate of candidates) {
     if (candidate.marker.head === head) return candidate;
@@ -176,7 +177,15 @@ export const COMMENT_LIMIT = 65_536;
 /** Creates or updates the sticky comment, following the mode and never overwriting a newer run's result. */
 export async function upsertStickyComment(github: GitHub, request: UpsertRequest): Promise<UpsertOutcome> {
   if (request.mode === 'never') return { action: 'skipped', reason: 'comment: never', id: null };
-  const existing = await findStickyComment(github, request.target, request.author, request.marker.head);
+  // Listed once: the same list finds our comment and, after a new one is posted, the ones it replaces.
+  const marked = await markedComments(github, request.target, request.author);
+  const existing = await findStickyComment(
+    github,
+    request.target,
+    request.author,
+    request.marker.head,
+    marked,
+  );
   if (existing && (await isNewerResult(github, request.target, existing.marker, request.marker))) {
     return {
       action: 'skipped',
@@ -212,7 +221,7 @@ export async function upsertStickyComment(github: GitHub, request: UpsertRequest
       body: full,
     });
     if (!request.minimizeOutdated) return { action: 'created', id: created.data.id };
-    const minimized = await minimizeReplaced(github, request, created.data.id);
+    const minimized = await minimizeReplaced(github, request, marked);
     return { action: 'created', id: created.data.id, minimized };
   } catch (error) {
     throw explain(error, existing ? 'update the pull request comment' : 'comment on the pull request', {
@@ -227,10 +236,11 @@ export async function upsertStickyComment(github: GitHub, request: UpsertRequest
  * workflow wrote (checked with the Actions API; when it cannot tell, nothing is hidden). Best effort: a
  * failure to minimise leaves the comment visible and is not an error.
  */
-async function minimizeReplaced(github: GitHub, request: UpsertRequest, keep: number): Promise<number[]> {
-  const candidates = (await markedComments(github, request.target, request.author)).filter(
-    (c) => c.id !== keep,
-  );
+async function minimizeReplaced(
+  github: GitHub,
+  request: UpsertRequest,
+  candidates: readonly FoundComment[],
+): Promise<number[]> {
   if (candidates.length === 0) return [];
   const mine = await workflowRun(github, request.target, request.marker.run);
   if (typeof mine === 'string') return [];
