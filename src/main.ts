@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import * as core from '@actions/core';
 import { annotations, conclusionOf, failureMarkdown } from './action/conclusion.js';
 import { type RunContext, readContext } from './action/context.js';
-import { type ActionInputs, readInputs } from './action/inputs.js';
+import { type ActionInputs, readInputs, readRole } from './action/inputs.js';
 import { workspacePath } from './action/workspace-path.js';
 import { DEFAULT_CONFIG_PATH, type ProjectConfig, parseProjectConfig } from './config/config-file.js';
 import { parseConstantsFile } from './constants/parse-file.js';
@@ -223,7 +223,8 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
   let closeOnFailure: ((message: string) => Promise<void>) | null = null;
   try {
     const env = environment();
-    const given = readInputs((name) => core.getInput(name));
+    // Only the token and the role first: the other inputs are checked once the configuration file is read.
+    const given = readRole((name) => core.getInput(name));
     const payload = JSON.parse(await readFile(env.eventPath, 'utf8')) as Record<string, unknown>;
     const github = createGitHub({
       token: given.githubToken,

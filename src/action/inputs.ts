@@ -98,6 +98,24 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
+/**
+ * What the action needs before it can read the configuration file (which may live behind the API): the token
+ * and the role. Nothing else is validated here, so no check runs before the file has filled the inputs.
+ */
+export function readRole(get: (name: string) => string): Pick<ActionInputs, 'githubToken' | 'mode'> {
+  const githubToken = get('github-token').trim();
+  if (githubToken === '') {
+    throw new ConfigError(
+      "input 'github-token' is empty; leave it at its default (the workflow's token) or pass a token",
+    );
+  }
+  const mode = oneOf<'evaluate' | 'post'>('mode', get('mode').trim() || INPUT_DEFAULTS.mode, [
+    'evaluate',
+    'post',
+  ]);
+  return { githubToken, mode };
+}
+
 export function readInputs(get: (name: string) => string, config: ProjectConfig = {}): ActionInputs {
   const input = (
     name:
@@ -137,12 +155,7 @@ export function readInputs(get: (name: string) => string, config: ProjectConfig 
     throw bad('suggestions', suggestions, 'true or false');
   const minimize = input('minimize-outdated').toLowerCase();
   if (minimize !== 'true' && minimize !== 'false') throw bad('minimize-outdated', minimize, 'true or false');
-  const token = input('github-token');
-  if (token === '') {
-    throw new ConfigError(
-      "input 'github-token' is empty; leave it at its default (the workflow's token) or pass a token",
-    );
-  }
+  const { githubToken: token } = readRole(get);
   const withName = <T>(name: string, parse: () => T): T => {
     try {
       return parse();

@@ -462,6 +462,24 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     );
   }, 120_000);
 
+  it('checks the inputs only once the configuration file has filled the empty ones', async () => {
+    const { workspace, event } = pullRequest('0.1', '0.1');
+    mkdirSync(join(workspace, '.github'));
+    // train-fraction 0.09 of the default 50 seeds leaves 4 training scenarios (too few); of the file's 60, 5.
+    writeFileSync(join(workspace, '.github/memory-ratchet.yml'), 'seeds: 60\n');
+    const run = await runAction(api, workspace, event, {
+      seeds: '',
+      'train-fraction': '0.09',
+      only: 'WF_MIN_THRESHOLD',
+      'fail-on': 'never',
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8')) as {
+      run: { seeds: number };
+    };
+    expect(report.run.seeds).toBe(60);
+  }, 120_000);
+
   it('fails with the input name when an input is bad', async () => {
     const { workspace, event } = pullRequest('0.1', '0.1');
     const run = await runAction(api, workspace, event, { comment: 'sometimes' });

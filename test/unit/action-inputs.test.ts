@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readContext } from '../../src/action/context.js';
-import { readInputs } from '../../src/action/inputs.js';
+import { readInputs, readRole } from '../../src/action/inputs.js';
 
 const event = (name: string) => JSON.parse(readFileSync(`test/fixtures/events/${name}.json`, 'utf8'));
 const inputs = (given: Record<string, string>) => (name: string) => given[name] ?? '';
@@ -109,6 +109,21 @@ describe('action inputs', () => {
       if (message === '') expect(() => read(given)).not.toThrow();
       else expect(() => read(given)).toThrow(message);
     }
+  });
+
+  it('reads the token and the role alone, checking nothing the configuration file may still change', () => {
+    expect(readRole(inputs({ 'github-token': 't', seeds: '1' }))).toEqual({
+      githubToken: 't',
+      mode: 'evaluate',
+    });
+    expect(readRole(inputs({ 'github-token': 't', mode: 'post' }))).toEqual({
+      githubToken: 't',
+      mode: 'post',
+    });
+    expect(() => readRole(inputs({}))).toThrow(/input 'github-token' is empty/);
+    expect(() => readRole(inputs({ 'github-token': 't', mode: 'x' }))).toThrow(
+      /input 'mode': 'x' is not allowed/,
+    );
   });
 
   it('names the input, the bad value and what is allowed', () => {
