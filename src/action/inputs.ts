@@ -100,7 +100,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 /**
  * What the action needs before it can read the configuration file (which may live behind the API): the token
- * and the role. Nothing else is validated here, so no check runs before the file has filled the inputs.
+ * and the role (with the inputs the role needs). Nothing the file can set is validated here.
  */
 export function readRole(get: (name: string) => string): Pick<ActionInputs, 'githubToken' | 'mode'> {
   const githubToken = get('github-token').trim();
@@ -113,6 +113,13 @@ export function readRole(get: (name: string) => string): Pick<ActionInputs, 'git
     'evaluate',
     'post',
   ]);
+  const points = get('points').trim();
+  const shard = get('shard').trim();
+  if (mode === 'post' && (points === '' || shard !== '')) {
+    throw new ConfigError(
+      "input 'mode': post answers from the points of a fork run's artifact: give 'points' (the downloaded folder) and no 'shard'",
+    );
+  }
   return { githubToken, mode };
 }
 
@@ -155,7 +162,7 @@ export function readInputs(get: (name: string) => string, config: ProjectConfig 
     throw bad('suggestions', suggestions, 'true or false');
   const minimize = input('minimize-outdated').toLowerCase();
   if (minimize !== 'true' && minimize !== 'false') throw bad('minimize-outdated', minimize, 'true or false');
-  const { githubToken: token } = readRole(get);
+  const { githubToken: token, mode } = readRole(get);
   const withName = <T>(name: string, parse: () => T): T => {
     try {
       return parse();
@@ -166,12 +173,6 @@ export function readInputs(get: (name: string) => string, config: ProjectConfig 
   const only = input('only');
   const shard = input('shard');
   const points = input('points');
-  const mode = oneOf<'evaluate' | 'post'>('mode', input('mode'), ['evaluate', 'post']);
-  if (mode === 'post' && (points === '' || shard !== '')) {
-    throw new ConfigError(
-      "input 'mode': post answers from the points of a fork run's artifact: give 'points' (the downloaded folder) and no 'shard'",
-    );
-  }
   if (shard !== '' && points !== '') {
     throw new ConfigError(
       "inputs 'shard' and 'points' are two roles: a shard job computes points, the merge job reads them; give one",
