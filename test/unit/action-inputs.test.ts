@@ -116,7 +116,7 @@ describe('action inputs', () => {
       githubToken: 't',
       mode: 'evaluate',
     });
-    expect(readRole(inputs({ 'github-token': 't', mode: 'post' }))).toEqual({
+    expect(readRole(inputs({ 'github-token': 't', mode: 'post', points: 'artifact' }))).toEqual({
       githubToken: 't',
       mode: 'post',
     });
