@@ -284,14 +284,14 @@ export async function jointSearch(
 }
 
 /** The stops of two searches of one axis: a range end found once stays found. */
-function mergeStops(a: Curve['stop'] | undefined, b: Curve['stop']): Curve['stop'] {
+export function mergeStops(a: Curve['stop'] | undefined, b: Curve['stop']): Curve['stop'] {
   const pick = (x: EdgeStop | undefined, y: EdgeStop): EdgeStop =>
     x === 'range-end' || y === 'range-end' ? 'range-end' : x === 'limit' || y === 'limit' ? 'limit' : 'grid';
   return { low: pick(a?.low, b.low), high: pick(a?.high, b.high) };
 }
 
 /** The contiguous run of `within` values (in the curve's order) that contains `at`. */
-function contiguousAround(
+export function contiguousAround(
   means: readonly { value: number; mean: number }[],
   within: readonly { value: number }[],
   at: number,

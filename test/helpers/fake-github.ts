@@ -14,7 +14,7 @@ export interface RecordedRequest {
 export interface Comment {
   id: number;
   body: string;
-  user: { login: string; type: string };
+  user: { login: string; type: string } | null;
 }
 
 export class FakeGitHub {
@@ -34,6 +34,8 @@ export class FakeGitHub {
   pulls: { number: number; state: string; head: { sha: string }; base: { sha: string } }[] = [];
   /** Node ids of comments minimised through GraphQL (POST /graphql, minimizeComment). */
   minimized: { id: string; classifier: string }[] = [];
+  /** The token's user (GET /user); null answers 403 as GitHub does for the Actions token. */
+  authenticatedUser: string | null = null;
   /** `METHOD path-prefix` → status to answer with instead. */
   readonly failures = new Map<string, { status: number; message: string }>();
   private server: Server | undefined;
@@ -175,6 +177,11 @@ export class FakeGitHub {
       run.annotations.push(...(update.output?.annotations ?? []));
       Object.assign(run, { ...update, annotations: run.annotations });
       return send(200, run);
+    }
+    if (method === 'GET' && url.pathname === '/user') {
+      return this.authenticatedUser === null
+        ? send(403, { message: 'Resource not accessible by integration' })
+        : send(200, { login: this.authenticatedUser, type: 'User' });
     }
     return send(404, { message: `no route for ${method} ${url.pathname}` });
   }

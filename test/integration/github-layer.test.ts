@@ -330,6 +330,148 @@ describe('sticky comment over HTTP', () => {
   });
 });
 
+describe('sticky comment: what each path says and asks', () => {
+  const actionsRequests = () => api.requests.filter((r) => r.path.includes('/actions/runs/'));
+
+  it('does nothing at all under comment: never', async () => {
+    expect(await upsertStickyComment(github, request({ mode: 'never', changed: true }))).toEqual({
+      action: 'skipped',
+      reason: 'comment: never',
+      id: null,
+    });
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('says why it skips', async () => {
+    expect(await upsertStickyComment(github, request({ mode: 'on-change', changed: false }))).toEqual({
+      action: 'skipped',
+      reason: 'comment: on-change, and nothing is proposed or regressed',
+      id: null,
+    });
+    api.prCommits = ['aaa', 'bbb'];
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'aaa' });
+    api.workflowRuns.set(200, { workflow_id: 9, head_sha: 'bbb' });
+    api.comments.push({
+      id: 77,
+      body: `newer\n\n${marker({ head: 'bbb', run: 200, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    expect(await upsertStickyComment(github, request())).toEqual({
+      action: 'skipped',
+      reason: 'a newer run (200) already reported on bbb',
+      id: 77,
+    });
+  });
+
+  it('skips comments without an author', async () => {
+    api.comments.push({
+      id: 5,
+      body: `ghost\n\n${marker({ head: 'aaa', run: 1, state: 'done' })}`,
+      user: null,
+    });
+    expect(await upsertStickyComment(github, request())).toMatchObject({ action: 'created' });
+    expect(api.comments.find((c) => c.id === 5)!.body).toMatch(/^ghost/);
+  });
+
+  it('lets a newer result stand when our own run is unknown to the Actions API or it cannot say', async () => {
+    api.prCommits = ['aaa'];
+    api.workflowRuns.set(200, { workflow_id: 9, head_sha: 'aaa' });
+    api.comments.push({
+      id: 60,
+      body: `theirs\n\n${marker({ head: 'aaa', run: 200, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    // Run 100 (ours) is a 404: a run that does not exist cannot claim to be newer than theirs.
+    expect((await upsertStickyComment(github, request())).action).toBe('skipped');
+    // Their run answers 500: unknown, so it stands too; a 404 for theirs would not.
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'aaa' });
+    api.failures.set('GET /repos/octo/memory/actions/runs/200', { status: 500, message: 'down' });
+    expect((await upsertStickyComment(github, request())).action).toBe('skipped');
+    api.failures.clear();
+    api.workflowRuns.delete(200);
+    expect((await upsertStickyComment(github, request())).action).toBe('updated');
+  });
+
+  it('cuts a body one character over the limit, and keeps one that fits exactly', async () => {
+    const suffix = `\n\n${marker({ head: 'aaa', run: 100, state: 'done' })}`;
+    const fits = 'y'.repeat(65_536 - suffix.length);
+    await upsertStickyComment(github, request({ body: fits }));
+    expect(api.comments[0]!.body).toBe(fits + suffix);
+    await upsertStickyComment(github, request({ body: `${fits}z` }));
+    const cut = api.comments[0]!.body;
+    expect(cut).toHaveLength(65_536);
+    expect(cut.endsWith(`have everything)_${suffix}`)).toBe(true);
+    expect(cut).not.toContain('z');
+  });
+
+  it('reports no minimised list unless asked, and asks the Actions API nothing when there is nothing to hide', async () => {
+    expect(await upsertStickyComment(github, request())).toEqual({
+      action: 'created',
+      id: expect.any(Number),
+    });
+    api.comments = [];
+    const outcome = await upsertStickyComment(github, request({ minimizeOutdated: true }));
+    expect(outcome).toEqual({ action: 'created', id: expect.any(Number), minimized: [] });
+    expect(actionsRequests()).toHaveLength(0);
+  });
+
+  it('asks about no earlier comment when its own run is unknown, and skips runs it cannot see', async () => {
+    api.prCommits = ['new'];
+    const bot = { login: BOT, type: 'Bot' };
+    api.comments.push({ id: 11, body: `a\n\n${marker({ head: 'old', run: 90, state: 'done' })}`, user: bot });
+    await upsertStickyComment(
+      github,
+      request({ marker: { head: 'new', run: 100, state: 'done' }, minimizeOutdated: true }),
+    );
+    expect(actionsRequests().map((r) => r.path)).toEqual(['/repos/octo/memory/actions/runs/100']);
+    api.requests.length = 0;
+    api.comments = api.comments.filter((c) => c.id === 11);
+    api.workflowRuns.set(100, { workflow_id: 9, head_sha: 'new' });
+    const outcome = await upsertStickyComment(
+      github,
+      request({ marker: { head: 'new', run: 100, state: 'done' }, minimizeOutdated: true }),
+    );
+    expect(outcome).toMatchObject({ action: 'created', minimized: [] });
+    expect(api.minimized).toEqual([]);
+  });
+
+  it('names the step and the permission when listing comments or commits, or updating, is refused', async () => {
+    api.failures.set('GET /repos/octo/memory/issues/7/comments', { status: 403, message: 'no' });
+    await expect(upsertStickyComment(github, request())).rejects.toThrow(
+      /GitHub refused to list the pull request comments \(403: no[^)]*\)[\s\S]*pull-requests: read/,
+    );
+    api.failures.clear();
+    api.comments.push({
+      id: 70,
+      body: `x\n\n${marker({ head: 'zzz', run: 1, state: 'done' })}`,
+      user: { login: BOT, type: 'Bot' },
+    });
+    api.failures.set('GET /repos/octo/memory/pulls/7/commits', { status: 403, message: 'no' });
+    await expect(upsertStickyComment(github, request())).rejects.toThrow(
+      /GitHub refused to list the pull request commits \(403: no[^)]*\)[\s\S]*pull-requests: read/,
+    );
+    api.failures.clear();
+    api.comments = [
+      {
+        id: 71,
+        body: `x\n\n${marker({ head: 'aaa', run: 1, state: 'done' })}`,
+        user: { login: BOT, type: 'Bot' },
+      },
+    ];
+    api.failures.set('PATCH /repos/octo/memory/issues/comments', { status: 500, message: 'down' });
+    await expect(upsertStickyComment(github, request())).rejects.toThrow(
+      /^GitHub request to update the pull request comment failed: .*down/,
+    );
+  });
+
+  it("comments as the token's user, or as the Actions bot when the token cannot say who it is", async () => {
+    const { commentAuthor } = await import('../../src/github/sticky-comment.js');
+    expect(await commentAuthor(github)).toBe('github-actions[bot]');
+    api.authenticatedUser = 'octocat';
+    expect(await commentAuthor(github)).toBe('octocat');
+  });
+});
+
 describe('check run over HTTP', () => {
   const annotations = (n: number): Annotation[] =>
     Array.from({ length: n }, (_, i) => ({
@@ -433,7 +575,7 @@ describe('suggestions over HTTP', () => {
     'class Defaults:\n    DECAY_RATE = 0.1  # best\n    TD_ALPHA = 0.1\n    WF_MIN_THRESHOLD = 0.1\n';
   const edits = [
     { name: 'DECAY_RATE', line: 2, column: 18, from: 33, to: 36, old: '0.1', new: '0.05' },
-    { name: 'WF_MIN_THRESHOLD', line: 4, column: 24, from: 84, to: 87, old: '0.1', new: '0.2' },
+    { name: 'WF_MIN_THRESHOLD', line: 4, column: 24, from: 87, to: 90, old: '0.1', new: '0.2' },
   ];
   const request = {
     target,
@@ -469,6 +611,90 @@ describe('suggestions over HTTP', () => {
     expect(comment.body).toContain('```suggestion\n    DECAY_RATE = 0.05  # best\n```');
     expect((await suggestChanges(github, request)).action).toBe('skipped');
     expect(api.reviews).toHaveLength(1);
+  });
+
+  it('writes each suggestion with the proposal, its reason and the whole new line, and marks the review with the head', async () => {
+    const { suggestChanges } = await import('../../src/github/suggestions.js');
+    api.pullFiles = [
+      { filename: 'other.py', patch: '@@ -1,4 +1,4 @@\n a\n b\n c\n d' },
+      {
+        filename: request.path,
+        patch:
+          '@@ -1,4 +1,4 @@\n class Defaults:\n     DECAY_RATE = 0.1  # best\n     TD_ALPHA = 0.1\n+    WF_MIN_THRESHOLD = 0.1',
+      },
+    ];
+    expect(await suggestChanges(github, request)).toEqual({ action: 'posted', suggestions: 2 });
+    const post = api.requests.find((r) => r.method === 'POST')!;
+    expect(post.path).toBe('/repos/octo/memory/pulls/7/reviews');
+    expect(post.body).toEqual({
+      commit_id: 'h1',
+      event: 'COMMENT',
+      body: 'Proposed defaults, validated on held-out scenarios. <!-- memory-ratchet:suggestions h1 -->',
+      comments: [
+        {
+          path: request.path,
+          line: 2,
+          side: 'RIGHT',
+          body: 'memory-ratchet proposes `DECAY_RATE`: 0.1 → 0.05. validated: +0.04\n\n```suggestion\n    DECAY_RATE = 0.05  # best\n```',
+        },
+        {
+          path: request.path,
+          line: 4,
+          side: 'RIGHT',
+          body: 'memory-ratchet proposes `WF_MIN_THRESHOLD`: 0.1 → 0.2. \n\n```suggestion\n    WF_MIN_THRESHOLD = 0.2\n```',
+        },
+      ],
+    });
+    const listed = api.requests.filter((r) => r.method === 'GET');
+    expect(listed.map((r) => [r.path, r.query.get('per_page')])).toEqual([
+      ['/repos/octo/memory/pulls/7/reviews', '100'],
+      ['/repos/octo/memory/pulls/7/files', '100'],
+    ]);
+  });
+
+  it('posts again for a new head commit, and says why it skips', async () => {
+    const { suggestChanges } = await import('../../src/github/suggestions.js');
+    api.pullFiles = [{ filename: request.path, patch: '@@ -2,1 +2,1 @@\n-    DECAY_RATE = 0.2\n+    x' }];
+    expect(await suggestChanges(github, request)).toEqual({ action: 'posted', suggestions: 1 });
+    expect(await suggestChanges(github, request)).toEqual({
+      action: 'skipped',
+      reason: 'suggestions for h1 were already posted',
+    });
+    expect(await suggestChanges(github, { ...request, headSha: 'h2' })).toEqual({
+      action: 'posted',
+      suggestions: 1,
+    });
+    api.pullFiles = [{ filename: request.path, patch: '@@ -9,1 +9,1 @@\n-a\n+b' }];
+    expect(await suggestChanges(github, { ...request, headSha: 'h3' })).toEqual({
+      action: 'skipped',
+      reason: 'no proposed line lies inside the PR diff (see the diff in the comment)',
+    });
+    api.pullFiles = [{ filename: request.path }];
+    expect(await suggestChanges(github, { ...request, headSha: 'h3' })).toEqual({
+      action: 'skipped',
+      reason: `${request.path} is not part of this pull request's diff`,
+    });
+    const before = api.requests.length;
+    expect(await suggestChanges(github, { ...request, edits: [] })).toEqual({
+      action: 'skipped',
+      reason: 'nothing to suggest',
+    });
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('names the permission on a 403 and keeps the cause of any other failure', async () => {
+    const { suggestChanges } = await import('../../src/github/suggestions.js');
+    api.failures.set('GET /repos/octo/memory/pulls/7/reviews', {
+      status: 403,
+      message: 'Resource not accessible',
+    });
+    await expect(suggestChanges(github, request)).rejects.toThrow(
+      /GitHub refused to suggest changes in a review \(403: Resource not accessible[^)]*\)[\s\S]*pull-requests: write/,
+    );
+    api.failures.set('GET /repos/octo/memory/pulls/7/reviews', { status: 500, message: 'boom' });
+    await expect(suggestChanges(github, request)).rejects.toThrow(
+      /^GitHub request to suggest changes in a review failed: .*boom/,
+    );
   });
 
   it('skips when the constants file is not in the PR diff', async () => {
