@@ -67,10 +67,13 @@ local function parse_conf(raw)
   return {c = tonumber(c), n = tonumber(n), corr = tonumber(corr), contra = tonumber(contra)}
 end
 
+-- "period amplitude phase[ baseline]" entries joined by ';': the baseline is the amplitude declared at the
+-- record's last save (absent in a declaration).
 local function parse_cycles(raw)
   local list = {}
-  for p, a, ph in string.gmatch(raw, '([^ ;]+) ([^ ;]+) ([^ ;]+)') do
-    list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph)}
+  for entry in string.gmatch(raw, '[^;]+') do
+    local p, a, ph, b = string.match(entry, '^(%S+) (%S+) (%S+) ?(%S*)$')
+    if p then list[#list + 1] = {tonumber(p), tonumber(a), tonumber(ph), tonumber(b)} end
   end
   return list
 end
@@ -91,7 +94,10 @@ local CODEC = {
   cycles = {
     encode = function(list)
       local parts = {}
-      for i = 1, #list do parts[i] = fmt(list[i][1]) .. ' ' .. fmt(list[i][2]) .. ' ' .. fmt(list[i][3]) end
+      for i = 1, #list do
+        local c = list[i]
+        parts[i] = fmt(c[1]) .. ' ' .. fmt(c[2]) .. ' ' .. fmt(c[3]) .. (c[4] and (' ' .. fmt(c[4])) or '')
+      end
       return table.concat(parts, ';')
     end,
     decode = parse_cycles,
@@ -334,9 +340,12 @@ if score < K.wf_min then return 'filtered' end             -- strict: score == t
 ST.hset('records', id, score)
 ST.zadd('decay', id, now)                   -- auto_now: every save resets the decay clock
 ST.hsetnx('conf', id, {c = K.c0, n = 0, corr = 0, contra = 0})
--- Cycles in declared order; a stored amplitude with the same period (first in, first out) is kept.
+-- Cycles in declared order, merged with the stored ones by period (first in, first out), popoto's three-way
+-- rule (#698): the learned amplitude is kept when the stored baseline (the amplitude declared at the last
+-- save) is unknown or equals this declaration; an edited declaration wins and the learned amplitude is
+-- dropped. Every entry's baseline becomes this declaration.
 local declared = {}
-for i = 1, #cycles do declared[i] = {cycles[i][1], cycles[i][2], cycles[i][3]} end
+for i = 1, #cycles do declared[i] = {cycles[i][1], cycles[i][2], cycles[i][3], cycles[i][2]} end
 if #declared == 0 then
   ST.hdel('cycles', id)
 else
@@ -345,7 +354,8 @@ else
     for j = 1, #stored do
       if not used[j] and stored[j][1] == declared[i][1] then
         used[j] = true
-        declared[i][2] = stored[j][2]
+        local baseline = stored[j][4]
+        if baseline == nil or baseline == declared[i][4] then declared[i][2] = stored[j][2] end
         break
       end
     end
