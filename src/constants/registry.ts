@@ -38,6 +38,8 @@ export interface ConstantSpec {
   /** When the value takes effect in the memory model. */
   readonly when: string;
   readonly engine: EngineUse;
+  /** For a constant that is not a `Defaults` attribute: where its default lives in popoto's code. */
+  readonly codeDefault?: string;
 }
 
 const PL_NOT_MODELLED: EngineUse = {
@@ -160,9 +162,12 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     kind: 'float',
     default: 0.95,
     grid: [0.5, 0.7, 0.85, 0.9, 0.95, 0.99],
-    range: { min: 0, minOpen: true, max: 1 },
+    range: { min: 0, max: 1, maxOpen: true },
     when: 'write (maintenance)',
-    engine: { status: 'read', how: 'default factor of weakenAll maintenance: w ← w·f, pruned below 0.001' },
+    engine: {
+      status: 'read',
+      how: 'default factor of weakenAll maintenance: w ← w·f, pruned below 0.001 (popoto rejects a factor outside 0 ≤ f < 1)',
+    },
   },
   {
     name: 'CO_OCCURRENCE_INITIAL_WEIGHT',
@@ -189,6 +194,8 @@ export const CONSTANTS: readonly ConstantSpec[] = [
       status: 'read',
       how: 'default increment of strengthen (a literal in popoto, not a Defaults attribute)',
     },
+    codeDefault:
+      'the `delta=0.05` default argument of `CoOccurrenceField.strengthen()` in src/popoto/fields/co_occurrence_field.py',
   },
   {
     name: 'CO_OCCURRENCE_DECAY_PER_HOP',

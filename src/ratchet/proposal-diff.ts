@@ -17,7 +17,9 @@ export function proposedDiff(decisions: readonly RatchetDecision[], file: Consta
     if (!spec?.isAttribute) {
       notApplicable.push({
         constant: d.constant,
-        reason: 'not a Defaults attribute: change its default in the code',
+        reason: spec?.codeDefault
+          ? `a code default, not a Defaults attribute: change ${spec.codeDefault}`
+          : 'not a Defaults attribute: change its default in the code',
       });
     } else if (!assigned) {
       notApplicable.push({

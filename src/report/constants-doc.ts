@@ -17,7 +17,7 @@ export function renderConstantsDoc(): string {
   const rows = CONSTANTS.map(
     (c) =>
       `| ${[
-        c.name + (c.isAttribute ? '' : ' (no attribute)'),
+        c.name + (c.codeDefault ? ' (code default)' : c.isAttribute ? '' : ' (no attribute)'),
         c.sweepKey ?? '',
         String(c.tier),
         String(c.default),
@@ -32,8 +32,10 @@ export function renderConstantsDoc(): string {
     '# Constants',
     '',
     'Generated from `src/constants/registry.ts` by `npm run docs` (a test keeps the two in step). Every interface',
-    'accepts either the `Defaults` name or the sweep key; reports use the `Defaults` name. `delta` is the default',
-    'increment of `strengthen()`, a literal in popoto rather than a `Defaults` attribute.',
+    'accepts either the `Defaults` name or the sweep key; reports use the `Defaults` name. A code default is not',
+    'a `Defaults` attribute, so no constants file sets it; every report marks it and says where it lives:',
+    '',
+    ...CONSTANTS.filter((c) => c.codeDefault).map((c) => `- \`${c.name}\`: ${c.codeDefault}.`),
     '',
     'Tiers: 1–3 are swept by default; `pair-only` is swept only in interaction pairs; `fixed` constants are never',
     'swept, but the engine reads them, so a change to them is still evaluated.',

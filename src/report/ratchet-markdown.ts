@@ -4,6 +4,8 @@
  * Mermaid sensitivity charts, and a footer that says how to reproduce it. It fits a character budget by
  * dropping charts, then detail rows, never the verdict, the table or the diff. Pure.
  */
+
+import { codeDefaultsOf, codeDefaultText } from '../constants/code-defaults.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
@@ -28,6 +30,14 @@ export interface MarkdownOptions {
 }
 
 const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** A constant's name as a table cell: code, marked when its default is a literal in popoto's code. */
+const nameCell = (name: string) =>
+  codeDefaultsOf([name]).length > 0 ? `\`${name}\` (code default)` : `\`${name}\``;
+
+/** Where each code default among `decisions` lives, as a note under the table that lists them. */
+const codeDefaultNote = (decisions: readonly RatchetDecision[]): string[] =>
+  codeDefaultsOf(decisions.map((d) => d.constant)).map((c) => `_${codeDefaultText(c)}_`);
 
 /**
  * A fenced code block whose fence is longer than any run of backticks in the text, so nothing inside (a
@@ -73,12 +83,14 @@ function proposalsTable(decisions: readonly RatchetDecision[]): string {
   if (proposals.length === 0) return '_No constant has a better value on the training scenarios._';
   const rows = proposals.map(
     (d) =>
-      `| \`${d.constant}\` | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ` (${edgeNote(d)})` : ''} | ${d.nearOptimal ? `[${d.nearOptimal.from}, ${d.nearOptimal.to}]` : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${confirmed(d)} | ${escapeCell(outcome(d))} |`,
+      `| ${nameCell(d.constant)} | ${d.current} → **${d.proposed}**${d.edgeOfGrid ? ` (${edgeNote(d)})` : ''} | ${d.nearOptimal ? `[${d.nearOptimal.from}, ${d.nearOptimal.to}]` : ''} | ${d.trainDelta === null ? '' : signed(d.trainDelta)} | ${d.validationDelta === null ? '' : signed(d.validationDelta)}${interval(d)} | ${confirmed(d)} | ${escapeCell(outcome(d))} |`,
   );
+  const notes = codeDefaultNote(proposals);
   return [
     '| constant | current → proposed | near-optimal on train | train Δ nDCG@5 | validation Δ [Holm-level bounds] | effect on fresh scenarios [95 % CI] | decision |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+    ...(notes.length > 0 ? ['', ...notes] : []),
   ].join('\n');
 }
 
@@ -106,7 +118,7 @@ export function prDeltaSection(report: RatchetReport): string | null {
 function detailRows(decisions: readonly RatchetDecision[]): string[] {
   return decisions.map(
     (d) =>
-      `| \`${d.constant}\` | ${d.current} | ${d.proposed ?? ''} | ${d.action} | ${escapeCell(d.reason)} | ${d.train?.range ? d.train.range.value.toFixed(3) : ''} |`,
+      `| ${nameCell(d.constant)} | ${d.current} | ${d.proposed ?? ''} | ${d.action} | ${escapeCell(d.reason)} | ${d.train?.range ? d.train.range.value.toFixed(3) : ''} |`,
   );
 }
 
@@ -188,6 +200,7 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
     .map(sensitivityChart)
     .filter((c): c is string => c !== null);
   const rows = compact ? [] : detailRows(report.decisions);
+  const notes = codeDefaultNote(report.decisions);
 
   const assemble = (chartCount: number, rowCount: number): string => {
     const details: string[] = [];
@@ -200,6 +213,7 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
         '| constant | current | proposed | decision | reason | train range |',
         '|---|---|---|---|---|---|',
         ...rows.slice(0, rowCount),
+        ...(rowCount > 0 && notes.length > 0 ? ['', ...notes] : []),
         '\n</details>',
       );
     }

@@ -3,6 +3,7 @@
  * run, job summary) and the JSON document are all rendered. Pure.
  */
 
+import { type CodeDefault, codeDefaultsOf } from '../constants/code-defaults.js';
 import type { Tier } from '../constants/registry.js';
 import type { ConstantEdit } from '../constants/rewrite.js';
 import type { SourceEncoding } from '../constants/source-text.js';
@@ -14,7 +15,6 @@ import type { ConstantDelta } from '../ratchet/pr-delta.js';
 import type { RatchetAction, RatchetDecision, RatchetOutcome, ValidationPoint } from '../ratchet/ratchet.js';
 import type { RedisKind } from '../redis/acquire.js';
 import type { ReplacedSeed } from '../scenarios/factory/scenario-bank.js';
-
 import { type EvaluationCounts, evaluationCounts, type SweepPoint } from '../sweep/runner.js';
 import { signed } from '../util/numbers.js';
 import { VERSION } from '../version.js';
@@ -79,6 +79,8 @@ export interface RatchetReport {
   readonly notRead: readonly string[];
   readonly notModelled: readonly string[];
   readonly degenerate: readonly string[];
+  /** The constants in scope whose default is a literal in popoto's code, and where it lives. */
+  readonly codeDefaults: readonly CodeDefault[];
   readonly diff: ProposedDiff | null;
   /** On a pull request: each constant changed between base and head, head against base on validation. */
   readonly prDelta: readonly ConstantDelta[] | null;
@@ -163,6 +165,7 @@ export function buildRatchetReport(
     notRead: named(decisions, 'NOT_READ'),
     notModelled: named(decisions, 'NOT_MODELLED'),
     degenerate: named(decisions, 'DEGENERATE'),
+    codeDefaults: codeDefaultsOf(decisions.map((d) => d.constant)),
     diff,
     prDelta,
     evaluations: evaluationCounts(all),

@@ -1,4 +1,6 @@
 /** The terminal rendering of a ratchet run: RATCHET SUMMARY. Pure. */
+
+import { codeDefaultsOf, codeDefaultText, constantLabel } from '../constants/code-defaults.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
@@ -31,7 +33,7 @@ export function proposalLine(d: RatchetDecision): string {
         ? `ACCEPT (margin: ${d.cliff.margin.toPrecision(2)}, moved from ${d.cliff.shiftedFrom})`
         : 'ACCEPT'
       : `REJECT (${d.reason})`;
-  return `${d.constant}: ${d.current} -> ${d.proposed} (${train}${near}${validation}${confirmed}${cliff}${edge}) ${outcome}`;
+  return `${constantLabel(d.constant)}: ${d.current} -> ${d.proposed} (${train}${near}${validation}${confirmed}${cliff}${edge}) ${outcome}`;
 }
 
 /** Which scenarios decided: bank, train, validation (over all looks and rounds), confirmation, replaced draws. */
@@ -65,13 +67,15 @@ export function ratchetText(report: RatchetReport): string {
   for (const d of proposals) lines.push(`  ${proposalLine(d)}`);
   section(
     'Kept (the current value is within the threshold of the best on train)',
-    decisions.filter((d) => d.action === 'REJECT' && d.proposed === null).map((d) => d.constant),
+    decisions
+      .filter((d) => d.action === 'REJECT' && d.proposed === null)
+      .map((d) => constantLabel(d.constant)),
     lines,
   );
   const insensitive = decisions.filter((d) => d.action === 'NO_SENSITIVITY');
   if (insensitive.length > 0) {
     lines.push('Rejected (no sensitivity):');
-    for (const d of insensitive) lines.push(`  ${d.constant}: ${d.reason}`);
+    for (const d of insensitive) lines.push(`  ${constantLabel(d.constant)}: ${d.reason}`);
   }
   section('Degenerate', report.degenerate, lines);
   section('Not modelled by the engine yet', report.notModelled, lines);
@@ -80,6 +84,8 @@ export function ratchetText(report: RatchetReport): string {
     lines.push('Accepted but not in the diff:');
     for (const n of report.diff.notApplicable) lines.push(`  ${n.constant}: ${n.reason}`);
   }
+  const codeDefaults = codeDefaultsOf(decisions.map((d) => d.constant));
+  if (codeDefaults.length > 0) lines.push('', ...codeDefaults.map(codeDefaultText));
   lines.push('', `Reproduce: ${run.command}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,6 @@
 /** The terminal rendering of a sweep: the OPTIMAL VALUES table, what was not swept, and the pairs. Pure. */
+
+import { codeDefaultsOf, codeDefaultText, constantLabel } from '../constants/code-defaults.js';
 import type { ConstantSummary, PairSummary } from '../sweep/aggregate.js';
 import type { SweepResults } from '../sweep/results.js';
 import { fixed, interval, table } from './format.js';
@@ -50,7 +52,7 @@ export function sweepText(results: SweepResults): string {
       ...table([
         ['constant', 'current', 'best', 'nDCG@5 current', 'nDCG@5 best', 'range [95% CI]', 'cliffs', 'notes'],
         ...summaries.map((s) => [
-          s.constant,
+          constantLabel(s.constant),
           String(s.current),
           s.best ? String(s.best.value) : '—',
           fixed(s.currentMean),
@@ -74,6 +76,8 @@ export function sweepText(results: SweepResults): string {
     for (const skipped of results.pairsNotRun)
       lines.push(`  ${skipped.pair.join(' × ')}: not run (${skipped.detail})`);
   }
+  const codeDefaults = codeDefaultsOf(summaries.map((s) => s.constant));
+  if (codeDefaults.length > 0) lines.push('', ...codeDefaults.map(codeDefaultText));
   lines.push('', results.ndcgDefinition);
   return `${lines.join('\n')}\n`;
 }

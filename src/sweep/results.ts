@@ -2,6 +2,8 @@
  * The persisted sweep results document: run metadata, every summary and every per-scenario point.
  * Documented in docs/results-format.md. Pure.
  */
+
+import { type CodeDefault, codeDefaultsOf } from '../constants/code-defaults.js';
 import type { Tier } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import { NDCG_DEFINITION } from '../metrics/ranking.js';
@@ -39,6 +41,8 @@ export interface SweepResults {
   readonly constants: Constants;
   readonly evaluations: EvaluationCounts;
   readonly summaries: readonly ConstantSummary[];
+  /** The swept constants whose default is a literal in popoto's code, and where it lives. */
+  readonly codeDefaults: readonly CodeDefault[];
   readonly notSwept: readonly NotSwept[];
   readonly pairs: readonly PairSummary[];
   readonly pairsNotRun: SweepPlan['pairsNotRun'];
@@ -61,6 +65,7 @@ export function buildSweepResults(
     constants,
     evaluations: evaluationCounts(all),
     summaries: execution.summaries,
+    codeDefaults: codeDefaultsOf(execution.summaries.map((s) => s.constant)),
     notSwept: plan.notSwept,
     pairs: execution.pairSummaries,
     pairsNotRun: plan.pairsNotRun,

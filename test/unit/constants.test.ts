@@ -74,6 +74,15 @@ describe('ranges and overrides', () => {
     expect(describeRange(spec('MIN_EVENTS_FOR_CRYSTALLIZATION'))).toBe('an integer in [1, ∞)');
   });
 
+  it('takes the co-occurrence decay factor in [0, 1), as CoOccurrenceField.__init__ does', () => {
+    expect(describeRange(spec('CO_OCCURRENCE_DECAY_FACTOR'))).toBe('[0, 1)');
+    expect(inRange(spec('CO_OCCURRENCE_DECAY_FACTOR'), 0, defaults)).toBe(true);
+    expect(inRange(spec('CO_OCCURRENCE_DECAY_FACTOR'), 1, defaults)).toBe(false);
+    expect(() => withOverrides(defaults, { CO_OCCURRENCE_DECAY_FACTOR: 1 })).toThrow(
+      /CO_OCCURRENCE_DECAY_FACTOR = 1 is outside its valid range \[0, 1\)/,
+    );
+  });
+
   it('resolves bounds that refer to other constants', () => {
     expect(describeRange(spec('CO_OCCURRENCE_DECAY_PER_HOP'))).toBe('(0, 1/CO_OCCURRENCE_WEIGHT_CAP (1))');
     expect(() => withOverrides(defaults, { CO_OCCURRENCE_WEIGHT_CAP: 2.5 })).toThrow(

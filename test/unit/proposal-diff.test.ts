@@ -50,7 +50,11 @@ describe('the proposed-defaults diff', () => {
     expect(diff.edits.map((e) => [e.name, e.line, e.old, e.new])).toEqual([['DECAY_RATE', 2, '0.1', '0.3']]);
     expect(diff.notApplicable).toEqual([
       { constant: 'WF_MIN_THRESHOLD', reason: 'a string: not tunable in pkg/constants.py' },
-      { constant: 'delta', reason: 'not a Defaults attribute: change its default in the code' },
+      {
+        constant: 'delta',
+        reason:
+          'a code default, not a Defaults attribute: change the `delta=0.05` default argument of `CoOccurrenceField.strengthen()` in src/popoto/fields/co_occurrence_field.py',
+      },
       { constant: 'INITIAL_CONFIDENCE', reason: 'not assigned in pkg/constants.py: add it to the class' },
     ]);
   });
