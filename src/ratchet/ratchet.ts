@@ -206,7 +206,8 @@ function base(spec: ConstantSpec, current: ConstantValue): RatchetDecision {
   };
 }
 
-const distanceToCliff = (value: number, cliff: Cliff) =>
+/** How far a value lies from a cliff's span (0 inside it). */
+export const distanceToCliff = (value: number, cliff: Cliff) =>
   value >= cliff.from && value <= cliff.to
     ? 0
     : Math.min(Math.abs(value - cliff.from), Math.abs(value - cliff.to));

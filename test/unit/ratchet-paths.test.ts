@@ -369,3 +369,263 @@ describe('joint searches', () => {
     expect(outcome.used.validation).toBe(0);
   });
 });
+
+describe('cliffs, edges and the plumbing between rounds', () => {
+  it('measures the distance to a cliff as 0 inside its span and to the nearer end outside', async () => {
+    const { distanceToCliff } = await import('../../src/ratchet/ratchet.js');
+    const cliff = { from: 0.25, to: 0.5, delta: -0.2, direction: 'drop' as const };
+    expect([0.25, 0.375, 0.5].map((v) => distanceToCliff(v, cliff))).toEqual([0, 0, 0]);
+    expect(distanceToCliff(0.125, cliff)).toBe(0.125);
+    expect(distanceToCliff(1, cliff)).toBe(0.5);
+  });
+
+  it('keeps a current value that is the best even when it sits next to a cliff', async () => {
+    // 0.1 → 0.2 drops by 0.25: the current value 0.1 is at the cliff, and still the best.
+    const curve: Record<number, number> = {
+      0.05: 0,
+      0.1: 0.05,
+      0.2: -0.2,
+      0.3: -0.2,
+      0.5: -0.2,
+      0.7: -0.2,
+      0.9: -0.2,
+      1: -0.2,
+    };
+    const decision = (
+      await runRatchet(
+        evaluatorOf((c) => curve[c.DECAY_RATE!]!),
+        [DECAY_RATE],
+        constants,
+        SIZES,
+      )
+    ).decisions[0]!;
+    expect(decision).toMatchObject({ action: 'REJECT', proposed: null });
+    expect(decision.reason).toMatch(/^the current value is within the threshold of the best on train/);
+  });
+
+  it('moves a proposal at a cliff to the nearest near-optimal value outside the margin', async () => {
+    // A rise of 0.35 at 0.1 → 0.2, then a plateau: 0.2 is the nearest near-optimal value but lies on the
+    // cliff; 0.3 is 0.1 away, outside the margin 0.1 × 0.95.
+    const curve: Record<number, number> = {
+      0.05: -0.3,
+      0.1: -0.3,
+      0.2: 0.05,
+      0.3: 0.05,
+      0.5: 0.05,
+      0.7: 0.05,
+      0.9: 0.05,
+      1: 0.05,
+    };
+    const decision = (
+      await runRatchet(
+        evaluatorOf((c) => curve[c.DECAY_RATE!]!),
+        [DECAY_RATE],
+        constants,
+        SIZES,
+      )
+    ).decisions[0]!;
+    expect(decision).toMatchObject({
+      action: 'ACCEPT',
+      proposed: 0.3,
+      cliff: { shiftedFrom: 0.2, cliff: { from: 0.1, to: 0.2, direction: 'rise' } },
+      nearOptimal: { from: 0.2, to: 1 },
+    });
+    expect(decision.reason.endsWith(' (margin: moved from 0.2 away from the cliff at 0.1→0.2)')).toBe(true);
+    expect(decision.trainDelta).toBeCloseTo(0.35, 12);
+  });
+
+  it('marks a proposal at the low end of the searched values, where the valid range ends', async () => {
+    // −0.4·v (no step between grid values reaches a cliff): the search goes down from 0.05 to 0.025 and
+    // 0.0125; the next step (0.00625) is under 1 % of the span (0.95), so the range is taken to end there.
+    // With a threshold of 0.001 only 0.0125 is near-optimal.
+    const decision = (
+      await runRatchet(
+        evaluatorOf((c) => -0.4 * c.DECAY_RATE!),
+        [DECAY_RATE],
+        constants,
+        {
+          ...SIZES,
+          threshold: 0.001,
+        },
+      )
+    ).decisions[0]!;
+    expect(decision.action).toBe('ACCEPT');
+    expect(decision).toMatchObject({
+      proposed: 0.0125,
+      extended: [0.025, 0.0125],
+      edgeOfGrid: true,
+      edgeStop: 'range-end',
+    });
+  });
+
+  it('runs a grid of exactly two valid values', async () => {
+    const decision = (
+      await runRatchet(evaluatorOf(masked), [DECAY_RATE], constants, {
+        ...SIZES,
+        grids: { DECAY_RATE: [0.1, 0.3] },
+      })
+    ).decisions[0]!;
+    expect(decision.action).not.toBe('DEGENERATE');
+    expect(decision.proposed).toBe(0.3);
+  });
+
+  it('carries only accepted changes into round 2, and leaves what is not modelled in round 1', async () => {
+    const ACTED = findConstant('ACTED_CONFIDENCE_SIGNAL')!; // 0.9
+    // ACTED_CONFIDENCE_SIGNAL 0.5 looks good on train and bad on validation: proposed, rejected.
+    const effect: Effect = (c, role) =>
+      masked(c, role, 0) + (c.ACTED_CONFIDENCE_SIGNAL === 0.5 ? (role === 'train' ? 0.05 : -0.05) : 0);
+    const calls: Parameters<typeof evaluatorOf>[2] = [];
+    const outcome = await runRatchet(
+      evaluatorOf(
+        effect,
+        (c) => `${c.DECAY_RATE}:${c.INITIAL_CONFIDENCE}:${c.ACTED_CONFIDENCE_SIGNAL}`,
+        calls,
+      ),
+      [DECAY_RATE, INITIAL_CONFIDENCE, ACTED, findConstant('TD_ALPHA')!],
+      constants,
+      SIZES,
+    );
+    expect(outcome.decisions.map((d) => [d.constant, d.action, d.round])).toEqual([
+      ['DECAY_RATE', 'ACCEPT', 1],
+      ['INITIAL_CONFIDENCE', 'ACCEPT', 2],
+      ['ACTED_CONFIDENCE_SIGNAL', 'REJECT', 2],
+      ['TD_ALPHA', 'NOT_MODELLED', 1],
+    ]);
+    const round2 = calls.filter((c) => c.overrides.DECAY_RATE === 0.3 && 'INITIAL_CONFIDENCE' in c.overrides);
+    expect(round2.length).toBeGreaterThan(0);
+    for (const call of round2) expect(call.overrides).not.toHaveProperty('ACTED_CONFIDENCE_SIGNAL');
+  });
+
+  it('searches a joint group only with its sensitive members', async () => {
+    const outcome = await runRatchet(
+      evaluatorOf(masked, (c) => String(c.DECAY_RATE)),
+      [DECAY_RATE, INITIAL_CONFIDENCE],
+      constants,
+      { ...SIZES, jointGroups: [['DECAY_RATE', 'INITIAL_CONFIDENCE']], rounds: 1 },
+    );
+    expect(outcome.decisions[0]).toMatchObject({ action: 'ACCEPT', proposed: 0.3 });
+    expect(outcome.decisions[0]!.joint).toBeUndefined();
+    expect(outcome.decisions[1]!.action).toBe('NO_SENSITIVITY');
+  });
+
+  it('marks a joint proposal at the edge of its member’s searched values, with the values searched', async () => {
+    const rising: Effect = (c) => 0.1 * c.DECAY_RATE! + (c.INITIAL_CONFIDENCE === 0.7 ? 0.02 : 0);
+    const outcome = await runRatchet(evaluatorOf(rising), [DECAY_RATE, INITIAL_CONFIDENCE], constants, {
+      ...SIZES,
+      jointGroups: [['DECAY_RATE', 'INITIAL_CONFIDENCE']],
+      rounds: 1,
+    });
+    const [decay, confidence] = outcome.decisions;
+    expect(decay).toMatchObject({
+      proposed: 2,
+      edgeOfGrid: true,
+      edgeStop: 'range-end',
+      nearOptimal: { from: 2, to: 2 },
+    });
+    expect(decay!.extended).toEqual([1.2, 1.6, 2]);
+    expect(confidence).toMatchObject({
+      proposed: 0.7,
+      edgeOfGrid: false,
+      edgeStop: null,
+      nearOptimal: { from: 0.7, to: 0.7 },
+    });
+  });
+
+  it('keeps the scope’s order in the staged decisions of a joint group that proposes nothing', async () => {
+    const { trainRound } = await import('../../src/ratchet/ratchet.js');
+    const atCurrent: Effect = (c) => -Math.abs(c.DECAY_RATE! - 0.1) - Math.abs(c.INITIAL_CONFIDENCE! - 0.5);
+    const { staged, proposals } = await trainRound(
+      evaluatorOf(atCurrent),
+      [DECAY_RATE, INITIAL_CONFIDENCE],
+      constants,
+      {
+        ...SIZES,
+        jointGroups: [['DECAY_RATE', 'INITIAL_CONFIDENCE']],
+      },
+    );
+    expect(staged.map((s) => ('key' in s ? s.key : s.constant))).toEqual([
+      'DECAY_RATE',
+      'INITIAL_CONFIDENCE',
+    ]);
+    expect(proposals).toEqual([]);
+  });
+
+  it('confirms a change only when its mean effect on fresh scenarios is above zero', async () => {
+    const { isConfirmed } = await import('../../src/ratchet/ratchet.js');
+    expect(isConfirmed([])).toBe(false);
+    expect(isConfirmed([0.25, -0.25])).toBe(false);
+    expect(isConfirmed([0.5, -0.25])).toBe(true);
+    expect(isConfirmed([-0.5, 0.25])).toBe(false);
+  });
+
+  it('fails the run when the candidate’s scenarios do not pair with the baseline’s', async () => {
+    const base = evaluatorOf(masked);
+    const shuffled: RatchetEvaluator = {
+      async run(overrides, slice) {
+        const points = await base.run(overrides, slice);
+        return slice.role === 'validation' && 'DECAY_RATE' in overrides ? [...points].reverse() : points;
+      },
+    };
+    await expect(runRatchet(shuffled, [DECAY_RATE], constants, SIZES)).rejects.toThrow(
+      'validation scenario validation-11 was not scored',
+    );
+  });
+});
+
+describe('seeds and resamples reach every statistic', () => {
+  // Noise that differs by scenario and value, so every interval and p-value depends on its resampling seed.
+  const noisy: Effect = (c, role, s) =>
+    masked(c, role, s) + 0.01 * Math.sin(17 * s + 31 * c.DECAY_RATE! + 7 * c.INITIAL_CONFIDENCE!);
+
+  it('seeds the training intervals with ":train" and each round’s validation with its own seed', async () => {
+    const { aggregateSweep } = await import('../../src/sweep/aggregate.js');
+    const { lookSeed } = await import('../../src/ratchet/sequential.js');
+    const { lowerBound, pAbove, signFlipTest, upperBound } = await import('../../src/stats/sign-flip.js');
+    const outcome = await runRatchet(evaluatorOf(noisy), [DECAY_RATE, INITIAL_CONFIDENCE], constants, {
+      ...SIZES,
+      seed: 'S',
+      resamples: 499,
+    });
+    const [decay, confidence] = outcome.decisions;
+    expect([decay!.round, confidence!.round]).toEqual([1, 2]);
+    const decayPoints = outcome.trainPoints.filter((p) => p.constant === 'DECAY_RATE');
+    expect(decay!.train).toEqual(
+      aggregateSweep('DECAY_RATE', 0.1, decayPoints, {
+        cliffThreshold: 0.1,
+        seed: 'S:train',
+        resamples: 499,
+        metric: 'ndcg@5',
+      }),
+    );
+    const confidencePoints = outcome.trainPoints
+      .filter((p) => p.constant === 'INITIAL_CONFIDENCE')
+      .slice(-50);
+    expect(confidence!.train).toEqual(
+      aggregateSweep('INITIAL_CONFIDENCE', 0.5, confidencePoints, {
+        cliffThreshold: 0.1,
+        seed: 'S:round2:train',
+        resamples: 499,
+        metric: 'ndcg@5',
+      }),
+    );
+    for (const [d, seed] of [
+      [decay!, 'S:validation'],
+      [confidence!, 'S:round2:validation'],
+    ] as const) {
+      const points = outcome.validationPoints.filter(
+        (p) => p.constant === d.constant && p.set === 'validation',
+      );
+      const current = points.filter((p) => p.role === 'current');
+      const deltas = points
+        .filter((p) => p.role === 'candidate')
+        .map((p, i) => p.metrics!['ndcg@5'] - current[i]!.metrics!['ndcg@5']);
+      const test = signFlipTest(deltas, lookSeed(seed, d.constant, d.look!), 499);
+      expect(d.pValue).toBe(pAbove(test, 0.01));
+      expect(d.validationDelta).toBe(test.mean);
+      expect(d.validationInterval).toEqual([lowerBound(test, d.holmAlpha!), upperBound(test, d.holmAlpha!)]);
+      // A different seed gives different bounds: the comparison above would notice the wrong seed.
+      const other = signFlipTest(deltas, lookSeed(`${seed}x`, d.constant, d.look!), 499);
+      expect(lowerBound(other, d.holmAlpha!)).not.toBe(d.validationInterval![0]);
+    }
+  });
+});

@@ -340,3 +340,14 @@ describe('sweep rendering', () => {
     );
   });
 });
+
+describe('code defaults in a sweep', () => {
+  it('marks delta as a code default and says where it lives', () => {
+    const text = sweepText(results({ summaries: [summary({ constant: 'delta', current: 0.05 })] }));
+    expect(text).toContain('\n  delta (code default)  0.05 ');
+    expect(text).toContain(
+      '\ndelta is a code default, not a constants-file value: the `delta=0.05` default argument of `CoOccurrenceField.strengthen()` in src/popoto/fields/co_occurrence_field.py.\n',
+    );
+    expect(sweepText(results({ summaries: [summary({})] }))).not.toContain('code default');
+  });
+});
