@@ -42,10 +42,6 @@ export interface ConstantSpec {
   readonly codeDefault?: string;
 }
 
-const PL_NOT_MODELLED: EngineUse = {
-  status: 'not-modelled',
-  why: 'PredictionLedger feedback is not modelled yet (the observation protocol leaves its seam open)',
-};
 const POLICY_NOT_MODELLED: EngineUse = {
   status: 'not-modelled',
   why: 'PolicyCache (crystallisation, TD updates, temporal discovery) is not modelled yet',
@@ -327,7 +323,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.3, 0.5, 0.7, 0.85, 0.95],
     range: unit,
     when: 'write',
-    engine: PL_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'PredictionLedger feedback gate: a resolved prediction whose error exceeds it (strictly) lowers confidence',
+    },
   },
   {
     name: 'PL_CONFIDENCE_LOW_SIGNAL',
@@ -338,7 +337,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.05, 0.1, 0.2, 0.3, 0.5],
     range: unit,
     when: 'write',
-    engine: PL_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'PredictionLedger feedback: the confidence signal applied when the error gate fires',
+    },
   },
   {
     name: 'PL_AUTO_RESOLVE_ACTED',
@@ -349,7 +351,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.05, 0.1, 0.2, 0.3, 0.5],
     range: unit,
     when: 'write',
-    engine: PL_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'PredictionLedger auto_resolve: the error an acted outcome resolves a pending prediction with',
+    },
   },
   {
     name: 'PL_AUTO_RESOLVE_DISMISSED',
@@ -360,7 +365,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.2, 0.3, 0.5, 0.7, 0.9],
     range: unit,
     when: 'write',
-    engine: PL_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'PredictionLedger auto_resolve: the error a dismissed outcome resolves a pending prediction with',
+    },
   },
   {
     name: 'PL_AUTO_RESOLVE_CONTRADICTED',
@@ -371,7 +379,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.5, 0.7, 0.8, 0.9, 0.95],
     range: unit,
     when: 'write',
-    engine: PL_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'PredictionLedger auto_resolve: the error a contradicted outcome resolves a pending prediction with',
+    },
   },
   // Swept in pairs only
   {
@@ -396,7 +407,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [],
     range: unit,
     when: 'write',
-    engine: PL_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'PredictionLedger auto_resolve: the error a used outcome resolves a pending prediction with',
+    },
   },
   {
     name: 'DECAY_CONFIDENCE_MODULATION_STRENGTH',

@@ -33,6 +33,7 @@ export type WriteOp =
   | { readonly op: 'save'; readonly record: RecordInput; readonly now: number }
   | { readonly op: 'touch'; readonly id: string; readonly now: number }
   | { readonly op: 'outcome'; readonly id: string; readonly outcome: Outcome; readonly now: number }
+  | { readonly op: 'predict'; readonly id: string }
   | { readonly op: 'link'; readonly a: string; readonly b: string; readonly weight?: number }
   | { readonly op: 'strengthen'; readonly a: string; readonly b: string; readonly delta?: number }
   | { readonly op: 'weakenAll'; readonly id: string; readonly factor?: number };
@@ -68,11 +69,12 @@ export type RedisClient = Pick<Redis, 'defineCommand' | 'script' | 'exists' | 's
 
 type ScriptFn = (...args: string[]) => Promise<unknown>;
 
-/** Scripts over one namespace's seven keys (the single-run engine). */
+/** Scripts over one namespace's eight keys (the single-run engine). */
 const RUN_SCRIPTS = {
   mrSave: lua.SAVE,
   mrTouch: lua.TOUCH,
   mrOutcome: lua.OUTCOME,
+  mrPredict: lua.PREDICT,
   mrLink: lua.LINK,
   mrStrengthen: lua.STRENGTHEN,
   mrWeakenAll: lua.WEAKEN_ALL,
@@ -267,7 +269,15 @@ export class MemoryEngine {
           num(k.dismissedFactor),
           num(k.contradictedFactor),
           num(k.discharge),
+          num(k.plThreshold),
+          num(k.plLowSignal),
+          num(k.plActed),
+          num(k.plDismissed),
+          num(k.plContradicted),
+          num(k.plUsed),
         ];
+      case 'predict':
+        return ['predict', op.id];
       case 'link':
         checkGraphWrite(op, graph);
         return ['link', op.a, op.b, num(op.weight ?? graph.initialWeight), num(FIXED.maxEdges)];
@@ -313,6 +323,11 @@ export class MemoryEngine {
   /** Applies an observed outcome; false for a record that was never saved (popoto skips it). */
   async outcome(id: string, outcome: Outcome, now: number): Promise<boolean> {
     return (await this.single({ op: 'outcome', id, outcome, now }, 'mrOutcome')) !== 'missing';
+  }
+
+  /** Records a prediction for the record (PredictionLedger); false for a record that was never saved. */
+  async predict(id: string): Promise<boolean> {
+    return (await this.single({ op: 'predict', id }, 'mrPredict')) === 'predicted';
   }
 
   /** Creates a symmetric edge at `weight` (default CO_OCCURRENCE_INITIAL_WEIGHT); existing edges are kept. */

@@ -64,6 +64,8 @@ function opFields(op: WriteOp): string[] {
       return ['touch', op.id, num(op.now)];
     case 'outcome':
       return ['outcome', op.id, op.outcome, num(op.now)];
+    case 'predict':
+      return ['predict', op.id];
     case 'link':
       return ['link', op.a, op.b, op.weight === undefined ? '' : num(op.weight)];
     case 'strengthen':
@@ -86,6 +88,12 @@ const recordFields = (k: RecordSettings): string[] =>
     k.dismissedFactor,
     k.contradictedFactor,
     k.discharge,
+    k.plThreshold,
+    k.plLowSignal,
+    k.plActed,
+    k.plDismissed,
+    k.plContradicted,
+    k.plUsed,
   ].map(num);
 
 const graphFields = (g: GraphSettings): string[] =>

@@ -4,16 +4,17 @@
  * cjson/cmsgpack, strings for every number handed back (Redis truncates Lua numbers to integers), and
  * `{unpack(t)}` for returned arrays (the emulator only converts tables built by a constructor).
  *
- * A record state is six keys under one prefix, all with the run's Redis Cluster hash tag:
+ * A record state is seven keys under one prefix, all with the run's Redis Cluster hash tag:
  *   records   HASH  id → importance (existence of the record, and its decay base score)
  *   decay     ZSET  id → epoch seconds of the last save or touch
  *   conf      HASH  id → "confidence evidence corroborations contradictions"
  *   cycles    HASH  id → "period amplitude phase;…" in declared order
  *   pressure  HASH  id → "rate last_resolved"
  *   priority  ZSET  id → write-filter score (never reduced)
+ *   ledger    HASH  id → "pending" or "resolved": the record's prediction (PredictionLedger)
  * a co-occurrence graph is one ZSET per record (`<prefix>co:<id>`: neighbour → weight), and a registry SET
  * lists every key a run created (cleanup deletes exactly these). The single-run scripts get KEYS registry,
- * records, decay, conf, cycles, pressure, priority and ARGV[1] = the graph prefix.
+ * records, decay, conf, cycles, pressure, priority, ledger and ARGV[1] = the graph prefix.
  *
  * The operations act on a store with one interface and two implementations: commands on the keys
  * (the single-run scripts), or a working copy of one state held in Lua tables inside the script call,
@@ -23,7 +24,16 @@
  * compares every point.
  */
 
-export const KEY_NAMES = ['registry', 'records', 'decay', 'conf', 'cycles', 'pressure', 'priority'] as const;
+export const KEY_NAMES = [
+  'registry',
+  'records',
+  'decay',
+  'conf',
+  'cycles',
+  'pressure',
+  'priority',
+  'ledger',
+] as const;
 
 const PRELUDE = `
 local REG = KEYS[1]
@@ -48,7 +58,7 @@ local function track(key)
 end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
-local HASHES = {'records', 'conf', 'cycles', 'pressure'}
+local HASHES = {'records', 'conf', 'cycles', 'pressure', 'ledger'}
 local ZSETS = {'decay', 'priority'}
 
 local function pairs_of(raw)
@@ -103,6 +113,7 @@ local CODEC = {
     decode = parse_cycles,
   },
   pressure = {encode = function(p) return fmt(p.rate) .. ' ' .. fmt(p.last) end, decode = parse_pressure},
+  ledger = {encode = function(v) return v end, decode = function(raw) return raw end},
 }
 
 -- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
@@ -378,6 +389,21 @@ ST.zadd('decay', id, now)
 return 'touched'
 end
 
+-- PredictionLedger record_prediction: a new prediction, pending (it replaces any earlier one, resolved or not).
+local function op_predict(id)
+if ST.hget('records', id) == nil then return 'missing' end
+ST.hset('ledger', id, 'pending')
+return 'predicted'
+end
+
+-- PredictionLedger auto_resolve: a pending prediction is resolved once with the outcome's error; an error
+-- above the gate (strictly) lowers confidence with the low signal, immediately.
+local function auto_resolve(id, err, K)
+if ST.hget('ledger', id) ~= 'pending' then return end
+ST.hset('ledger', id, 'resolved')
+if err > K.pl_threshold then update_conf(id, K.pl_low_signal, K.c0, K.cap) end
+end
+
 local function op_outcome(id, outcome, now, K)
 if ST.hget('records', id) == nil then return 'missing' end  -- unsaved instances are skipped
 if outcome == 'acted' then
@@ -385,18 +411,23 @@ if outcome == 'acted' then
   scale_cycles(id, K.acted_factor)            -- (c) strengthen_cycle, then resolve_pressure
   resolve_pressure(id, now)
   update_conf(id, K.acted_signal, K.c0, K.cap) -- (d) confidence
+  auto_resolve(id, K.pl_acted, K)             -- (e) prediction ledger
 elseif outcome == 'dismissed' then
   scale_cycles(id, K.dismissed_factor)        -- (b) weaken_cycle; no confidence, no decay change
+  auto_resolve(id, K.pl_dismissed, K)         -- (c) prediction ledger
 elseif outcome == 'contradicted' then
   scale_cycles(id, K.contradicted_factor)     -- (b) weaken_cycle
   update_conf(id, K.contradicted_signal, K.c0, K.cap) -- (c) confidence
-  -- (d) the prediction ledger's feedback would run here, before the auto-discharge check
+  auto_resolve(id, K.pl_contradicted, K)      -- (d) prediction ledger, before the auto-discharge check
   local e = read_conf(id)                     -- (e) auto-discharge reads confidence after (c) and (d)
   local c = K.c0
   if e then c = e.c end
   if c < K.discharge - K.eps then resolve_pressure(id, now) end
+elseif outcome == 'used' then
+  auto_resolve(id, K.pl_used, K)              -- confirm_access, then the prediction ledger
 end
--- 'deferred' and 'used' change only access bookkeeping, which no ranking arm here reads.
+-- 'deferred' (and 'used' apart from its prediction) changes only access bookkeeping, which no ranking arm
+-- here reads.
 return outcome
 end
 
@@ -439,6 +470,9 @@ local function outcome_constants(A, first)
     acted_signal = tonumber(A[first + 3]), contradicted_signal = tonumber(A[first + 4]),
     acted_factor = tonumber(A[first + 5]), dismissed_factor = tonumber(A[first + 6]),
     contradicted_factor = tonumber(A[first + 7]), discharge = tonumber(A[first + 8]),
+    pl_threshold = tonumber(A[first + 9]), pl_low_signal = tonumber(A[first + 10]),
+    pl_acted = tonumber(A[first + 11]), pl_dismissed = tonumber(A[first + 12]),
+    pl_contradicted = tonumber(A[first + 13]), pl_used = tonumber(A[first + 14]),
   }
 end
 
@@ -450,6 +484,8 @@ local function run_single(name, A, o)
     return op_touch(A[o], tonumber(A[o + 1]))
   elseif name == 'outcome' then
     return op_outcome(A[o], A[o + 1], tonumber(A[o + 2]), outcome_constants(A, o + 3))
+  elseif name == 'predict' then
+    return op_predict(A[o])
   elseif name == 'link' then
     return op_link(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]))
   elseif name == 'strengthen' then
@@ -677,10 +713,10 @@ local function flat(list)
 end
 `;
 
-/** A single-run script: its state is the seven KEYS of one namespace (and ARGV[1], the graph prefix). */
+/** A single-run script: its state is the eight KEYS of one namespace (and ARGV[1], the graph prefix). */
 function script(body: string, withScoring = false): string {
   return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}
-ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7]}, ARGV[1])
+ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7], ledger = KEYS[8]}, ARGV[1])
 ${body}`;
 }
 
@@ -699,10 +735,16 @@ return run_single('touch', ARGV, 2)
 
 /**
  * outcome(id, outcome, now, c0, cap, eps, actedSignal, contradictedSignal, actedFactor, dismissedFactor,
- * contradictedFactor, autoDischargeThreshold): ObservationProtocol effects in popoto's order.
+ * contradictedFactor, autoDischargeThreshold, plErrorThreshold, plLowSignal, plActed, plDismissed,
+ * plContradicted, plUsed): ObservationProtocol effects in popoto's order, the prediction ledger's included.
  */
 export const OUTCOME = script(`
 return run_single('outcome', ARGV, 2)
+`);
+
+/** predict(id): record_prediction, pending until an outcome resolves it; 'missing' for an unsaved record. */
+export const PREDICT = script(`
+return run_single('predict', ARGV, 2)
 `);
 
 /** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */
@@ -767,7 +809,7 @@ return flat(top_by_decay(decay_scores(read_records(), P), tonumber(ARGV[2])))
  * the saves, in order ('saved' or 'filtered').
  */
 export const BATCH = script(`
-local ARITY = {save = 8, touch = 2, outcome = 12, link = 4, strengthen = 4, weakenAll = 2}
+local ARITY = {save = 8, touch = 2, outcome = 18, predict = 1, link = 4, strengthen = 4, weakenAll = 2}
 local saves = {}
 local i = 2
 while i <= #ARGV do
@@ -797,7 +839,7 @@ return emit(saves)
  * KEYS[1] = the registry. ARGV (counts before each list):
  *   base prefix; '1' when the states exist from an earlier call (they are loaded first), else '0';
  *   '1' when a later call continues the states (they are written back), else '0';
- *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) |
+ *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) | predict(id) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
  *   queries: method ('composite'|'topByDecay'), limit, wDecay|'', wConf|'', wPriority|'', order, now,
  *        seed count, seeds…;
@@ -805,7 +847,8 @@ return emit(saves)
  *        threshold, maxEdges;
  *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
- *        dismissedFactor, contradictedFactor, discharge.
+ *        dismissedFactor, contradictedFactor, discharge, plThreshold, plLowSignal, plActed, plDismissed,
+ *        plContradicted, plUsed.
  * Returns one string: for each variant, for each query, `<n>|` then the n ranked ids as `<byte length>:<id>`
  * (the scores decide the order; an evaluation needs only the ids).
  */
@@ -817,7 +860,7 @@ local base = take()
 local continuing = take() == '1'
 local persist = take() == '1'
 
-local ARITY = {save = 5, touch = 2, outcome = 3, link = 3, strengthen = 3, weakenAll = 2}
+local ARITY = {save = 5, touch = 2, outcome = 3, predict = 1, link = 3, strengthen = 3, weakenAll = 2}
 local record_ops, graph_ops = {}, {}
 for _ = 1, take_number() do
   local name = take()
@@ -831,6 +874,8 @@ for _ = 1, take_number() do
     record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2])}
   elseif name == 'outcome' then
     record_ops[#record_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
+  elseif name == 'predict' then
+    record_ops[#record_ops + 1] = {name, f[1]}
   elseif name == 'weakenAll' then
     graph_ops[#graph_ops + 1] = {name, f[1], nil, tonumber(f[2])}
   else
@@ -900,7 +945,9 @@ for _ = 1, take_number() do
     wf_min = take_number(), wf_priority = take_number(), c0 = take_number(), cap = take_number(),
     eps = take_number(), acted_signal = take_number(), contradicted_signal = take_number(),
     acted_factor = take_number(), dismissed_factor = take_number(), contradicted_factor = take_number(),
-    discharge = take_number(),
+    discharge = take_number(), pl_threshold = take_number(), pl_low_signal = take_number(),
+    pl_acted = take_number(), pl_dismissed = take_number(), pl_contradicted = take_number(),
+    pl_used = take_number(),
   }
   ST = memory_store(state_keys(base .. ':r' .. index), nil)
   if continuing then ST.load_records() end
@@ -908,6 +955,7 @@ for _ = 1, take_number() do
     local op = record_ops[i]
     if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], K)
     elseif op[1] == 'touch' then op_touch(op[2], op[3])
+    elseif op[1] == 'predict' then op_predict(op[2])
     else op_outcome(op[2], op[3], op[4], K) end
   end
   if persist then ST.flush_records() end

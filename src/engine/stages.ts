@@ -19,6 +19,12 @@ export interface RecordSettings {
   readonly dismissedFactor: number;
   readonly contradictedFactor: number;
   readonly discharge: number;
+  readonly plThreshold: number;
+  readonly plLowSignal: number;
+  readonly plActed: number;
+  readonly plDismissed: number;
+  readonly plContradicted: number;
+  readonly plUsed: number;
 }
 
 export interface GraphSettings {
@@ -59,6 +65,12 @@ export function stageSettings(constants: Constants): StageSettings {
       dismissedFactor: n('DISMISSED_CYCLE_WEAKEN_FACTOR'),
       contradictedFactor: n('CONTRADICTED_CYCLE_WEAKEN_FACTOR'),
       discharge: n('AUTO_DISCHARGE_CONFIDENCE_THRESHOLD'),
+      plThreshold: n('PL_CONFIDENCE_ERROR_THRESHOLD'),
+      plLowSignal: n('PL_CONFIDENCE_LOW_SIGNAL'),
+      plActed: n('PL_AUTO_RESOLVE_ACTED'),
+      plDismissed: n('PL_AUTO_RESOLVE_DISMISSED'),
+      plContradicted: n('PL_AUTO_RESOLVE_CONTRADICTED'),
+      plUsed: n('PL_AUTO_RESOLVE_USED'),
     },
     graph: {
       initialWeight: n('CO_OCCURRENCE_INITIAL_WEIGHT'),

@@ -161,6 +161,7 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
       }
       case 'touch':
       case 'outcome':
+      case 'predict':
       case 'weakenAll':
         requireId(step.id, here('id'));
         break;

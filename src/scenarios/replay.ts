@@ -54,6 +54,8 @@ export function writeOp(step: Exclude<Step, QueryStep | AdvanceStep>, now: numbe
       return { op: 'touch', id: step.id, now };
     case 'outcome':
       return { op: 'outcome', id: step.id, outcome: step.outcome, now };
+    case 'predict':
+      return { op: 'predict', id: step.id };
     case 'link':
       return {
         op: 'link',

@@ -27,6 +27,11 @@ export interface OutcomeStep {
   readonly id: string;
   readonly outcome: Outcome;
 }
+/** PredictionLedger record_prediction: the record's next outcome resolves it (and may lower confidence). */
+export interface PredictStep {
+  readonly op: 'predict';
+  readonly id: string;
+}
 export interface LinkStep {
   readonly op: 'link';
   readonly a: string;
@@ -62,6 +67,7 @@ export type Step =
   | AdvanceStep
   | TouchStep
   | OutcomeStep
+  | PredictStep
   | LinkStep
   | StrengthenStep
   | WeakenAllStep
@@ -80,6 +86,7 @@ export const STEP_OPS = [
   'advance',
   'touch',
   'outcome',
+  'predict',
   'link',
   'strengthen',
   'weakenAll',
@@ -150,6 +157,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
             { id, outcome: { enum: ['acted', 'dismissed', 'deferred', 'contradicted', 'used'] } },
             ['id', 'outcome'],
           ),
+          op('predict', { id }, ['id']),
           op('link', { a: id, b: id, weight: { ...finite, exclusiveMinimum: 0 } }, ['a', 'b']),
           op('strengthen', { a: id, b: id, delta: { ...finite, exclusiveMinimum: 0 } }, ['a', 'b']),
           op('weakenAll', { id, factor: { ...finite, minimum: 0, maximum: 1 } }, ['id']),
