@@ -27,7 +27,7 @@ describe('scenario script loader', () => {
   it('names an unknown op with its path and position, and lists the valid ones', () => {
     const text = base([save('a'), { op: 'delete', id: 'a' }]);
     expect(() => parseScenarioScript(text, 's.json')).toThrow(
-      /^s\.json:11:13: steps\[1\]\.op: unknown op; use one of save, advance, touch, outcome, link, strengthen, weakenAll, query$/,
+      /^s\.json:11:13: steps\[1\]\.op: unknown op; use one of save, advance, touch, outcome, predict, link, strengthen, weakenAll, query$/,
     );
   });
 
