@@ -348,7 +348,7 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     tier: 3,
     kind: 'float',
     default: 0.1,
-    grid: [0.05, 0.1, 0.2, 0.3, 0.5],
+    grid: [0.05, 0.1, 0.3, 0.5, 0.75, 0.9], // both sides of the error gate (0.7)
     range: unit,
     when: 'write',
     engine: {

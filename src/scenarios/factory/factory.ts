@@ -39,8 +39,27 @@ export interface GeneratedScenario extends Scenario {
 /** The store size up to which topic mates are linked with the seed's full density (see the links). */
 const CO_USE_SCALE = 100;
 
-/** Event order within one second: writes before touches before links before outcomes before maintenance. */
-const ORDER = { save: 0, touch: 1, link: 2, strengthen: 3, outcome: 4, weakenAll: 5 } as const;
+/**
+ * Event order within one second: writes before touches before links before predictions before outcomes
+ * before maintenance.
+ */
+const ORDER = { save: 0, touch: 1, link: 2, strengthen: 3, predict: 4, outcome: 5, weakenAll: 6 } as const;
+
+/**
+ * The share of outcomes the application predicted beforehand (PredictionLedger): the outcome then resolves
+ * the prediction, and an error above the gate lowers the record's confidence a second time.
+ */
+const PREDICTED_SHARE = 0.5;
+
+/**
+ * Open tasks: a share of the records the application declares with homeostatic pressure (urgency that builds
+ * per unresolved day until an acted outcome, or an auto-discharge after a contradiction, resolves it). The
+ * declaration is the application's, not the truth's: tasks later shown wrong keep building pressure unless
+ * a contradiction discharges it, and a mistaken contradiction discharges a real one. Tasks are surfaced and
+ * answered, so each carries an outcome history.
+ */
+const TASK_SHARE = 0.3;
+const TASK_PRESSURE_PER_DAY = 0.01;
 
 interface TimedStep {
   readonly at: number;
@@ -112,6 +131,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
 
   // Records: written at creation (importance meets the write filter), touched at their last use.
   const cycleStream = new Stream(`${seed.seedId}:cycles`);
+  const tasks = new Set<string>();
   for (const record of world.records) {
     const created = secondsAgo(world, record.createdDaysAgo);
     const used = secondsAgo(world, record.lastUseDaysAgo);
@@ -120,6 +140,8 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     const cyclePhase = spuriousCycle
       ? HISTORY_START + Math.floor(cycleStream.uniform() * WEEK_SECONDS)
       : record.phase;
+    const task = !record.noise && new Stream(`${seed.seedId}:record:${record.index}:task`).chance(TASK_SHARE);
+    if (task) tasks.add(record.id);
     at(created, {
       op: 'save',
       id: record.id,
@@ -127,6 +149,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       ...(record.kind === 'periodic' || spuriousCycle
         ? { cycles: [[WEEK_SECONDS, INITIAL_CYCLE_AMPLITUDE, cyclePhase] as const] }
         : {}),
+      ...(task ? { pressureRate: TASK_PRESSURE_PER_DAY } : {}),
     });
     if (used > created) at(used, { op: 'touch', id: record.id });
   }
@@ -134,7 +157,9 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   // Outcomes: a share of records carries a history, between creation and last use.
   for (const record of world.records) {
     const s = new Stream(`${seed.seedId}:record:${record.index}:outcomes`);
-    if (!s.chance(seed.outcomeFrequency)) continue;
+    // Its own stream, so the outcomes drawn are the same whether or not they were predicted.
+    const predicted = new Stream(`${seed.seedId}:record:${record.index}:predictions`);
+    if (!s.chance(seed.outcomeFrequency) && !tasks.has(record.id)) continue;
     const events = s.integer(1, 3);
     for (let e = 0; e < events; e++) {
       const daysAgo = s.uniform(record.lastUseDaysAgo, record.createdDaysAgo);
@@ -144,6 +169,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
         time -= (((time - record.phase) % WEEK_SECONDS) + WEEK_SECONDS) % WEEK_SECONDS;
         if (time < secondsAgo(world, record.createdDaysAgo)) continue;
       }
+      if (predicted.chance(PREDICTED_SHARE)) at(time, { op: 'predict', id: record.id });
       at(time, { op: 'outcome', id: record.id, outcome: outcomeFor(record, world.reliabilities.outcome, s) });
     }
   }
