@@ -182,7 +182,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     api.comments = [];
     api.checkRuns.clear();
     const { workspace, event } = pullRequest('0.1', '2.0');
-    const run = await runAction(api, workspace, event, { 'fail-on': 'regression' });
+    const run = await runAction(api, workspace, event, { 'fail-on': 'regression', seeds: '50' });
     expect(run.code).toBe(1);
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]!.body).toMatch(/`DECAY_RATE` \| 0\.1 → 2 \| -0\.\d+ \[[^\]]+\] \| 🔴 regresses/);
@@ -209,6 +209,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     const proposal = await runAction(api, same.workspace, same.event, {
       'fail-on': 'proposal',
       only: 'DECAY_RATE',
+      seeds: '50',
     });
     const proposalCheck = [...api.checkRuns.values()].at(-1)!;
     expect(proposal.outputs.accepted).toBe('1');
@@ -220,6 +221,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     const never = await runAction(api, regressing.workspace, regressing.event, {
       'fail-on': 'never',
       only: 'DECAY_RATE',
+      seeds: '50',
     });
     const neverCheck = [...api.checkRuns.values()].at(-1)!;
     expect(never.outputs.regressions).toBe('1');
@@ -286,7 +288,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     api.checkRuns.clear();
     // The fork's pull_request run: read-only token, one shard of the whole run, points in the artifact.
     const fork = pullRequest('0.1', '0.6', 'pull_request.fork');
-    const evaluated = await runAction(api, fork.workspace, fork.event, { shard: '1/1' });
+    const evaluated = await runAction(api, fork.workspace, fork.event, { shard: '1/1', seeds: '50' });
     expect(evaluated.code, evaluated.stdout).toBe(0);
     expect(api.comments).toHaveLength(0);
     const headSha = git(fork.workspace, 'rev-parse', 'HEAD');
@@ -313,6 +315,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
       'event-name': 'workflow_run',
       mode: 'post',
       points: 'artifact',
+      seeds: '50',
     });
     expect(posted.code, posted.stdout).toBe(1); // fail-on: regression, and DECAY_RATE 0.1 → 0.6 regresses
     expect(readdirSync(privileged)).toEqual(['artifact']);

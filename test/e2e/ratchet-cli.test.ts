@@ -331,7 +331,7 @@ describe('ratchet --base REF', () => {
       '--only',
       'DECAY_RATE',
       '--seeds',
-      '20',
+      '50',
       '--results-dir',
       join(repo, 'r'),
     ];

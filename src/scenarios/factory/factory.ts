@@ -56,10 +56,11 @@ const PREDICTED_SHARE = 0.5;
  * per unresolved day until an acted outcome, or an auto-discharge after a contradiction, resolves it). The
  * declaration is the application's, not the truth's: tasks later shown wrong keep building pressure unless
  * a contradiction discharges it, and a mistaken contradiction discharges a real one. Tasks are surfaced and
- * answered, so each carries an outcome history.
+ * answered, so each carries an outcome history. Records later shown wrong are often abandoned tasks.
  */
-const TASK_SHARE = 0.3;
-const TASK_PRESSURE_PER_DAY = 0.01;
+const TASK_SHARE = { valid: 0.2, abandoned: 0.6 } as const;
+/** Pressure a task builds over the whole history when never resolved: comparable to a decay score's spread. */
+const TASK_PRESSURE_OVER_HISTORY = 0.1;
 
 interface TimedStep {
   readonly at: number;
@@ -140,7 +141,11 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     const cyclePhase = spuriousCycle
       ? HISTORY_START + Math.floor(cycleStream.uniform() * WEEK_SECONDS)
       : record.phase;
-    const task = !record.noise && new Stream(`${seed.seedId}:record:${record.index}:task`).chance(TASK_SHARE);
+    const task =
+      !record.noise &&
+      new Stream(`${seed.seedId}:record:${record.index}:task`).chance(
+        record.valid ? TASK_SHARE.valid : TASK_SHARE.abandoned,
+      );
     if (task) tasks.add(record.id);
     at(created, {
       op: 'save',
@@ -149,7 +154,9 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       ...(record.kind === 'periodic' || spuriousCycle
         ? { cycles: [[WEEK_SECONDS, INITIAL_CYCLE_AMPLITUDE, cyclePhase] as const] }
         : {}),
-      ...(task ? { pressureRate: TASK_PRESSURE_PER_DAY } : {}),
+      ...(task
+        ? { pressureRate: Number((TASK_PRESSURE_OVER_HISTORY / seed.ageSpreadDays).toPrecision(3)) }
+        : {}),
     });
     if (used > created) at(used, { op: 'touch', id: record.id });
   }
