@@ -298,3 +298,47 @@ describe('sensitivity charts', () => {
     expect(rejected).toMatch(/ {2}line \[0\.4000, 0\.4000/);
   });
 });
+
+describe('code defaults in the markdown', () => {
+  const note =
+    '_delta is a code default, not a constants-file value: the `delta=0.05` default argument of `CoOccurrenceField.strengthen()` in src/popoto/fields/co_occurrence_field.py._';
+  const build = (decisions: RatchetDecision[]) =>
+    buildRatchetReport(
+      run,
+      10,
+      defaultConstants(),
+      {
+        decisions,
+        trainPoints: [],
+        validationPoints: [],
+        used: { train: 35, validation: 15, confirmation: 0 },
+      },
+      null,
+    );
+
+  it('marks delta in the proposals table and under the decision rows, with where it lives', () => {
+    const delta = { ...decision(0, 'ACCEPT'), constant: 'delta' };
+    const markdown = ratchetMarkdown(build([delta, decision(1, 'NO_SENSITIVITY')]));
+    expect(markdown).toContain('\n| `delta` (code default) | 0.1 → **0.5** |');
+    const table = markdown.slice(markdown.indexOf('| constant | current → proposed'));
+    expect(table.split('\n\n')[1]).toBe(note);
+    expect(markdown).toContain('\n| `delta` (code default) | 0.1 | 0.5 | ACCEPT |');
+    expect(markdown).toMatch(/\| NO_SENSITIVITY \|[^\n]*\n\n_delta is a code default[^\n]*_\n\n<\/details>/);
+  });
+
+  it('adds no note and no blank line when no constant is a code default', () => {
+    const markdown = ratchetMarkdown(build([decision(0, 'ACCEPT'), decision(1, 'NO_SENSITIVITY')]));
+    expect(markdown).not.toContain('code default');
+    expect(markdown).toMatch(/\| NO_SENSITIVITY \|[^\n]*\n\n<\/details>/);
+    const table = markdown.slice(markdown.indexOf('| constant | current → proposed'));
+    expect(table.split('\n\n')[0]!.split('\n')).toHaveLength(3);
+  });
+
+  it('leaves the note out of the details when the budget drops every decision row', () => {
+    const delta = { ...decision(0, 'NO_SENSITIVITY'), constant: 'delta', proposed: null };
+    const decisions = [delta, ...Array.from({ length: 30 }, (_, i) => decision(i + 1, 'NO_SENSITIVITY'))];
+    const markdown = ratchetMarkdown(build(decisions), { budget: 1_000 });
+    expect(markdown).toContain('31 decision rows');
+    expect(markdown).not.toContain('code default');
+  });
+});
