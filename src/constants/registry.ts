@@ -44,7 +44,7 @@ export interface ConstantSpec {
 
 const POLICY_NOT_MODELLED: EngineUse = {
   status: 'not-modelled',
-  why: 'PolicyCache (crystallisation, TD updates, temporal discovery) is not modelled yet',
+  why: 'PolicyCache is in the engine (crystallize and td steps, weekly discovery) but no generated scenario uses it yet',
 };
 const ASSEMBLER_NOT_MODELLED: EngineUse = {
   status: 'not-modelled',

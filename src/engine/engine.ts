@@ -34,6 +34,15 @@ export type WriteOp =
   | { readonly op: 'touch'; readonly id: string; readonly now: number }
   | { readonly op: 'outcome'; readonly id: string; readonly outcome: Outcome; readonly now: number }
   | { readonly op: 'predict'; readonly id: string }
+  | {
+      readonly op: 'crystallize';
+      readonly id: string;
+      readonly fingerprint: string;
+      readonly successes: number;
+      readonly total: number;
+      readonly now: number;
+    }
+  | { readonly op: 'td'; readonly id: string; readonly reward: number; readonly maxFutureQ: number }
   | { readonly op: 'link'; readonly a: string; readonly b: string; readonly weight?: number }
   | { readonly op: 'strengthen'; readonly a: string; readonly b: string; readonly delta?: number }
   | { readonly op: 'weakenAll'; readonly id: string; readonly factor?: number };
@@ -69,7 +78,7 @@ export type RedisClient = Pick<Redis, 'defineCommand' | 'script' | 'exists' | 's
 
 type ScriptFn = (...args: string[]) => Promise<unknown>;
 
-/** Scripts over one namespace's eight keys (the single-run engine). */
+/** Scripts over one namespace's nine keys (the single-run engine). */
 const RUN_SCRIPTS = {
   mrSave: lua.SAVE,
   mrTouch: lua.TOUCH,
@@ -184,6 +193,9 @@ export function armOrder(weights: Readonly<Partial<Record<ArmName, number>>>): A
   return order;
 }
 
+const policyArgs = (k: StageSettings['records']): string[] =>
+  [k.minEvents, k.wilson, k.tdAlpha, k.tdGamma].map(num);
+
 export function newNamespace(): string {
   return `mr:{${randomBytes(8).toString('hex')}}`;
 }
@@ -278,6 +290,18 @@ export class MemoryEngine {
         ];
       case 'predict':
         return ['predict', op.id];
+      case 'crystallize':
+        return [
+          'crystallize',
+          op.id,
+          op.fingerprint,
+          num(op.successes),
+          num(op.total),
+          num(op.now),
+          ...policyArgs(k),
+        ];
+      case 'td':
+        return ['td', op.id, num(op.reward), num(op.maxFutureQ), ...policyArgs(k)];
       case 'link':
         checkGraphWrite(op, graph);
         return ['link', op.a, op.b, num(op.weight ?? graph.initialWeight), num(FIXED.maxEdges)];

@@ -66,6 +66,10 @@ function opFields(op: WriteOp): string[] {
       return ['outcome', op.id, op.outcome, num(op.now)];
     case 'predict':
       return ['predict', op.id];
+    case 'crystallize':
+      return ['crystallize', op.id, op.fingerprint, num(op.successes), num(op.total), num(op.now)];
+    case 'td':
+      return ['td', op.id, num(op.reward), num(op.maxFutureQ)];
     case 'link':
       return ['link', op.a, op.b, op.weight === undefined ? '' : num(op.weight)];
     case 'strengthen':
@@ -94,6 +98,10 @@ const recordFields = (k: RecordSettings): string[] =>
     k.plDismissed,
     k.plContradicted,
     k.plUsed,
+    k.minEvents,
+    k.wilson,
+    k.tdAlpha,
+    k.tdGamma,
   ].map(num);
 
 const graphFields = (g: GraphSettings): string[] =>

@@ -4,7 +4,7 @@
  * cjson/cmsgpack, strings for every number handed back (Redis truncates Lua numbers to integers), and
  * `{unpack(t)}` for returned arrays (the emulator only converts tables built by a constructor).
  *
- * A record state is seven keys under one prefix, all with the run's Redis Cluster hash tag:
+ * A record state is eight keys under one prefix, all with the run's Redis Cluster hash tag:
  *   records   HASH  id → importance (existence of the record, and its decay base score)
  *   decay     ZSET  id → epoch seconds of the last save or touch
  *   conf      HASH  id → "confidence evidence corroborations contradictions"
@@ -12,9 +12,10 @@
  *   pressure  HASH  id → "rate last_resolved"
  *   priority  ZSET  id → write-filter score (never reduced)
  *   ledger    HASH  id → "pending" or "resolved": the record's prediction (PredictionLedger)
+ *   bloom     HASH  fingerprint → "1": the PolicyCache fingerprints crystallised or saved (an exact set)
  * a co-occurrence graph is one ZSET per record (`<prefix>co:<id>`: neighbour → weight), and a registry SET
  * lists every key a run created (cleanup deletes exactly these). The single-run scripts get KEYS registry,
- * records, decay, conf, cycles, pressure, priority, ledger and ARGV[1] = the graph prefix.
+ * records, decay, conf, cycles, pressure, priority, ledger, bloom and ARGV[1] = the graph prefix.
  *
  * The operations act on a store with one interface and two implementations: commands on the keys
  * (the single-run scripts), or a working copy of one state held in Lua tables inside the script call,
@@ -33,6 +34,7 @@ export const KEY_NAMES = [
   'pressure',
   'priority',
   'ledger',
+  'bloom',
 ] as const;
 
 const PRELUDE = `
@@ -58,7 +60,7 @@ local function track(key)
 end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
-local HASHES = {'records', 'conf', 'cycles', 'pressure', 'ledger'}
+local HASHES = {'records', 'conf', 'cycles', 'pressure', 'ledger', 'bloom'}
 local ZSETS = {'decay', 'priority'}
 
 local function pairs_of(raw)
@@ -114,6 +116,7 @@ local CODEC = {
   },
   pressure = {encode = function(p) return fmt(p.rate) .. ' ' .. fmt(p.last) end, decode = parse_pressure},
   ledger = {encode = function(v) return v end, decode = function(raw) return raw end},
+  bloom = {encode = function(v) return v end, decode = function(raw) return raw end},
 }
 
 -- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
@@ -404,6 +407,45 @@ ST.hset('ledger', id, 'resolved')
 if err > K.pl_threshold then update_conf(id, K.pl_low_signal, K.c0, K.cap) end
 end
 
+-- PolicyCache wilson_ci_lower(successes, total) with popoto's z = 1.96, in its order of operations.
+local function wilson_lower(s, n)
+if n == 0 then return 0 end
+local z = 1.96
+local p = s / n
+local denominator = 1 + z ^ 2 / n
+local center = p + z ^ 2 / (2 * n)
+local spread = z * (p * (1 - p) / n + z ^ 2 / (4 * n ^ 2)) ^ 0.5
+return (center - spread) / denominator
+end
+
+-- PolicyCache crystallization_handler for one (fingerprint, action) group of one batch: at least
+-- MIN_EVENTS_FOR_CRYSTALLIZATION events, a Wilson lower bound above WILSON_CI_THRESHOLD (strictly), and a
+-- fingerprint never crystallised before (the Bloom filter is keyed by fingerprint alone; its ~1 % false
+-- positives are not modelled). The PolicyEntry is saved with q = the bound as its decay base score, the
+-- decay clock at now and confidence 0.5 (PolicyEntry's own ConfidenceField, not INITIAL_CONFIDENCE); no
+-- write filter.
+local function op_crystallize(id, fingerprint, successes, total, now, K)
+if total < K.min_events then return 'few' end
+local q = wilson_lower(successes, total)
+if q <= K.wilson then return 'weak' end
+if ST.hget('bloom', fingerprint) ~= nil then return 'known' end
+ST.hset('bloom', fingerprint, '1')
+ST.hset('records', id, q)
+ST.zadd('decay', id, now)
+ST.hsetnx('conf', id, {c = 0.5, n = 0, corr = 0, contra = 0})
+return 'crystallized'
+end
+
+-- TDValueField.td_update: Q' = Q + α(r + γ·maxQ' − Q), stored through tostring (14 significant digits); the
+-- decay clock is left alone.
+local function op_td(id, reward, max_future_q, K)
+local q = ST.hget('records', id)
+if q == nil then return 'missing' end
+local td_error = reward + K.td_gamma * max_future_q - q
+ST.hset('records', id, round14(q + K.td_alpha * td_error))
+return 'updated'
+end
+
 local function op_outcome(id, outcome, now, K)
 if ST.hget('records', id) == nil then return 'missing' end  -- unsaved instances are skipped
 if outcome == 'acted' then
@@ -464,6 +506,12 @@ end
 local function save_constants(A, first)
   return {wf_min = tonumber(A[first]), wf_priority = tonumber(A[first + 1]), c0 = tonumber(A[first + 2])}
 end
+local function policy_constants(A, first)
+  return {
+    min_events = tonumber(A[first]), wilson = tonumber(A[first + 1]),
+    td_alpha = tonumber(A[first + 2]), td_gamma = tonumber(A[first + 3]),
+  }
+end
 local function outcome_constants(A, first)
   return {
     c0 = tonumber(A[first]), cap = tonumber(A[first + 1]), eps = tonumber(A[first + 2]),
@@ -486,6 +534,10 @@ local function run_single(name, A, o)
     return op_outcome(A[o], A[o + 1], tonumber(A[o + 2]), outcome_constants(A, o + 3))
   elseif name == 'predict' then
     return op_predict(A[o])
+  elseif name == 'crystallize' then
+    return op_crystallize(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]), tonumber(A[o + 4]), policy_constants(A, o + 5))
+  elseif name == 'td' then
+    return op_td(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), policy_constants(A, o + 3))
   elseif name == 'link' then
     return op_link(A[o], A[o + 1], tonumber(A[o + 2]), tonumber(A[o + 3]))
   elseif name == 'strengthen' then
@@ -713,10 +765,10 @@ local function flat(list)
 end
 `;
 
-/** A single-run script: its state is the eight KEYS of one namespace (and ARGV[1], the graph prefix). */
+/** A single-run script: its state is the nine KEYS of one namespace (and ARGV[1], the graph prefix). */
 function script(body: string, withScoring = false): string {
   return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}
-ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7], ledger = KEYS[8]}, ARGV[1])
+ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7], ledger = KEYS[8], bloom = KEYS[9]}, ARGV[1])
 ${body}`;
 }
 
@@ -809,7 +861,7 @@ return flat(top_by_decay(decay_scores(read_records(), P), tonumber(ARGV[2])))
  * the saves, in order ('saved' or 'filtered').
  */
 export const BATCH = script(`
-local ARITY = {save = 8, touch = 2, outcome = 18, predict = 1, link = 4, strengthen = 4, weakenAll = 2}
+local ARITY = {save = 8, touch = 2, outcome = 18, predict = 1, crystallize = 9, td = 7, link = 4, strengthen = 4, weakenAll = 2}
 local saves = {}
 local i = 2
 while i <= #ARGV do
@@ -840,6 +892,7 @@ return emit(saves)
  *   base prefix; '1' when the states exist from an earlier call (they are loaded first), else '0';
  *   '1' when a later call continues the states (they are written back), else '0';
  *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) | predict(id) |
+ *        crystallize(id, fingerprint, successes, total, now) | td(id, reward, maxFutureQ) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
  *   queries: method ('composite'|'topByDecay'), limit, wDecay|'', wConf|'', wPriority|'', order, now,
  *        seed count, seeds…;
@@ -848,7 +901,7 @@ return emit(saves)
  *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
  *        dismissedFactor, contradictedFactor, discharge, plThreshold, plLowSignal, plActed, plDismissed,
- *        plContradicted, plUsed.
+ *        plContradicted, plUsed, minEvents, wilson, tdAlpha, tdGamma.
  * Returns one string: for each variant, for each query, `<n>|` then the n ranked ids as `<byte length>:<id>`
  * (the scores decide the order; an evaluation needs only the ids).
  */
@@ -860,7 +913,7 @@ local base = take()
 local continuing = take() == '1'
 local persist = take() == '1'
 
-local ARITY = {save = 5, touch = 2, outcome = 3, predict = 1, link = 3, strengthen = 3, weakenAll = 2}
+local ARITY = {save = 5, touch = 2, outcome = 3, predict = 1, crystallize = 5, td = 3, link = 3, strengthen = 3, weakenAll = 2}
 local record_ops, graph_ops = {}, {}
 for _ = 1, take_number() do
   local name = take()
@@ -876,6 +929,10 @@ for _ = 1, take_number() do
     record_ops[#record_ops + 1] = {name, f[1], f[2], tonumber(f[3])}
   elseif name == 'predict' then
     record_ops[#record_ops + 1] = {name, f[1]}
+  elseif name == 'crystallize' then
+    record_ops[#record_ops + 1] = {name, f[1], f[2], tonumber(f[3]), tonumber(f[4]), tonumber(f[5])}
+  elseif name == 'td' then
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3])}
   elseif name == 'weakenAll' then
     graph_ops[#graph_ops + 1] = {name, f[1], nil, tonumber(f[2])}
   else
@@ -947,7 +1004,8 @@ for _ = 1, take_number() do
     acted_factor = take_number(), dismissed_factor = take_number(), contradicted_factor = take_number(),
     discharge = take_number(), pl_threshold = take_number(), pl_low_signal = take_number(),
     pl_acted = take_number(), pl_dismissed = take_number(), pl_contradicted = take_number(),
-    pl_used = take_number(),
+    pl_used = take_number(), min_events = take_number(), wilson = take_number(),
+    td_alpha = take_number(), td_gamma = take_number(),
   }
   ST = memory_store(state_keys(base .. ':r' .. index), nil)
   if continuing then ST.load_records() end
@@ -956,6 +1014,8 @@ for _ = 1, take_number() do
     if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], K)
     elseif op[1] == 'touch' then op_touch(op[2], op[3])
     elseif op[1] == 'predict' then op_predict(op[2])
+    elseif op[1] == 'crystallize' then op_crystallize(op[2], op[3], op[4], op[5], op[6], K)
+    elseif op[1] == 'td' then op_td(op[2], op[3], op[4], K)
     else op_outcome(op[2], op[3], op[4], K) end
   end
   if persist then ST.flush_records() end

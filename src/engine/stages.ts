@@ -25,6 +25,10 @@ export interface RecordSettings {
   readonly plDismissed: number;
   readonly plContradicted: number;
   readonly plUsed: number;
+  readonly minEvents: number;
+  readonly wilson: number;
+  readonly tdAlpha: number;
+  readonly tdGamma: number;
 }
 
 export interface GraphSettings {
@@ -71,6 +75,10 @@ export function stageSettings(constants: Constants): StageSettings {
       plDismissed: n('PL_AUTO_RESOLVE_DISMISSED'),
       plContradicted: n('PL_AUTO_RESOLVE_CONTRADICTED'),
       plUsed: n('PL_AUTO_RESOLVE_USED'),
+      minEvents: n('MIN_EVENTS_FOR_CRYSTALLIZATION'),
+      wilson: n('WILSON_CI_THRESHOLD'),
+      tdAlpha: n('TD_ALPHA'),
+      tdGamma: n('TD_GAMMA'),
     },
     graph: {
       initialWeight: n('CO_OCCURRENCE_INITIAL_WEIGHT'),

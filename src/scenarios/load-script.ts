@@ -159,9 +159,28 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
         if (first === undefined) declared.set(step.id, i);
         break;
       }
+      case 'crystallize': {
+        // A group may crystallise the PolicyEntry or not; either way later steps may name it.
+        if (step.successes > step.total) {
+          throw at.error(
+            here('successes'),
+            `${step.successes} successes out of ${step.total} events; successes cannot exceed the total`,
+          );
+        }
+        const first = declared.get(step.id);
+        if (first !== undefined) {
+          throw at.error(
+            here('id'),
+            `duplicate id '${step.id}' (first declared at steps[${first}]); a PolicyEntry is crystallised once`,
+          );
+        }
+        declared.set(step.id, i);
+        break;
+      }
       case 'touch':
       case 'outcome':
       case 'predict':
+      case 'td':
       case 'weakenAll':
         requireId(step.id, here('id'));
         break;

@@ -56,6 +56,17 @@ export function writeOp(step: Exclude<Step, QueryStep | AdvanceStep>, now: numbe
       return { op: 'outcome', id: step.id, outcome: step.outcome, now };
     case 'predict':
       return { op: 'predict', id: step.id };
+    case 'crystallize':
+      return {
+        op: 'crystallize',
+        id: step.id,
+        fingerprint: step.fingerprint,
+        successes: step.successes,
+        total: step.total,
+        now,
+      };
+    case 'td':
+      return { op: 'td', id: step.id, reward: step.reward, maxFutureQ: step.maxFutureQ ?? 0 };
     case 'link':
       return {
         op: 'link',

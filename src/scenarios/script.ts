@@ -32,6 +32,25 @@ export interface PredictStep {
   readonly op: 'predict';
   readonly id: string;
 }
+/**
+ * PolicyCache crystallization_handler for one (fingerprint, action) group of one event batch: saves the
+ * PolicyEntry `id` when the group passes the evidence gates (see docs/scenario-format.md).
+ */
+export interface CrystallizeStep {
+  readonly op: 'crystallize';
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly successes: number;
+  readonly total: number;
+}
+/** TDValueField.td_update on a PolicyEntry's q (its decay base score). */
+export interface TdStep {
+  readonly op: 'td';
+  readonly id: string;
+  readonly reward: number;
+  /** The next state's best Q the application passes (0: terminal). */
+  readonly maxFutureQ?: number;
+}
 export interface LinkStep {
   readonly op: 'link';
   readonly a: string;
@@ -68,6 +87,8 @@ export type Step =
   | TouchStep
   | OutcomeStep
   | PredictStep
+  | CrystallizeStep
+  | TdStep
   | LinkStep
   | StrengthenStep
   | WeakenAllStep
@@ -87,6 +108,8 @@ export const STEP_OPS = [
   'touch',
   'outcome',
   'predict',
+  'crystallize',
+  'td',
   'link',
   'strengthen',
   'weakenAll',
@@ -158,6 +181,17 @@ export const SCENARIO_SCRIPT_SCHEMA = {
             ['id', 'outcome'],
           ),
           op('predict', { id }, ['id']),
+          op(
+            'crystallize',
+            {
+              id,
+              fingerprint: id,
+              successes: { type: 'integer', minimum: 0 },
+              total: { type: 'integer', minimum: 0 },
+            },
+            ['id', 'fingerprint', 'successes', 'total'],
+          ),
+          op('td', { id, reward: finite, maxFutureQ: finite }, ['id', 'reward']),
           op('link', { a: id, b: id, weight: { ...finite, exclusiveMinimum: 0 } }, ['a', 'b']),
           op('strengthen', { a: id, b: id, delta: { ...finite, exclusiveMinimum: 0 } }, ['a', 'b']),
           op('weakenAll', { id, factor: { ...finite, minimum: 0, maximum: 1 } }, ['id']),

@@ -27,7 +27,7 @@ describe('scenario script loader', () => {
   it('names an unknown op with its path and position, and lists the valid ones', () => {
     const text = base([save('a'), { op: 'delete', id: 'a' }]);
     expect(() => parseScenarioScript(text, 's.json')).toThrow(
-      /^s\.json:11:13: steps\[1\]\.op: unknown op; use one of save, advance, touch, outcome, predict, link, strengthen, weakenAll, query$/,
+      /^s\.json:11:13: steps\[1\]\.op: unknown op; use one of save, advance, touch, outcome, predict, crystallize, td, link, strengthen, weakenAll, query$/,
     );
   });
 
@@ -94,6 +94,27 @@ describe('scenario script loader', () => {
     ).toThrow(/a composite query needs "weights"/);
     expect(() => parseScenarioScript(base([save('a'), { op: 'link', a: 'a', b: 'a' }]), 's.json')).toThrow(
       /cannot be linked to itself/,
+    );
+  });
+});
+
+describe('policy steps', () => {
+  const script = (steps: unknown[]) => JSON.stringify({ name: 'p', clock: 0, steps });
+  it('declares a crystallised policy for later steps, once, with no more successes than events', async () => {
+    const { parseScenarioScript } = await import('../../src/scenarios/load-script.js');
+    const crystallize = { op: 'crystallize', id: 'p1', fingerprint: 'f1', successes: 6, total: 6 };
+    expect(
+      parseScenarioScript(script([crystallize, { op: 'td', id: 'p1', reward: 1, maxFutureQ: 0.5 }]), 'p.json')
+        .steps,
+    ).toHaveLength(2);
+    expect(() => parseScenarioScript(script([crystallize, crystallize]), 'p.json')).toThrow(
+      /steps\[1\]\.id: duplicate id 'p1' \(first declared at steps\[0\]\); a PolicyEntry is crystallised once/,
+    );
+    expect(() => parseScenarioScript(script([{ ...crystallize, successes: 7 }]), 'p.json')).toThrow(
+      /steps\[0\]\.successes: 7 successes out of 6 events; successes cannot exceed the total/,
+    );
+    expect(() => parseScenarioScript(script([{ op: 'td', id: 'p9', reward: 1 }]), 'p.json')).toThrow(
+      /steps\[0\]\.id: unknown id 'p9'/,
     );
   });
 });
