@@ -44,6 +44,20 @@ const SIZES: RatchetOptions = { trainSeeds: 10, validationSeeds: 12, confirmatio
 const masked: Effect = (c) =>
   (c.DECAY_RATE === 0.3 ? 0.05 : 0) + (c.DECAY_RATE === 0.3 && c.INITIAL_CONFIDENCE === 0.7 ? 0.03 : 0);
 
+/** The single DECAY_RATE decision of a ratchet whose effect is `curve` (grid value → effect). */
+async function decideOnCurve(curve: Record<number, number>, options: Partial<RatchetOptions> = {}) {
+  const outcome = await runRatchet(
+    evaluatorOf((c) => curve[c.DECAY_RATE!]!),
+    [DECAY_RATE],
+    constants,
+    {
+      ...SIZES,
+      ...options,
+    },
+  );
+  return outcome.decisions[0]!;
+}
+
 describe('rounds', () => {
   it('judges a masked constant again in round 2 with round 1’s change applied, on fresh scenarios and half the α', async () => {
     const calls: Parameters<typeof evaluatorOf>[2] = [];
@@ -260,17 +274,7 @@ describe('what the training stage decides', () => {
       0.9: 0.2,
       1: -0.1,
     };
-    const decision = (
-      await runRatchet(
-        evaluatorOf((c) => curve[c.DECAY_RATE!]!),
-        [DECAY_RATE],
-        constants,
-        {
-          ...SIZES,
-          cliffMargin: 0.3,
-        },
-      )
-    ).decisions[0]!;
+    const decision = await decideOnCurve(curve, { cliffMargin: 0.3 });
     expect(decision).toMatchObject({
       action: 'REJECT',
       proposed: 0.9,
@@ -391,14 +395,7 @@ describe('cliffs, edges and the plumbing between rounds', () => {
       0.9: -0.2,
       1: -0.2,
     };
-    const decision = (
-      await runRatchet(
-        evaluatorOf((c) => curve[c.DECAY_RATE!]!),
-        [DECAY_RATE],
-        constants,
-        SIZES,
-      )
-    ).decisions[0]!;
+    const decision = await decideOnCurve(curve);
     expect(decision).toMatchObject({ action: 'REJECT', proposed: null });
     expect(decision.reason).toMatch(/^the current value is within the threshold of the best on train/);
   });
@@ -416,14 +413,7 @@ describe('cliffs, edges and the plumbing between rounds', () => {
       0.9: 0.05,
       1: 0.05,
     };
-    const decision = (
-      await runRatchet(
-        evaluatorOf((c) => curve[c.DECAY_RATE!]!),
-        [DECAY_RATE],
-        constants,
-        SIZES,
-      )
-    ).decisions[0]!;
+    const decision = await decideOnCurve(curve);
     expect(decision).toMatchObject({
       action: 'ACCEPT',
       proposed: 0.3,
