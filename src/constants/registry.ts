@@ -298,7 +298,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.1, 0.25, 0.5, 0.75, 1.0, 2.0],
     range: { min: 0 },
     when: 'write',
-    engine: POLICY_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'amplitude of the weekly cycles the application declares from temporal discovery (discoveredCycles)',
+    },
   },
   {
     name: 'AUTO_DISCHARGE_CONFIDENCE_THRESHOLD',

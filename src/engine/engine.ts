@@ -19,6 +19,11 @@ export interface RecordInput {
   /** Both the decay base score and the write-filter score. */
   readonly importance: number;
   readonly cycles?: readonly Cycle[];
+  /**
+   * Weekly cycles the application declares from PolicyCache temporal discovery: their amplitude is
+   * INITIAL_CYCLE_AMPLITUDE, resolved by the engine; declared after `cycles`.
+   */
+  readonly discoveredCycles?: readonly (readonly [period: number, phase: number])[];
   readonly pressureRate?: number;
 }
 
@@ -155,8 +160,15 @@ function parsePairs(reply: unknown): RankedItem[] {
 }
 
 /** A record's cycles as the scripts read them: `period amplitude phase` joined by `;`. */
-export const encodeCycles = (cycles: readonly Cycle[] | undefined): string =>
-  (cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`).join(';');
+export const encodeCycles = (
+  cycles: readonly Cycle[] | undefined,
+  discovered: RecordInput['discoveredCycles'] = [],
+): string =>
+  [
+    ...(cycles ?? []).map(([p, a, ph]) => `${num(p)} ${num(a)} ${num(ph)}`),
+    // 'D': the amplitude is INITIAL_CYCLE_AMPLITUDE, which the script resolves per record state.
+    ...discovered.map(([p, ph]) => `${num(p)} D ${num(ph)}`),
+  ].join(';');
 
 /** The graph writes' own checks, against the graph-stage constants they would use. */
 export function checkGraphWrite(
@@ -260,8 +272,9 @@ export class MemoryEngine {
           num(k.wfMin),
           num(k.wfPriority),
           num(k.c0),
-          encodeCycles(record.cycles),
+          encodeCycles(record.cycles, record.discoveredCycles),
           num(record.pressureRate ?? 0),
+          num(k.cycleAmplitude),
         ];
       }
       case 'touch':

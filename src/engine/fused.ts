@@ -57,7 +57,7 @@ function opFields(op: WriteOp): string[] {
         op.record.id,
         num(op.record.importance),
         num(op.now),
-        encodeCycles(op.record.cycles),
+        encodeCycles(op.record.cycles, op.record.discoveredCycles),
         num(op.record.pressureRate ?? 0),
       ];
     case 'touch':
@@ -102,6 +102,7 @@ const recordFields = (k: RecordSettings): string[] =>
     k.wilson,
     k.tdAlpha,
     k.tdGamma,
+    k.cycleAmplitude,
   ].map(num);
 
 const graphFields = (g: GraphSettings): string[] =>

@@ -80,7 +80,8 @@ local function parse_conf(raw)
 end
 
 -- "period amplitude phase[ baseline]" entries joined by ';': the baseline is the amplitude declared at the
--- record's last save (absent in a declaration).
+-- record's last save (absent in a declaration). A declared amplitude 'D' (a cycle from temporal discovery)
+-- parses as nil: the save resolves it to INITIAL_CYCLE_AMPLITUDE.
 local function parse_cycles(raw)
   local list = {}
   for entry in string.gmatch(raw, '[^;]+') do
@@ -359,7 +360,10 @@ ST.hsetnx('conf', id, {c = K.c0, n = 0, corr = 0, contra = 0})
 -- save) is unknown or equals this declaration; an edited declaration wins and the learned amplitude is
 -- dropped. Every entry's baseline becomes this declaration.
 local declared = {}
-for i = 1, #cycles do declared[i] = {cycles[i][1], cycles[i][2], cycles[i][3], cycles[i][2]} end
+for i = 1, #cycles do
+  local amplitude = cycles[i][2] or K.cycle_amp
+  declared[i] = {cycles[i][1], amplitude, cycles[i][3], amplitude}
+end
 if #declared == 0 then
   ST.hdel('cycles', id)
 else
@@ -527,7 +531,9 @@ end
 -- A single-run operation from its ARGV fields (the layout MemoryEngine sends), starting at \`o\`.
 local function run_single(name, A, o)
   if name == 'save' then
-    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 6]), tonumber(A[o + 7]), save_constants(A, o + 3))
+    local K = save_constants(A, o + 3)
+    K.cycle_amp = tonumber(A[o + 8])
+    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 6]), tonumber(A[o + 7]), K)
   elseif name == 'touch' then
     return op_touch(A[o], tonumber(A[o + 1]))
   elseif name == 'outcome' then
@@ -773,8 +779,9 @@ ${body}`;
 }
 
 /**
- * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate).
- * Returns 'filtered' when the write filter rejects it (nothing is written), else 'saved'.
+ * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate, initialCycleAmplitude)
+ * (a cycle amplitude 'D' is the last argument). Returns 'filtered' when the write filter rejects it (nothing
+ * is written), else 'saved'.
  */
 export const SAVE = script(`
 return run_single('save', ARGV, 2)
@@ -861,7 +868,7 @@ return flat(top_by_decay(decay_scores(read_records(), P), tonumber(ARGV[2])))
  * the saves, in order ('saved' or 'filtered').
  */
 export const BATCH = script(`
-local ARITY = {save = 8, touch = 2, outcome = 18, predict = 1, crystallize = 9, td = 7, link = 4, strengthen = 4, weakenAll = 2}
+local ARITY = {save = 9, touch = 2, outcome = 18, predict = 1, crystallize = 9, td = 7, link = 4, strengthen = 4, weakenAll = 2}
 local saves = {}
 local i = 2
 while i <= #ARGV do
@@ -901,7 +908,7 @@ return emit(saves)
  *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
  *        dismissedFactor, contradictedFactor, discharge, plThreshold, plLowSignal, plActed, plDismissed,
- *        plContradicted, plUsed, minEvents, wilson, tdAlpha, tdGamma.
+ *        plContradicted, plUsed, minEvents, wilson, tdAlpha, tdGamma, initialCycleAmplitude.
  * Returns one string: for each variant, for each query, `<n>|` then the n ranked ids as `<byte length>:<id>`
  * (the scores decide the order; an evaluation needs only the ids).
  */
@@ -1005,7 +1012,7 @@ for _ = 1, take_number() do
     discharge = take_number(), pl_threshold = take_number(), pl_low_signal = take_number(),
     pl_acted = take_number(), pl_dismissed = take_number(), pl_contradicted = take_number(),
     pl_used = take_number(), min_events = take_number(), wilson = take_number(),
-    td_alpha = take_number(), td_gamma = take_number(),
+    td_alpha = take_number(), td_gamma = take_number(), cycle_amp = take_number(),
   }
   ST = memory_store(state_keys(base .. ':r' .. index), nil)
   if continuing then ST.load_records() end

@@ -29,6 +29,7 @@ export interface RecordSettings {
   readonly wilson: number;
   readonly tdAlpha: number;
   readonly tdGamma: number;
+  readonly cycleAmplitude: number;
 }
 
 export interface GraphSettings {
@@ -79,6 +80,7 @@ export function stageSettings(constants: Constants): StageSettings {
       wilson: n('WILSON_CI_THRESHOLD'),
       tdAlpha: n('TD_ALPHA'),
       tdGamma: n('TD_GAMMA'),
+      cycleAmplitude: n('INITIAL_CYCLE_AMPLITUDE'),
     },
     graph: {
       initialWeight: n('CO_OCCURRENCE_INITIAL_WEIGHT'),

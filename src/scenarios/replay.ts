@@ -46,6 +46,13 @@ export function writeOp(step: Exclude<Step, QueryStep | AdvanceStep>, now: numbe
           cycles: (step.cycles ?? []).map(
             ([period, amplitude, phase]) => [period, amplitude, phase ?? 0] as const,
           ),
+          ...(step.discoveredCycles
+            ? {
+                discoveredCycles: step.discoveredCycles.map(
+                  ([period, phase]) => [period, phase ?? 0] as const,
+                ),
+              }
+            : {}),
           pressureRate: step.pressureRate ?? 0,
         },
         now,

@@ -10,6 +10,11 @@ export interface SaveStep {
   readonly importance: number;
   /** `[period_s, amplitude, phase_s?]` cycles of the cyclic decay score. */
   readonly cycles?: readonly (readonly [number, number] | readonly [number, number, number])[];
+  /**
+   * `[period_s, phase_s?]` weekly cycles found by temporal discovery: their amplitude is INITIAL_CYCLE_AMPLITUDE
+   * (declared after `cycles`).
+   */
+  readonly discoveredCycles?: readonly (readonly [number] | readonly [number, number])[];
   readonly pressureRate?: number;
   /** A re-save of a record saved earlier (it resets the decay clock); without it a second save is an error. */
   readonly update?: boolean;
@@ -164,6 +169,18 @@ export const SCENARIO_SCRIPT_SCHEMA = {
                   items: [
                     { ...finite, exclusiveMinimum: 0, description: 'period in seconds' },
                     { ...finite, minimum: 0, description: 'amplitude' },
+                    { ...finite, description: 'phase in epoch seconds' },
+                  ],
+                },
+              },
+              discoveredCycles: {
+                type: 'array',
+                items: {
+                  type: 'array',
+                  minItems: 1,
+                  maxItems: 2,
+                  items: [
+                    { ...finite, exclusiveMinimum: 0, description: 'period in seconds' },
                     { ...finite, description: 'phase in epoch seconds' },
                   ],
                 },

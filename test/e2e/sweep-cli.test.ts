@@ -53,7 +53,7 @@ describe('memory-ratchet sweep on real Redis', () => {
     expect(run.stdout).toContain('Not swept:');
     expect(run.stdout).toContain('INTERACTIONS (mean nDCG@5 on 5×5 grids)');
     expect(run.stderr).toMatch(
-      /^swept 18 constants and 6 pairs on 3 scenarios: \d+ evaluations \(\d+ ok, 0 skipped, 0 errors\) in [\d.]+ s; results in .*sweep_\d{8}_\d{6}\.json\n$/,
+      /^swept 19 constants and 6 pairs on 3 scenarios: \d+ evaluations \(\d+ ok, 0 skipped, 0 errors\) in [\d.]+ s; results in .*sweep_\d{8}_\d{6}\.json\n$/,
     );
   });
 

@@ -8,6 +8,7 @@
  */
 
 import type { ArmName, Outcome } from '../../engine/engine.js';
+import { discoverWeeklyCycle } from '../../engine/temporal-discovery.js';
 import type { Grades } from '../../metrics/ranking.js';
 import { degenerateReason, type Scenario } from '../scenario.js';
 import type { ScenarioScript, Step } from '../script.js';
@@ -74,7 +75,17 @@ const QUERY_WEIGHTS: readonly Readonly<Partial<Record<ArmName, number>>>[] = [
   { decay: 0.5, confidence: 0.3, priority: 0.2 },
   { decay: 0.7, confidence: 0.2, priority: 0.1 },
 ];
-export const INITIAL_CYCLE_AMPLITUDE = 0.3;
+/** The amplitude of the weekly cycles the application declares for needs it knows to be weekly. */
+const DECLARED_CYCLE_AMPLITUDE = 0.3;
+
+/**
+ * The phase temporal discovery finds for a need peaking at epoch second `peak` every week: the midday of
+ * that weekday (the application declares the cycle; its amplitude is INITIAL_CYCLE_AMPLITUDE).
+ */
+function discoveredPhase(peak: number): number {
+  const weeks = Array.from({ length: 8 }, (_, k) => peak + k * WEEK_SECONDS);
+  return discoverWeeklyCycle(weeks, 0)!.phase;
+}
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const secondsAgo = (world: World, days: number) => world.now - Math.round(days * 86400);
@@ -136,8 +147,13 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   for (const record of world.records) {
     const created = secondsAgo(world, record.createdDaysAgo);
     const used = secondsAgo(world, record.lastUseDaysAgo);
-    // Periodic records declare their weekly cycle; some others get a spurious one (an application's guess).
+    // Half the periodic records carry the weekly cycle the application declares itself (it knows the need is
+    // weekly); the other half, and some others (discovery fooled by chance clustering), the cycle temporal
+    // discovery finds, at INITIAL_CYCLE_AMPLITUDE.
     const spuriousCycle = !record.noise && record.kind !== 'periodic' && cycleStream.chance(0.15);
+    const declaredByApplication =
+      record.kind === 'periodic' &&
+      new Stream(`${seed.seedId}:record:${record.index}:cycle-source`).chance(0.5);
     const cyclePhase = spuriousCycle
       ? HISTORY_START + Math.floor(cycleStream.uniform() * WEEK_SECONDS)
       : record.phase;
@@ -151,9 +167,11 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       op: 'save',
       id: record.id,
       importance: importanceOf(record, world),
-      ...(record.kind === 'periodic' || spuriousCycle
-        ? { cycles: [[WEEK_SECONDS, INITIAL_CYCLE_AMPLITUDE, cyclePhase] as const] }
-        : {}),
+      ...(declaredByApplication
+        ? { cycles: [[WEEK_SECONDS, DECLARED_CYCLE_AMPLITUDE, record.phase] as const] }
+        : record.kind === 'periodic' || spuriousCycle
+          ? { discoveredCycles: [[WEEK_SECONDS, discoveredPhase(cyclePhase)] as const] }
+          : {}),
       ...(task
         ? { pressureRate: Number((TASK_PRESSURE_OVER_HISTORY / seed.ageSpreadDays).toPrecision(3)) }
         : {}),
