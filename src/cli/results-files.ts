@@ -5,6 +5,7 @@ import { access, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
+import { jsonFile } from './json-option.js';
 
 /** Fails before any work starts when `path` could not be written. */
 export async function assertWritable(path: string, cwd: string, option: string): Promise<void> {
@@ -67,7 +68,7 @@ export async function assertOutputsWritable(
 ): Promise<void> {
   for (const [option, path] of [
     // `--json` alone or `--json -` is stdout.
-    ['--json', typeof outputs.json === 'string' && outputs.json !== '-' ? outputs.json : undefined],
+    ['--json', jsonFile(outputs.json) ?? undefined],
     ['--diff', outputs.diff],
     ['--markdown', outputs.markdown],
   ] as const) {

@@ -88,7 +88,6 @@ const RUN_SCRIPTS = {
   mrSave: lua.SAVE,
   mrTouch: lua.TOUCH,
   mrOutcome: lua.OUTCOME,
-  mrPredict: lua.PREDICT,
   mrLink: lua.LINK,
   mrStrengthen: lua.STRENGTHEN,
   mrWeakenAll: lua.WEAKEN_ALL,
@@ -272,9 +271,9 @@ export class MemoryEngine {
           num(k.wfMin),
           num(k.wfPriority),
           num(k.c0),
+          num(k.cycleAmplitude),
           encodeCycles(record.cycles, record.discoveredCycles),
           num(record.pressureRate ?? 0),
-          num(k.cycleAmplitude),
         ];
       }
       case 'touch':
@@ -360,11 +359,6 @@ export class MemoryEngine {
   /** Applies an observed outcome; false for a record that was never saved (popoto skips it). */
   async outcome(id: string, outcome: Outcome, now: number): Promise<boolean> {
     return (await this.single({ op: 'outcome', id, outcome, now }, 'mrOutcome')) !== 'missing';
-  }
-
-  /** Records a prediction for the record (PredictionLedger); false for a record that was never saved. */
-  async predict(id: string): Promise<boolean> {
-    return (await this.single({ op: 'predict', id }, 'mrPredict')) === 'predicted';
   }
 
   /** Creates a symmetric edge at `weight` (default CO_OCCURRENCE_INITIAL_WEIGHT); existing edges are kept. */

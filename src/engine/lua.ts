@@ -98,6 +98,7 @@ end
 
 -- How each hash's values are written in Redis: the base score; "confidence evidence corroborations
 -- contradictions"; "period amplitude phase;…"; "rate last_resolved", every number in exact decimal form.
+local RAW = {encode = function(v) return v end, decode = function(raw) return raw end}  -- plain strings
 local CODEC = {
   records = {encode = fmt, decode = function(raw) return tonumber(raw) or 1.0 end},
   conf = {
@@ -116,8 +117,8 @@ local CODEC = {
     decode = parse_cycles,
   },
   pressure = {encode = function(p) return fmt(p.rate) .. ' ' .. fmt(p.last) end, decode = parse_pressure},
-  ledger = {encode = function(v) return v end, decode = function(raw) return raw end},
-  bloom = {encode = function(v) return v end, decode = function(raw) return raw end},
+  ledger = RAW,
+  bloom = RAW,
 }
 
 -- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
@@ -508,7 +509,10 @@ end
 
 -- The record-state constants K as the single-run scripts pass them (ARGV from \`first\`).
 local function save_constants(A, first)
-  return {wf_min = tonumber(A[first]), wf_priority = tonumber(A[first + 1]), c0 = tonumber(A[first + 2])}
+  return {
+    wf_min = tonumber(A[first]), wf_priority = tonumber(A[first + 1]), c0 = tonumber(A[first + 2]),
+    cycle_amp = tonumber(A[first + 3]),
+  }
 end
 local function policy_constants(A, first)
   return {
@@ -531,9 +535,7 @@ end
 -- A single-run operation from its ARGV fields (the layout MemoryEngine sends), starting at \`o\`.
 local function run_single(name, A, o)
   if name == 'save' then
-    local K = save_constants(A, o + 3)
-    K.cycle_amp = tonumber(A[o + 8])
-    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 6]), tonumber(A[o + 7]), K)
+    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 7]), tonumber(A[o + 8]), save_constants(A, o + 3))
   elseif name == 'touch' then
     return op_touch(A[o], tonumber(A[o + 1]))
   elseif name == 'outcome' then
@@ -779,9 +781,9 @@ ${body}`;
 }
 
 /**
- * save(id, importance, now, wfMin, wfPriority, c0, cycles "p a ph;…" or '', pressureRate, initialCycleAmplitude)
- * (a cycle amplitude 'D' is the last argument). Returns 'filtered' when the write filter rejects it (nothing
- * is written), else 'saved'.
+ * save(id, importance, now, wfMin, wfPriority, c0, initialCycleAmplitude, cycles "p a ph;…" or '',
+ * pressureRate): a cycle amplitude 'D' is initialCycleAmplitude. Returns 'filtered' when the write filter
+ * rejects it (nothing is written), else 'saved'.
  */
 export const SAVE = script(`
 return run_single('save', ARGV, 2)
@@ -799,11 +801,6 @@ return run_single('touch', ARGV, 2)
  */
 export const OUTCOME = script(`
 return run_single('outcome', ARGV, 2)
-`);
-
-/** predict(id): record_prediction, pending until an outcome resolves it; 'missing' for an unsaved record. */
-export const PREDICT = script(`
-return run_single('predict', ARGV, 2)
 `);
 
 /** link(a, b, weight, maxEdges): per direction, insert if absent, then prune the lowest beyond maxEdges. */

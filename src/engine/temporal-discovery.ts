@@ -25,6 +25,10 @@ export function weekdayChiSquared(counts: readonly number[], expected: number): 
   return counts.reduce((sum, o) => sum + (o - expected) ** 2 / expected, 0);
 }
 
+/** The phase discovery gives a weekday: its midday, in seconds from the Thursday epoch. */
+export const weekdayMiddayPhase = (weekday: number): number =>
+  ((((weekday - 3) % 7) + 7) % 7) * 86_400 + 43_200;
+
 /** The weekly cycle the timestamps reveal, or null (fewer than 7 events, or no significant weekday). */
 export function discoverWeeklyCycle(
   timestamps: readonly number[],
@@ -37,6 +41,5 @@ export function discoverWeeklyCycle(
   if (expected < 1) return null;
   if (!(weekdayChiSquared(counts, expected) > WEEKDAY_CHI_SQUARED_CRITICAL)) return null;
   const peak = counts.indexOf(Math.max(...counts));
-  const phase = ((((peak - 3) % 7) + 7) % 7) * 86_400 + 43_200;
-  return { period: WEEK_SECONDS, amplitude, phase: phase % WEEK_SECONDS };
+  return { period: WEEK_SECONDS, amplitude, phase: weekdayMiddayPhase(peak) };
 }

@@ -579,25 +579,13 @@ describe('seeds and resamples reach every statistic', () => {
     const [decay, confidence] = outcome.decisions;
     expect([decay!.round, confidence!.round]).toEqual([1, 2]);
     const decayPoints = outcome.trainPoints.filter((p) => p.constant === 'DECAY_RATE');
-    expect(decay!.train).toEqual(
-      aggregateSweep('DECAY_RATE', 0.1, decayPoints, {
-        cliffThreshold: 0.1,
-        seed: 'S:train',
-        resamples: 499,
-        metric: 'ndcg@5',
-      }),
-    );
+    const summary = (name: string, current: number, points: typeof decayPoints, seed: string) =>
+      aggregateSweep(name, current, points, { cliffThreshold: 0.1, seed, resamples: 499, metric: 'ndcg@5' });
+    expect(decay!.train).toEqual(summary('DECAY_RATE', 0.1, decayPoints, 'S:train'));
     const confidencePoints = outcome.trainPoints
       .filter((p) => p.constant === 'INITIAL_CONFIDENCE')
       .slice(-50);
-    expect(confidence!.train).toEqual(
-      aggregateSweep('INITIAL_CONFIDENCE', 0.5, confidencePoints, {
-        cliffThreshold: 0.1,
-        seed: 'S:round2:train',
-        resamples: 499,
-        metric: 'ndcg@5',
-      }),
-    );
+    expect(confidence!.train).toEqual(summary('INITIAL_CONFIDENCE', 0.5, confidencePoints, 'S:round2:train'));
     for (const [d, seed] of [
       [decay!, 'S:validation'],
       [confidence!, 'S:round2:validation'],

@@ -8,7 +8,7 @@
  */
 
 import type { ArmName, Outcome } from '../../engine/engine.js';
-import { discoverWeeklyCycle } from '../../engine/temporal-discovery.js';
+import { utcWeekday, weekdayMiddayPhase } from '../../engine/temporal-discovery.js';
 import type { Grades } from '../../metrics/ranking.js';
 import { degenerateReason, type Scenario } from '../scenario.js';
 import type { ScenarioScript, Step } from '../script.js';
@@ -82,10 +82,7 @@ const DECLARED_CYCLE_AMPLITUDE = 0.3;
  * The phase temporal discovery finds for a need peaking at epoch second `peak` every week: the midday of
  * that weekday (the application declares the cycle; its amplitude is INITIAL_CYCLE_AMPLITUDE).
  */
-function discoveredPhase(peak: number): number {
-  const weeks = Array.from({ length: 8 }, (_, k) => peak + k * WEEK_SECONDS);
-  return discoverWeeklyCycle(weeks, 0)!.phase;
-}
+const discoveredPhase = (peak: number): number => weekdayMiddayPhase(utcWeekday(peak));
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const secondsAgo = (world: World, days: number) => world.now - Math.round(days * 86400);

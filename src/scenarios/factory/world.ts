@@ -4,12 +4,13 @@
  * true time of last use) before and without any constant. The evidence the memory sees is drawn from
  * these variables later, with reliabilities that differ between seeds. Pure.
  */
+import { WEEK_SECONDS } from '../../engine/temporal-discovery.js';
 import { clamp01, Stream } from './random.js';
 import type { AccessPattern, ScenarioSeed } from './seed.js';
 
 export type RecordKind = 'evergreen' | 'episodic' | 'periodic';
 
-export const WEEK_SECONDS = 7 * 86400;
+export { WEEK_SECONDS };
 
 export interface HiddenRecord {
   readonly id: string;
