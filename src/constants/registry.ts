@@ -42,10 +42,6 @@ export interface ConstantSpec {
   readonly codeDefault?: string;
 }
 
-const POLICY_NOT_MODELLED: EngineUse = {
-  status: 'not-modelled',
-  why: 'PolicyCache is in the engine (crystallize and td steps, weekly discovery) but no generated scenario uses it yet',
-};
 const ASSEMBLER_NOT_MODELLED: EngineUse = {
   status: 'not-modelled',
   why: 'ContextAssembler (push path and competitive suppression) is not modelled yet',
@@ -237,10 +233,14 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     tier: 3,
     kind: 'int',
     default: 3,
-    grid: [1, 2, 3, 5, 10],
+    // At WILSON_CI_THRESHOLD 0.6 only values above 6 bind (6/6 is the smallest batch whose bound passes).
+    grid: [1, 2, 3, 5, 8, 12, 20],
     range: { min: 1 },
     when: 'write',
-    engine: POLICY_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'crystallisation: a batch group needs at least this many events to become a policy',
+    },
   },
   {
     name: 'WILSON_CI_THRESHOLD',
@@ -248,10 +248,13 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     tier: 3,
     kind: 'float',
     default: 0.6,
-    grid: [0.3, 0.5, 0.6, 0.7, 0.8],
+    grid: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
     range: { min: 0, minOpen: true, max: 1, maxOpen: true },
     when: 'write',
-    engine: POLICY_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: "crystallisation: a group's Wilson lower bound must exceed it; the bound is the new policy's q",
+    },
   },
   {
     name: 'TD_ALPHA',
@@ -259,10 +262,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     tier: 3,
     kind: 'float',
     default: 0.1,
-    grid: [0.01, 0.05, 0.1, 0.2, 0.5],
+    grid: [0.01, 0.05, 0.1, 0.2, 0.5, 0.8],
     range: { min: 0, minOpen: true, max: 1 },
     when: 'write',
-    engine: POLICY_NOT_MODELLED,
+    engine: { status: 'read', how: "TD update step size: q ← q + α(r + γ·maxQ' − q)" },
   },
   {
     name: 'TD_GAMMA',
@@ -270,10 +273,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     tier: 3,
     kind: 'float',
     default: 0.95,
-    grid: [0.8, 0.9, 0.95, 0.99],
+    grid: [0, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99],
     range: { min: 0, max: 1, maxOpen: true },
     when: 'write',
-    engine: POLICY_NOT_MODELLED,
+    engine: { status: 'read', how: "TD discount of the next state's value maxQ' the application passes" },
   },
   {
     name: 'CHI_SQUARED_P_THRESHOLD',

@@ -57,14 +57,41 @@ export interface RankedItem {
   readonly score: number;
 }
 
+/**
+ * The model a query ranks: the memory records, or the PolicyEntry records PolicyCache crystallises (popoto
+ * keeps each model's indexes apart; one store here, told apart by the Bloom filter's entries).
+ */
+export type RecordModel = 'memory' | 'policy';
+
 export interface CompositeQuery {
   readonly now: number;
+  /** Default 'memory'. */
+  readonly model?: RecordModel;
   /** Arm weights, summed in the object's key order (as popoto's dict order). */
   readonly weights: Readonly<Partial<Record<ArmName, number>>>;
   readonly limit: number;
   /** The co-occurrence boost arm, added with weight 1.0. */
   readonly boost?: ReadonlyMap<string, number>;
 }
+
+/** One ContextAssembler.assemble() call in composite mode (the assembler built with these arguments). */
+export interface AssembleCall {
+  readonly now: number;
+  /** score_weights, summed in the object's key order. */
+  readonly weights: Readonly<Partial<Record<ArmName, number>>>;
+  /** max_items (M). */
+  readonly maxItems: number;
+  /** False: assemble() without query cues (push path only, no suppression). */
+  readonly cues: boolean;
+  /** exclude_keys: left out of both paths; min(count, 200) widens the fetch (headroom). */
+  readonly exclude: readonly string[];
+  /** max_tokens, with each record's token count (records not listed count 0). */
+  readonly maxTokens?: number;
+  readonly tokens?: Readonly<Record<string, number>>;
+}
+
+/** The cap on the assembler's fetch headroom from exclusions. */
+export const MAX_EXCLUDE_HEADROOM = 200;
 
 export interface PropagateOptions {
   readonly depth?: number;
@@ -94,6 +121,7 @@ const RUN_SCRIPTS = {
   mrPropagate: lua.PROPAGATE,
   mrComposite: lua.COMPOSITE,
   mrTopByDecay: lua.TOP_BY_DECAY,
+  mrAssemble: lua.ASSEMBLE,
   mrBatch: lua.BATCH,
 } as const;
 /** Scripts over one registry key (the fused evaluation and its cleanup). */
@@ -408,14 +436,51 @@ export class MemoryEngine {
       weight('confidence'),
       weight('priority'),
       order.join(','),
+      query.model ?? 'memory',
       ...boost,
     );
     return parsePairs(reply);
   }
 
+  /**
+   * ContextAssembler.assemble(): pull path (composite score, boosted from its first M by the recipe's fixed
+   * propagation), push path (cyclic score ≥ DEFAULT_SURFACING_THRESHOLD), merge, max items and token budget;
+   * the pull candidates left out get COMPETITIVE_SUPPRESSION_SIGNAL at once. Returns the selected records.
+   */
+  async assemble(call: AssembleCall): Promise<RankedItem[]> {
+    const q = this.settings.query;
+    const weight = (arm: ArmName): string => {
+      const w = call.weights[arm];
+      return w === undefined ? '' : num(w);
+    };
+    const exclude = [...new Set(call.exclude)];
+    const tokens = Object.entries(call.tokens ?? {}).flatMap(([id, n]) => [id, num(n)]);
+    const reply = await this.call(
+      'mrAssemble',
+      num(call.maxItems),
+      ...this.decayArgs(call.now),
+      weight('decay'),
+      weight('confidence'),
+      weight('priority'),
+      armOrder(call.weights).join(','),
+      num(Math.min(exclude.length, MAX_EXCLUDE_HEADROOM)),
+      call.cues ? '1' : '0',
+      num(q.surfacingThreshold),
+      num(q.suppressionSignal),
+      num(q.confidenceCap),
+      call.maxTokens === undefined ? '' : num(call.maxTokens),
+      num(q.weightCap),
+      num(FIXED.maxEdges),
+      num(exclude.length),
+      ...exclude,
+      ...tokens,
+    );
+    return parsePairs(reply);
+  }
+
   /** popoto's top_by_decay: the cyclic decay score, ties by ascending id. */
-  async topByDecay(limit: number, now: number): Promise<RankedItem[]> {
-    return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now)));
+  async topByDecay(limit: number, now: number, model: RecordModel = 'memory'): Promise<RankedItem[]> {
+    return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now), model));
   }
 
   /**

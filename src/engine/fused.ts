@@ -8,11 +8,14 @@
 import { EngineError, errorMessage } from '../errors.js';
 import {
   type ArmName,
+  type AssembleCall,
   armOrder,
   encodeCycles,
   FIXED,
+  MAX_EXCLUDE_HEADROOM,
   newNamespace,
   num,
+  type RecordModel,
   type RedisClient,
   type RegistryScriptName,
   registerScripts,
@@ -21,7 +24,10 @@ import {
 import type { GraphSettings, QuerySettings, RecordSettings } from './stages.js';
 
 export interface FusedQuery {
-  readonly method: 'composite' | 'topByDecay';
+  /** `assemble`: a ContextAssembler call (its competitive suppression changes the variant's confidences). */
+  readonly method: 'composite' | 'topByDecay' | 'assemble';
+  /** The model whose records are ranked: memories, or PolicyCache's PolicyEntry instances. */
+  readonly model: RecordModel;
   /** How many to rank (the caller's limit plus its exclusions). */
   readonly limit: number;
   readonly weights: Readonly<Partial<Record<ArmName, number>>>;
@@ -29,6 +35,8 @@ export interface FusedQuery {
   readonly now: number;
   /** The records whose co-occurrence neighbours are boosted (composite only). */
   readonly boostFrom: readonly string[];
+  /** The assembler's call (assemble only; `limit` is its max items). */
+  readonly assemble?: Omit<AssembleCall, 'now' | 'weights' | 'maxItems'>;
 }
 
 export interface FusedVariant {
@@ -113,10 +121,26 @@ function queryFields(query: FusedQuery): string[] {
     const w = query.weights[arm];
     return w === undefined ? '' : num(w);
   };
-  const order = query.method === 'composite' ? armOrder(query.weights).join(',') : '';
+  const order = query.method === 'topByDecay' ? '' : armOrder(query.weights).join(',');
   const seeds = query.method === 'composite' ? query.boostFrom : [];
+  const call = query.assemble;
+  const exclude = [...new Set(call?.exclude ?? [])];
+  const tokens = Object.entries(call?.tokens ?? {}).flatMap(([id, n]) => [id, num(n)]);
+  const assembleFields =
+    query.method === 'assemble'
+      ? [
+          num(Math.min(exclude.length, MAX_EXCLUDE_HEADROOM)),
+          call?.cues === false ? '0' : '1',
+          call?.maxTokens === undefined ? '' : num(call.maxTokens),
+          num(exclude.length),
+          ...exclude,
+          num(tokens.length / 2),
+          ...tokens,
+        ]
+      : [];
   return [
     query.method,
+    query.model,
     num(query.limit),
     weight('decay'),
     weight('confidence'),
@@ -125,6 +149,7 @@ function queryFields(query: FusedQuery): string[] {
     num(query.now),
     num(seeds.length),
     ...seeds,
+    ...assembleFields,
   ];
 }
 
@@ -140,6 +165,9 @@ const variantFields = (v: FusedVariant): string[] => [
   num(FIXED.propagateDepth),
   num(FIXED.propagateThreshold),
   num(FIXED.maxEdges),
+  num(v.query.surfacingThreshold),
+  num(v.query.suppressionSignal),
+  num(v.query.confidenceCap),
 ];
 
 /** Reads the script's reply: for each variant, for each query, `<n>|` then n ids as `<len>:<id>`. */

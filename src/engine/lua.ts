@@ -12,7 +12,8 @@
  *   pressure  HASH  id → "rate last_resolved"
  *   priority  ZSET  id → write-filter score (never reduced)
  *   ledger    HASH  id → "pending" or "resolved": the record's prediction (PredictionLedger)
- *   bloom     HASH  fingerprint → "1": the PolicyCache fingerprints crystallised or saved (an exact set)
+ *   bloom     HASH  fingerprint → policy id: the PolicyCache fingerprints crystallised (an exact set); its
+ *             values tell the PolicyEntry model's records from the memories
  * a co-occurrence graph is one ZSET per record (`<prefix>co:<id>`: neighbour → weight), and a registry SET
  * lists every key a run created (cleanup deletes exactly these). The single-run scripts get KEYS registry,
  * records, decay, conf, cycles, pressure, priority, ledger, bloom and ARGV[1] = the graph prefix.
@@ -24,6 +25,9 @@
  * (every ranking and pruning sorts by a total order), so both give the same results: the reference test
  * compares every point.
  */
+
+/** The ContextAssembler's propagation, fixed in the recipe (not CO_OCCURRENCE_DECAY_PER_HOP). */
+export const FIXED_ASSEMBLER = { depth: 2, decayPerHop: 0.5, threshold: 0.01 } as const;
 
 export const KEY_NAMES = [
   'registry',
@@ -434,7 +438,7 @@ if total < K.min_events then return 'few' end
 local q = wilson_lower(successes, total)
 if q <= K.wilson then return 'weak' end
 if ST.hget('bloom', fingerprint) ~= nil then return 'known' end
-ST.hset('bloom', fingerprint, '1')
+ST.hset('bloom', fingerprint, id)   -- the policy's id: it tells the PolicyEntry model's records apart
 ST.hset('records', id, q)
 ST.zadd('decay', id, now)
 ST.hsetnx('conf', id, {c = 0.5, n = 0, corr = 0, contra = 0})
@@ -572,12 +576,18 @@ local function decay_params(first)
 end
 
 -- The store's record state as Lua values: the decay index in index order, each record's base score, clamped
--- confidence (nil when absent), cycles and pressure, and the confidence and priority arms' members.
+-- confidence (nil when absent), cycles and pressure, the confidence and priority arms' members, and which
+-- records are PolicyEntry instances (\`policy\`; nil when there are none).
 local function read_records()
-  local S = {index = {}, base = {}, conf = {}, cycles = {}, pressure = {}, conf_arm = {}, priority = {}}
+  local S = {index = {}, base = {}, conf = {}, entry = {}, cycles = {}, pressure = {}, conf_arm = {}, priority = {}}
+  for _, kv in ipairs(ST.hall('bloom')) do
+    S.policy = S.policy or {}
+    S.policy[kv[2]] = true
+  end
   for _, kv in ipairs(ST.hall('records')) do S.base[kv[1]] = kv[2] end
   for _, kv in ipairs(ST.hall('conf')) do
     local e = kv[2]
+    S.entry[kv[1]] = e
     if e and e.c then S.conf[kv[1]] = clamp01(e.c) end
     S.conf_arm[#S.conf_arm + 1] = {kv[1], e and e.c}
   end
@@ -594,8 +604,10 @@ local function cyclic_score(id, ts, P, S)
   local b = S.base[id] or 1.0
   local d = b * t ^ (-P.r)
   if P.mod then
-    local c = S.conf[id] or P.c0
-    local reff = P.r * 2 ^ (2 * P.s * (P.c0 - c))
+    -- A PolicyEntry's ConfidenceField starts at 0.5, whatever INITIAL_CONFIDENCE is: its modulation reference.
+    local c0 = (S.policy and S.policy[id]) and 0.5 or P.c0
+    local c = S.conf[id] or c0
+    local reff = P.r * 2 ^ (2 * P.s * (c0 - c))
     d = d * math.max(t, 1) ^ (-(reff - P.r))
   end
   local cycles = S.cycles[id] or NO_CYCLES
@@ -608,10 +620,19 @@ local function cyclic_score(id, ts, P, S)
   return round14(d)
 end
 
--- Every member of the decay index with its score, in index order.
-local function decay_scores(S, P)
+-- Whether id belongs to the queried model ('memory' or 'policy'): each model has its own indexes in popoto.
+local function in_model(S, id, model)
+  if not S.policy then return model ~= 'policy' end
+  return (S.policy[id] == true) == (model == 'policy')
+end
+
+-- Every member of the model's decay index with its score, in index order.
+local function decay_scores(S, P, model)
   local out = {}
-  for i = 1, #S.index do out[i] = {S.index[i][1], cyclic_score(S.index[i][1], S.index[i][2], P, S)} end
+  for i = 1, #S.index do
+    local id = S.index[i][1]
+    if in_model(S, id, model) then out[#out + 1] = {id, cyclic_score(id, S.index[i][2], P, S)} end
+  end
   return out
 end
 
@@ -642,8 +663,9 @@ end
 -- a list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records
 -- that do not exist are dropped (hydration). \`decay\` is a thunk, so arms that are not asked for cost nothing.
 -- Σ w·arm in the declared arm order, per id (NaN products count 0, as ZUNIONSTORE makes them).
-local function arm_sums(S, P, decay, weights, arm_order)
+local function arm_sums(S, P, decay, weights, arm_order, model)
   local acc = {}
+  local mixed = S.policy ~= nil
   for arm in string.gmatch(arm_order, '[^,]+') do
     local w = weights[arm]
     local list, default = nil, nil
@@ -654,8 +676,10 @@ local function arm_sums(S, P, decay, weights, arm_order)
       for i = 1, #list do
         local id, v = list[i][1], w * (list[i][2] or default)
         if v ~= v then v = 0 end
-        local a = acc[id]
-        if a == nil then acc[id] = v else acc[id] = a + v end
+        if not mixed or in_model(S, id, model) then
+          local a = acc[id]
+          if a == nil then acc[id] = v else acc[id] = a + v end
+        end
       end
     end
   end
@@ -677,7 +701,7 @@ end
 -- in ranking order, cut to limit, then records that do not exist are dropped (hydration). The ids the boost
 -- leaves alone keep their order in \`sorted\` (sorted_sums), so the cut is a merge of the first \`limit\` of
 -- them with the boosted ids: the same as ranking every id, at a fraction of the work.
-local function composite_rank(S, sums, boost, limit, sorted)
+local function composite_rank(S, sums, boost, limit, sorted, model)
   sorted = sorted or sorted_sums(sums)
   local extra = nil
   local boosted = {}
@@ -686,7 +710,10 @@ local function composite_rank(S, sums, boost, limit, sorted)
     for i = 1, #boost do
       local id, v = boost[i][1], boost[i][2]
       if v ~= v then v = 0 end   -- ZUNIONSTORE turns NaN products into 0
-      if extra[id] == nil then extra[id] = v else extra[id] = extra[id] + v end
+      -- The other model's records are not in this model's indexes (records that exist nowhere still are).
+      if not (S.policy and S.base[id] ~= nil and not in_model(S, id, model)) then
+        if extra[id] == nil then extra[id] = v else extra[id] = extra[id] + v end
+      end
     end
     for id, b in pairs(extra) do
       local v = sums[id]
@@ -771,6 +798,95 @@ local function flat(list)
   for i = 1, #list do out[#out + 1] = list[i][1]; out[#out + 1] = fmt(list[i][2]) end
   return emit(out)
 end
+
+-- ContextAssembler.assemble in composite mode (recipes/context_assembler.py). A: M (max_items), headroom,
+-- exclude (a set), cues (false: no query cues, so no pull path and no suppression), threshold (the push path's
+-- min_score, inclusive, off when ≤ 0), max_tokens (nil: no budget) and tokens (per id; missing counts 0), weights
+-- and order (the score weights). \`boost_for(seeds)\` is the assembler's propagate (depth 2, 0.5 per hop, threshold
+-- 0.01: fixed in the recipe). Returns the selected records as {id, score} (pull records with their composite
+-- score, then push records with their cyclic score) and the pull candidates left out, in rank order: the
+-- targets of competitive suppression.
+local NO_BOOST_LIST = {}
+local function assemble(S, P, A, boost_for)
+  local limit = 2 * A.M + A.headroom
+  local pull = {}
+  if A.cues then
+    -- Pull: composite_score(weights, 2·M + headroom); its first M seed a propagation; when that reaches
+    -- anything, composite_score again with the boost. Then the exclusions.
+    local sums = arm_sums(S, P, function() return decay_scores(S, P, 'memory') end, A.weights, A.order, 'memory')
+    local sorted = sorted_sums(sums)
+    local C = composite_rank(S, sums, NO_BOOST_LIST, limit, sorted, 'memory')
+    if #C > 0 then
+      local seeds = {}
+      for i = 1, math.min(A.M, #C) do seeds[i] = C[i][1] end
+      local boost = boost_for(seeds)
+      if #boost > 0 then C = composite_rank(S, sums, boost, limit, sorted, 'memory') end
+    end
+    for i = 1, #C do if not A.exclude[C[i][1]] then pull[#pull + 1] = C[i] end end
+  end
+  -- Push: composite_score({cyclic: 1.0}, M + headroom, min_score = threshold): the cyclic score at or above
+  -- the threshold, descending, ties by descending id; then the exclusions.
+  local eligible = {}
+  for _, item in ipairs(decay_scores(S, P, 'memory')) do
+    local v = item[2]
+    if v ~= v then v = 0 end
+    if A.threshold <= 0 or v >= A.threshold then eligible[#eligible + 1] = {item[1], v} end
+  end
+  local push = {}
+  for _, item in ipairs(top_k(eligible, A.M + A.headroom, composite_before)) do
+    if not A.exclude[item[1]] then push[#push + 1] = item end
+  end
+  -- Merge (pull first; the first occurrence of a key wins), cut to M, then the token budget: greedy first fit
+  -- in rank order (a record that does not fit is skipped; the first is always admitted).
+  local seen, merged = {}, {}
+  for _, list in ipairs({pull, push}) do
+    for _, item in ipairs(list) do
+      if not seen[item[1]] then seen[item[1]] = true; merged[#merged + 1] = item end
+    end
+  end
+  local selected = {}
+  for i = 1, math.min(A.M, #merged) do selected[i] = merged[i] end
+  if A.max_tokens then
+    local fitted, total = {}, 0
+    for _, item in ipairs(selected) do
+      local t = A.tokens[item[1]] or 0
+      if #fitted == 0 or total + t <= A.max_tokens then total = total + t; fitted[#fitted + 1] = item end
+    end
+    selected = fitted
+  end
+  local chosen = {}
+  for _, item in ipairs(selected) do chosen[item[1]] = true end
+  local suppressed = {}
+  for _, item in ipairs(pull) do if not chosen[item[1]] then suppressed[#suppressed + 1] = item[1] end end
+  return selected, suppressed
+end
+
+-- ConfidenceField.update_confidence on a record state read into Lua values (S), as update_conf does on the
+-- store: the capped running mean, evidence and corroboration counts; the confidence arm follows.
+local function update_conf_read(S, id, s, c0, cap)
+  if s < 0 or s > 1 then return end
+  local old = S.entry[id]
+  local e = old and {c = old.c, n = old.n, corr = old.corr, contra = old.contra} or {c = c0, n = 0, corr = 0, contra = 0}
+  local n_eff = math.min(e.n + 1, cap)
+  e.c = clamp01(e.c + (s - e.c) / (n_eff + 1))
+  e.n = e.n + 1
+  if s >= 0.5 then e.corr = e.corr + 1 else e.contra = e.contra + 1 end
+  if not old then S.conf_arm[#S.conf_arm + 1] = {id, e.c} end
+  S.entry[id] = e
+  S.conf[id] = clamp01(e.c)
+  for i = 1, #S.conf_arm do if S.conf_arm[i][1] == id then S.conf_arm[i] = {id, e.c} end end
+end
+
+-- A record state's copy whose confidence can change without touching the original (the rest is shared).
+local function with_own_confidence(S)
+  local T = {}
+  for k, v in pairs(S) do T[k] = v end
+  T.conf, T.entry, T.conf_arm = {}, {}, {}
+  for k, v in pairs(S.conf) do T.conf[k] = v end
+  for k, v in pairs(S.entry) do T.entry[k] = v end
+  for i = 1, #S.conf_arm do T.conf_arm[i] = S.conf_arm[i] end
+  return T
+end
 `;
 
 /** A single-run script: its state is the nine KEYS of one namespace (and ARGV[1], the graph prefix). */
@@ -833,9 +949,9 @@ return flat(propagate(seeds, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV
 
 /**
  * composite(limit, now, rate, mod, s, c0, wDecay|'' , wConf|'', wPriority|'', order "decay,confidence,…",
- * boost id, boost score, …): Σ w·arm + boost, the arms summed in the declared order, then descending score
- * with ties by descending id (ZREVRANGE), cut to limit, then records that do not exist are dropped
- * (hydration). Returns a flat [id, score, …] list.
+ * model 'memory'|'policy', boost id, boost score, …): Σ w·arm + boost over the model's records, the arms
+ * summed in the declared order, then descending score with ties by descending id (ZREVRANGE), cut to limit,
+ * then records that do not exist are dropped (hydration). Returns a flat [id, score, …] list.
  */
 export const COMPOSITE = script(
   `
@@ -843,18 +959,52 @@ local P = decay_params(3)
 local S = read_records()
 local weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])}
 local boost = {}
-for i = 12, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
-local sums = arm_sums(S, P, function() return decay_scores(S, P) end, weights, ARGV[11])
-return flat(composite_rank(S, sums, boost, tonumber(ARGV[2])))
+local model = ARGV[12]
+for i = 13, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
+local sums = arm_sums(S, P, function() return decay_scores(S, P, model) end, weights, ARGV[11], model)
+return flat(composite_rank(S, sums, boost, tonumber(ARGV[2]), nil, model))
 `,
   true,
 );
 
-/** topByDecay(limit, now, rate, mod, s, c0): descending cyclic decay score, ties by ascending id. */
+/**
+ * topByDecay(limit, now, rate, mod, s, c0, model 'memory'|'policy'): the model's records by descending cyclic
+ * decay score, ties by ascending id.
+ */
 export const TOP_BY_DECAY = script(
   `
 local P = decay_params(3)
-return flat(top_by_decay(decay_scores(read_records(), P), tonumber(ARGV[2])))
+return flat(top_by_decay(decay_scores(read_records(), P, ARGV[8]), tonumber(ARGV[2])))
+`,
+  true,
+);
+
+/**
+ * assemble(M, now, rate, mod, s, c0, wDecay|'', wConf|'', wPriority|'', order, headroom, cues '1'|'0',
+ * surfacingThreshold, suppressionSignal, confidenceCap, maxTokens|'', weightCap, maxEdges, exclude count,
+ * excluded ids…, then (id, tokens) pairs): ContextAssembler.assemble in composite mode; the pull candidates
+ * left out get update_confidence(suppressionSignal) at once. Returns the selected [id, score, …].
+ */
+export const ASSEMBLE = script(
+  `
+local P = decay_params(3)
+local S = read_records()
+local A = {
+  M = tonumber(ARGV[2]), weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])},
+  order = ARGV[11], headroom = tonumber(ARGV[12]), cues = ARGV[13] == '1', threshold = tonumber(ARGV[14]),
+  max_tokens = tonumber(ARGV[17]), exclude = {}, tokens = {},
+}
+local signal, cap, weight_cap, max_edges = tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[18]), tonumber(ARGV[19])
+local n = tonumber(ARGV[20])
+for i = 21, 20 + n do A.exclude[ARGV[i]] = true end
+for i = 21 + n, #ARGV, 2 do A.tokens[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local selected, suppressed = assemble(S, P, A, function(seeds)
+  -- propagate refuses a weight cap × decay per hop of 1 or more; the assembler then keeps the unboosted list
+  if weight_cap * ${FIXED_ASSEMBLER.decayPerHop} >= 1 then return {} end
+  return propagate(seeds, ${FIXED_ASSEMBLER.depth}, ${FIXED_ASSEMBLER.decayPerHop}, ${FIXED_ASSEMBLER.threshold}, weight_cap, max_edges)
+end)
+for _, id in ipairs(suppressed) do update_conf(id, signal, P.c0, cap) end
+return flat(selected)
 `,
   true,
 );
@@ -898,10 +1048,11 @@ return emit(saves)
  *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) | predict(id) |
  *        crystallize(id, fingerprint, successes, total, now) | td(id, reward, maxFutureQ) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
- *   queries: method ('composite'|'topByDecay'), limit, wDecay|'', wConf|'', wPriority|'', order, now,
- *        seed count, seeds…;
+ *   queries: method ('composite'|'topByDecay'|'assemble'), model ('memory'|'policy'), limit, wDecay|'',
+ *        wConf|'', wPriority|'', order, now, seed count, seeds…, and for assemble: headroom, cues (1/0),
+ *        maxTokens|'', exclude count, excluded ids…, token pair count, (id, tokens)…;
  *   variants: record index, graph index, rate, mod (1/0), strength, c0, decayPerHop, weightCap, depth,
- *        threshold, maxEdges;
+ *        threshold, maxEdges, surfacingThreshold, suppressionSignal, confidenceCap;
  *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
  *        dismissedFactor, contradictedFactor, discharge, plThreshold, plLowSignal, plActed, plDismissed,
@@ -945,16 +1096,24 @@ for _ = 1, take_number() do
 end
 
 local queries = {}
+local assembling = false   -- some query is an assemble: graphs are kept for its propagations
 for q = 1, take_number() do
-  local method, limit, wd, wc, wp = take(), take_number(), take(), take(), take()
+  local method, model, limit, wd, wc, wp = take(), take(), take_number(), take(), take(), take()
   local query = {
-    method = method, limit = limit,
+    method = method, model = model, limit = limit,
     weights = {decay = tonumber(wd), confidence = tonumber(wc), priority = tonumber(wp)},
     order = take(), now = take(), seeds = {},
   }
   -- Queries with the same weights share their arm sums (only the boost tells them apart).
-  query.sums_key = table.concat({wd, wc, wp, query.order}, '|')
+  query.sums_key = table.concat({model, wd, wc, wp, query.order}, '|')
   for k = 1, take_number() do query.seeds[k] = take() end
+  if method == 'assemble' then
+    query.A = {M = limit, weights = query.weights, order = query.order, headroom = take_number(), cues = take() == '1',
+      max_tokens = tonumber(take()), exclude = {}, tokens = {}}
+    for _ = 1, take_number() do query.A.exclude[take()] = true end
+    for _ = 1, take_number() do local id = take(); query.A.tokens[id] = take_number() end
+    assembling = true
+  end
   queries[q] = query
 end
 
@@ -963,6 +1122,7 @@ for v = 1, take_number() do
   variants[v] = {
     r = take(), g = take(), rate = take(), mod = take(), strength = take(), c0 = take(),
     dph = take(), cap = take(), depth = take(), threshold = take(), max_edges = take(),
+    surfacing = take_number(), suppression = take_number(), conf_cap = take_number(),
   }
 end
 local function boost_key(variant, q)
@@ -972,6 +1132,7 @@ end
 -- Each graph is built, asked every propagation its variants need, and let go before the next one, so the
 -- script never holds more than one graph (a large heap makes every allocation dearer).
 local boosts = {}
+local kept_graphs = {}
 for _ = 1, take_number() do
   local index = take()
   local weight, cap, delta, factor, max_edges = take_number(), take_number(), take_number(), take_number(), take_number()
@@ -985,6 +1146,7 @@ for _ = 1, take_number() do
   end
   if persist then ST.flush_graph() end
   local sorted_edges = {}
+  if assembling then kept_graphs[index] = {store = ST, edges = sorted_edges} end
   for _, variant in ipairs(variants) do
     if variant.g == index then
       for q, query in ipairs(queries) do
@@ -1027,35 +1189,60 @@ for _ = 1, take_number() do
 end
 ST = nil
 
-local scored, summed = {}, {}
+local scored, summed, assembled_boosts = {}, {}, {}
 local out = {}
 local NO_BOOST = {}
-for _, variant in ipairs(variants) do
+for v, variant in ipairs(variants) do
   local S = states[variant.r]
+  -- Set once competitive suppression changed this variant's confidences: its own state from then on.
+  local own, version = nil, 0
+  local function boost_for(seeds)
+    if tonumber(variant.cap) * ${FIXED_ASSEMBLER.decayPerHop} >= 1 then return {} end
+    local key = table.concat({variant.g, variant.cap, variant.max_edges, table.concat(seeds, ',')}, '|')
+    if not assembled_boosts[key] then
+      local graph = kept_graphs[variant.g]
+      ST = graph.store
+      assembled_boosts[key] = propagate(seeds, ${FIXED_ASSEMBLER.depth}, ${FIXED_ASSEMBLER.decayPerHop},
+        ${FIXED_ASSEMBLER.threshold}, tonumber(variant.cap), tonumber(variant.max_edges), graph.edges)
+      ST = nil
+    end
+    return assembled_boosts[key]
+  end
   for q = 1, #queries do
     local query = queries[q]
     local P = {
       now = tonumber(query.now), r = tonumber(variant.rate), mod = variant.mod == '1',
       s = tonumber(variant.strength), c0 = tonumber(variant.c0),
     }
-    local decay_key = table.concat({variant.r, query.now, variant.rate, variant.mod, variant.strength, variant.c0}, '|')
+    local state_tag = own and ('v' .. v .. ':' .. version) or variant.r
+    local decay_key = table.concat({state_tag, query.now, variant.rate, variant.mod, variant.strength, variant.c0, query.model}, '|')
     local function decay()
-      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P) end
+      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P, query.model) end
       return scored[decay_key]
     end
     local ranked
-    if query.method == 'topByDecay' then
+    if query.method == 'assemble' then
+      local A = query.A
+      A.threshold = variant.surfacing
+      local suppressed
+      ranked, suppressed = assemble(S, P, A, boost_for)
+      if A.cues and #suppressed > 0 then
+        if not own then own = with_own_confidence(S); S = own end
+        version = version + 1
+        for _, id in ipairs(suppressed) do update_conf_read(S, id, variant.suppression, P.c0, variant.conf_cap) end
+      end
+    elseif query.method == 'topByDecay' then
       ranked = top_by_decay(decay(), query.limit)
     else
       -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
       local sums_key = decay_key .. '|' .. query.sums_key
       local entry = summed[sums_key]
       if not entry then
-        local sums = arm_sums(S, P, decay, query.weights, query.order)
+        local sums = arm_sums(S, P, decay, query.weights, query.order, query.model)
         entry = {sums, sorted_sums(sums)}
         summed[sums_key] = entry
       end
-      ranked = composite_rank(S, entry[1], boosts[boost_key(variant, q)] or NO_BOOST, query.limit, entry[2])
+      ranked = composite_rank(S, entry[1], boosts[boost_key(variant, q)] or NO_BOOST, query.limit, entry[2], query.model)
     end
     out[#out + 1] = #ranked .. '|'
     for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end

@@ -1,7 +1,7 @@
 /**
  * The constants the engine reads, split by the stage that reads them: the record state (saves, touches,
  * outcomes), the co-occurrence graph (link, strengthen, weakenAll) and the query (decay scoring,
- * propagation). The two states live in disjoint keys, so a scenario needs one record state per distinct
+ * propagation, and the ContextAssembler, whose competitive suppression writes confidence at query time). The two states live in disjoint keys, so a scenario needs one record state per distinct
  * record-stage setting and one graph per distinct graph-stage setting, whatever the query-time constants.
  * Derived from the same reads the engine makes, so no constant can be put in the wrong stage. Pure.
  */
@@ -46,6 +46,10 @@ export interface QuerySettings {
   readonly c0: number;
   readonly decayPerHop: number;
   readonly weightCap: number;
+  /** ContextAssembler: the push path's min_score, and the suppression signal with the cap its update reads. */
+  readonly surfacingThreshold: number;
+  readonly suppressionSignal: number;
+  readonly confidenceCap: number;
 }
 
 export interface StageSettings {
@@ -96,6 +100,9 @@ export function stageSettings(constants: Constants): StageSettings {
       c0: n('INITIAL_CONFIDENCE'),
       decayPerHop: n('CO_OCCURRENCE_DECAY_PER_HOP'),
       weightCap: n('CO_OCCURRENCE_WEIGHT_CAP'),
+      surfacingThreshold: n('DEFAULT_SURFACING_THRESHOLD'),
+      suppressionSignal: n('COMPETITIVE_SUPPRESSION_SIGNAL'),
+      confidenceCap: n('CONFIDENCE_EVIDENCE_CAP'),
     },
   };
 }

@@ -19,10 +19,10 @@ import {
 } from '../engine/stages.js';
 import { errorMessage } from '../errors.js';
 import type { RedisKind } from '../redis/acquire.js';
-import { scoredResult, unscored } from './evaluate.js';
-import { checkScriptAgainstConstants, writeOp } from './replay.js';
+import { engineEvaluator, scoredResult, unscored } from './evaluate.js';
+import { checkScriptAgainstConstants, DEFAULT_MAX_ITEMS, writeOp } from './replay.js';
 import { degenerateReason, type Scenario, type ScenarioResult } from './scenario.js';
-import type { QueryStep, ScenarioScript } from './script.js';
+import type { RankingStep, ScenarioScript } from './script.js';
 
 export interface VariantsEvaluator {
   readonly redisKind: RedisKind;
@@ -31,7 +31,7 @@ export interface VariantsEvaluator {
 }
 
 interface Segment extends FusedSegment {
-  readonly steps: readonly QueryStep[];
+  readonly steps: readonly RankingStep[];
 }
 
 /** The script as segments: writes, then the queries that follow them (pure). */
@@ -39,7 +39,7 @@ export function segmentScript(script: ScenarioScript): Segment[] {
   const segments: Segment[] = [];
   let writes: WriteOp[] = [];
   let queries: FusedQuery[] = [];
-  let steps: QueryStep[] = [];
+  let steps: RankingStep[] = [];
   let now = script.clock;
   const write = (op: WriteOp) => {
     if (queries.length > 0) {
@@ -55,9 +55,26 @@ export function segmentScript(script: ScenarioScript): Segment[] {
       case 'advance':
         now += step.seconds;
         break;
+      case 'assemble':
+        queries.push({
+          method: 'assemble',
+          model: 'memory',
+          limit: step.maxItems ?? DEFAULT_MAX_ITEMS,
+          weights: step.weights,
+          now,
+          boostFrom: [],
+          assemble: {
+            cues: step.cues ?? true,
+            exclude: step.exclude ?? [],
+            ...(step.maxTokens !== undefined ? { maxTokens: step.maxTokens, tokens: step.tokens ?? {} } : {}),
+          },
+        });
+        steps.push(step);
+        break;
       case 'query':
         queries.push({
           method: step.method ?? 'composite',
+          model: step.model ?? 'memory',
           limit: step.limit + new Set(step.exclude ?? []).size,
           weights: step.weights ?? {},
           now,
@@ -72,6 +89,28 @@ export function segmentScript(script: ScenarioScript): Segment[] {
   }
   if (queries.length > 0) segments.push({ writes, queries, steps });
   return segments;
+}
+
+/** Whether an assembler call comes before a write (the fused run handles suppression only after the last). */
+export function suppressesBeforeWrites(segments: readonly Segment[]): boolean {
+  return segments.slice(0, -1).some((segment) => segment.queries.some((q) => q.method === 'assemble'));
+}
+
+/** Each distinct variant replayed alone, its result given to every variant that reads the same constants. */
+async function replayEach(
+  client: RedisClient,
+  redisKind: RedisKind,
+  scenario: Scenario,
+  unique: readonly StageSettings[],
+  variants: readonly Constants[],
+  of: readonly number[],
+  clock: () => number,
+): Promise<ScenarioResult[]> {
+  const firstOf = unique.map((_, i) => of.indexOf(i));
+  const evaluator = engineEvaluator({ client, redisKind, clock });
+  const results: ScenarioResult[] = [];
+  for (const at of firstOf) results.push(await evaluator.evaluate(scenario, variants[at]!));
+  return of.map((i) => results[i]!);
 }
 
 /** Why a graph setting cannot run this script (the checks a replay makes), or undefined. */
@@ -134,6 +173,11 @@ export function factoredEvaluator({
       const unique = distinct(settings, engineKey);
       const results = new Array<ScenarioResult | undefined>(unique.values.length);
       const segments = segmentScript(scenario.script);
+      if (suppressesBeforeWrites(segments)) {
+        // Competitive suppression followed by writes: a record state would depend on the query-stage constants
+        // too, so each distinct variant is replayed alone.
+        return replayEach(client, redisKind, scenario, unique.values, variants, unique.of, clock);
+      }
 
       // Variants a replay would refuse fail alone, before anything runs.
       const problems = unique.values.map((s) => {
@@ -189,7 +233,9 @@ export function factoredEvaluator({
                 // The first query with a label is the one evaluated under it, as in a replay.
                 if (rankings[v]!.has(step.label)) return;
                 const exclude = new Set(step.exclude ?? []);
-                const ids = ranked.filter((id) => !exclude.has(id)).slice(0, step.limit);
+                // An assembler call applies its exclusions and max items itself.
+                const ids =
+                  step.op === 'assemble' ? ranked : ranked.filter((id) => !exclude.has(id)).slice(0, step.limit);
                 rankings[v]!.set(step.label, ids);
               });
             });

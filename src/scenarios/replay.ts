@@ -6,7 +6,10 @@ import { numberConstant } from '../constants/values.js';
 import type { MemoryEngine, RankedItem, WriteOp } from '../engine/engine.js';
 import { ScenarioError } from '../errors.js';
 import { type RankingMetrics, rankingMetrics } from '../metrics/ranking.js';
-import type { AdvanceStep, QueryStep, ScenarioScript, Step } from './script.js';
+import type { AdvanceStep, RankingStep, ScenarioScript, Step } from './script.js';
+
+/** ContextAssembler's default max_items. */
+export const DEFAULT_MAX_ITEMS = 10;
 
 export interface QueryResult {
   readonly label: string;
@@ -35,7 +38,7 @@ export function checkScriptAgainstConstants(script: ScenarioScript, weightCap: n
 }
 
 /** A write step as the engine's write, at simulated time `now`. */
-export function writeOp(step: Exclude<Step, QueryStep | AdvanceStep>, now: number): WriteOp {
+export function writeOp(step: Exclude<Step, RankingStep | AdvanceStep>, now: number): WriteOp {
   switch (step.op) {
     case 'save':
       return {
@@ -120,11 +123,30 @@ export async function replayScript(
       now += step.seconds;
       continue;
     }
-    if (step.op !== 'query') {
+    if (step.op !== 'query' && step.op !== 'assemble') {
       pending.push(writeOp(step, now));
       continue;
     }
     switch (step.op) {
+      case 'assemble': {
+        await barrier();
+        const ranking = await engine.assemble({
+          now,
+          weights: step.weights,
+          maxItems: step.maxItems ?? DEFAULT_MAX_ITEMS,
+          cues: step.cues ?? true,
+          exclude: step.exclude ?? [],
+          ...(step.maxTokens !== undefined ? { maxTokens: step.maxTokens, tokens: step.tokens ?? {} } : {}),
+        });
+        const metrics = step.relevance
+          ? rankingMetrics(
+              ranking.map((item) => item.id),
+              step.relevance,
+            )
+          : undefined;
+        queries.push({ label: step.label, at: now, ranking, ...(metrics ? { metrics } : {}) });
+        break;
+      }
       case 'query': {
         await barrier();
         // Excluded ids (records already in the caller's context) are dropped after a limit raised by
@@ -133,9 +155,10 @@ export async function replayScript(
         const limit = step.limit + exclude.size;
         const ranked =
           step.method === 'topByDecay'
-            ? await engine.topByDecay(limit, now)
+            ? await engine.topByDecay(limit, now, step.model ?? 'memory')
             : await engine.composite({
                 now,
+                model: step.model ?? 'memory',
                 weights: step.weights ?? {},
                 limit,
                 ...(step.boostFrom ? { boost: await engine.propagate(step.boostFrom) } : {}),

@@ -4,7 +4,7 @@
  * metric over the evaluated queries that have enough relevant records.
  */
 import type { Grades, RankingMetrics } from '../metrics/ranking.js';
-import type { QueryStep, ScenarioScript } from './script.js';
+import type { RankingStep, ScenarioScript } from './script.js';
 
 export interface Scenario {
   readonly name: string;
@@ -45,28 +45,32 @@ export interface ScenarioResult {
 
 export const MIN_RELEVANT = 3;
 
-const relevantCount = (query: QueryStep) =>
+const isRanking = (step: ScenarioScript['steps'][number]): step is RankingStep =>
+  step.op === 'query' || step.op === 'assemble';
+
+const relevantCount = (query: RankingStep) =>
   Object.values(query.relevance ?? {}).filter((grade) => grade > 0).length;
 
-/** The queries that grade relevance for at least three records: the ones a scenario is scored on. */
-export function evaluatedQueries(script: ScenarioScript): QueryStep[] {
-  return script.steps.flatMap((step) =>
-    step.op === 'query' && relevantCount(step) >= MIN_RELEVANT ? [step] : [],
-  );
+/**
+ * The queries (and assembler calls) that grade relevance for at least three records: the ones a scenario is
+ * scored on.
+ */
+export function evaluatedQueries(script: ScenarioScript): RankingStep[] {
+  return script.steps.flatMap((step) => (isRanking(step) && relevantCount(step) >= MIN_RELEVANT ? [step] : []));
 }
 
 /** Why a scenario cannot be scored meaningfully, or undefined when it can. */
 export function degenerateReason(scenario: Scenario): string | undefined {
-  const graded = scenario.script.steps.flatMap((step) =>
-    step.op === 'query' && step.relevance ? [step] : [],
-  );
+  const graded = scenario.script.steps.flatMap((step) => (isRanking(step) && step.relevance ? [step] : []));
   if (graded.length === 0) return 'no query grades relevance';
   const evaluated = evaluatedQueries(scenario.script);
   if (evaluated.length === 0) {
     const most = Math.max(...graded.map(relevantCount));
     return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
   }
-  const saved = scenario.script.steps.flatMap((step) => (step.op === 'save' ? [step.id] : []));
+  const saved = scenario.script.steps.flatMap((step) =>
+    step.op === 'save' || step.op === 'crystallize' ? [step.id] : [],
+  );
   const retrievable = evaluated.map((query) => {
     const excluded = new Set(query.exclude ?? []);
     return new Set(saved.filter((id) => !excluded.has(id))).size;

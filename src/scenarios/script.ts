@@ -2,7 +2,7 @@
  * Scenario scripts: a scenario declared as data (records, simulated time, outcomes, links and graded
  * queries). The JSON Schema below is the contract; `docs/scenario-format.md` explains it.
  */
-import type { ArmName, Outcome } from '../engine/engine.js';
+import type { ArmName, Outcome, RecordModel } from '../engine/engine.js';
 
 export interface SaveStep {
   readonly op: 'save';
@@ -78,6 +78,11 @@ export interface QueryStep {
   readonly label: string;
   /** `composite` (default): Σ weight·arm + co-occurrence boost; `topByDecay`: the cyclic decay score alone. */
   readonly method?: 'composite' | 'topByDecay';
+  /**
+   * The records ranked: `memory` (default) or `policy`, the PolicyEntry instances `crystallize` created
+   * (popoto keeps each model's indexes apart, so a query ranks one model).
+   */
+  readonly model?: RecordModel;
   readonly weights?: Readonly<Partial<Record<ArmName, number>>>;
   readonly limit: number;
   readonly boostFrom?: readonly string[];
@@ -85,6 +90,31 @@ export interface QueryStep {
   readonly exclude?: readonly string[];
   readonly relevance?: Readonly<Record<string, number>>;
 }
+
+/**
+ * ContextAssembler.assemble() in composite mode: its selected records are a ranking (graded like a query's),
+ * and its competitive suppression lowers (or, at a signal ≥ 0.5, raises) the confidence of the pull
+ * candidates it left out, at once, so later steps see it.
+ */
+export interface AssembleStep {
+  readonly op: 'assemble';
+  readonly label: string;
+  /** score_weights (at least one arm). */
+  readonly weights: Readonly<Partial<Record<ArmName, number>>>;
+  /** max_items (default 10). */
+  readonly maxItems?: number;
+  /** False: called without query cues (push path only, no suppression). Default true. */
+  readonly cues?: boolean;
+  /** exclude_keys: records already in the caller's context. */
+  readonly exclude?: readonly string[];
+  /** max_tokens, with each record's token count in `tokens` (records not listed count 0). */
+  readonly maxTokens?: number;
+  readonly tokens?: Readonly<Record<string, number>>;
+  readonly relevance?: Readonly<Record<string, number>>;
+}
+
+/** The steps that rank records: queries, and assembler calls. */
+export type RankingStep = QueryStep | AssembleStep;
 
 export type Step =
   | SaveStep
@@ -97,7 +127,8 @@ export type Step =
   | LinkStep
   | StrengthenStep
   | WeakenAllStep
-  | QueryStep;
+  | QueryStep
+  | AssembleStep;
 
 export interface ScenarioScript {
   readonly name: string;
@@ -119,6 +150,7 @@ export const STEP_OPS = [
   'strengthen',
   'weakenAll',
   'query',
+  'assemble',
 ] as const;
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -217,6 +249,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
             {
               label: { type: 'string', minLength: 1 },
               method: { enum: ['composite', 'topByDecay'] },
+              model: { enum: ['memory', 'policy'] },
               weights: {
                 type: 'object',
                 minProperties: 1,
@@ -229,6 +262,25 @@ export const SCENARIO_SCRIPT_SCHEMA = {
               relevance: { type: 'object', additionalProperties: { ...finite, minimum: 0 } },
             },
             ['label', 'limit'],
+          ),
+          op(
+            'assemble',
+            {
+              label: { type: 'string', minLength: 1 },
+              weights: {
+                type: 'object',
+                minProperties: 1,
+                additionalProperties: false,
+                properties: { decay: finite, confidence: finite, priority: finite },
+              },
+              maxItems: { type: 'integer', minimum: 1, maximum: 10000 },
+              cues: { type: 'boolean' },
+              exclude: { type: 'array', items: id },
+              maxTokens: { type: 'integer', minimum: 0 },
+              tokens: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+              relevance: { type: 'object', additionalProperties: { ...finite, minimum: 0 } },
+            },
+            ['label', 'weights'],
           ),
         ],
       },

@@ -12,6 +12,7 @@ import { utcWeekday, weekdayMiddayPhase } from '../../engine/temporal-discovery.
 import type { Grades } from '../../metrics/ranking.js';
 import { degenerateReason, type Scenario } from '../scenario.js';
 import type { ScenarioScript, Step } from '../script.js';
+import { buildPolicyWorld, type PolicyWorld, policyEvidence } from './policies.js';
 import { clamp01, Stream } from './random.js';
 import { type ScenarioSeed, validateSeed } from './seed.js';
 import { buildWorld, grade, HISTORY_START, type HiddenRecord, WEEK_SECONDS, type World } from './world.js';
@@ -28,6 +29,8 @@ export interface GeneratedScenario extends Scenario {
   readonly seedId: number;
   readonly seed: ScenarioSeed;
   readonly world: World;
+  /** The agents' actions and their true values (PolicyCache). */
+  readonly policies: PolicyWorld;
   /** One query per topic that has valid records; topic 0 (the current work) first. */
   readonly queries: readonly GeneratedQuery[];
   /** The current topic's ground truth and context (topic 0). */
@@ -42,9 +45,19 @@ const CO_USE_SCALE = 100;
 
 /**
  * Event order within one second: writes before touches before links before predictions before outcomes
- * before maintenance.
+ * before maintenance; policy updates before crystallisation.
  */
-const ORDER = { save: 0, touch: 1, link: 2, strengthen: 3, predict: 4, outcome: 5, weakenAll: 6 } as const;
+const ORDER = {
+  save: 0,
+  touch: 1,
+  link: 2,
+  strengthen: 3,
+  predict: 4,
+  outcome: 5,
+  weakenAll: 6,
+  td: 7,
+  crystallize: 8,
+} as const;
 
 /**
  * The share of outcomes the application predicted beforehand (PredictionLedger): the outcome then resolves
@@ -75,6 +88,8 @@ const QUERY_WEIGHTS: readonly Readonly<Partial<Record<ArmName, number>>>[] = [
   { decay: 0.5, confidence: 0.3, priority: 0.2 },
   { decay: 0.7, confidence: 0.2, priority: 0.1 },
 ];
+/** The assembler's max_items: the context window's share for memories. */
+const ASSEMBLED_ITEMS = 5;
 /** The amplitude of the weekly cycles the application declares for needs it knows to be weekly. */
 const DECLARED_CYCLE_AMPLITUDE = 0.3;
 
@@ -266,6 +281,10 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       if (session.chance(0.7)) link(record, other, false);
     }
   }
+  // Policies: the agents' action events, crystallised and updated by PolicyCache.
+  const policies = buildPolicyWorld(seed.seedId, HISTORY_START, world.now);
+  for (const { at: time, step } of policyEvidence(policies, seed.seedId, HISTORY_START, world.now)) at(time, step);
+
   const linkedIds = [...new Set([...linked].flatMap((key) => key.split('|')))].sort();
   const ticks = 1 + Math.min(3, Math.floor(seed.ageSpreadDays / 60));
   for (let t = 1; t <= ticks; t++) {
@@ -289,6 +308,30 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   }
   if (world.now > clock) steps.push({ op: 'advance', seconds: world.now - clock });
   const weights = new Stream(`${seed.seedId}:query`).pick(QUERY_WEIGHTS);
+  // The agent's turn first: it assembles context for each topic (ContextAssembler in composite mode, leaving
+  // out what it already holds), then asks for proactive suggestions (no cues: the push path alone, graded by
+  // what is useful now on any topic). Competitive suppression in each call changes what later calls and the
+  // queries see.
+  for (const query of queries) {
+    steps.push({
+      op: 'assemble',
+      label: `assemble-${query.label}`,
+      weights,
+      maxItems: ASSEMBLED_ITEMS,
+      ...(query.context.length > 0 ? { exclude: query.context } : {}),
+      relevance: query.groundTruth,
+    });
+  }
+  steps.push({
+    op: 'assemble',
+    label: 'proactive',
+    weights,
+    maxItems: ASSEMBLED_ITEMS,
+    cues: false,
+    relevance: Object.fromEntries(
+      world.records.flatMap((r) => (grade(r.usefulness) > 0 ? [[r.id, grade(r.usefulness)]] : [])),
+    ),
+  });
   for (const query of queries) {
     steps.push({
       op: 'query',
@@ -299,6 +342,15 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       relevance: query.groundTruth,
     });
   }
+  // The policy query: the cached policies by expected value (top_by_decay on q), graded by their true values.
+  steps.push({
+    op: 'query',
+    label: 'policies',
+    method: 'topByDecay',
+    model: 'policy',
+    limit: 10,
+    relevance: policies.grades,
+  });
   const script: ScenarioScript = {
     name: `seed-${seed.seedId}`,
     description: `generated from seed ${seed.seedId}`,
@@ -312,6 +364,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     seedId: seed.seedId,
     seed,
     world,
+    policies,
     queries,
     groundTruth: queries[0]?.topic === 0 ? queries[0].groundTruth : {},
     context,
@@ -322,6 +375,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       noise: world.records.filter((r) => r.noise).length,
       onTopic: world.records.filter((r) => r.onTopic).length,
       links: linked.size,
+      policyActions: policies.actions.length,
       context,
     },
   };
