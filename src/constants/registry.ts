@@ -42,11 +42,6 @@ export interface ConstantSpec {
   readonly codeDefault?: string;
 }
 
-const ASSEMBLER_NOT_MODELLED: EngineUse = {
-  status: 'not-modelled',
-  why: 'ContextAssembler (push path and competitive suppression) is not modelled yet',
-};
-
 const unit: ValidRange = { min: 0, max: 1 };
 
 export const CONSTANTS: readonly ConstantSpec[] = [
@@ -213,7 +208,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.1, 0.2, 0.3, 0.5, 0.7],
     range: unit,
     when: 'write (side effect of a read)',
-    engine: ASSEMBLER_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: 'ContextAssembler: update_confidence(signal) on each pull candidate left out of an assemble() call',
+    },
   },
   {
     name: 'DEFAULT_SURFACING_THRESHOLD',
@@ -224,7 +222,10 @@ export const CONSTANTS: readonly ConstantSpec[] = [
     grid: [0.1, 0.3, 0.5, 0.7, 0.9],
     range: unit,
     when: 'query',
-    engine: ASSEMBLER_NOT_MODELLED,
+    engine: {
+      status: 'read',
+      how: "ContextAssembler push path: records whose cyclic score is at or above it (the push path's min_score)",
+    },
   },
   // Tier 3
   {

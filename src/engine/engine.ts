@@ -25,6 +25,11 @@ export interface RecordInput {
    */
   readonly discoveredCycles?: readonly (readonly [period: number, phase: number])[];
   readonly pressureRate?: number;
+  /**
+   * The partition (popoto's `partition_by` value, e.g. a project) its decay and confidence indexes file it
+   * under; a query filtered to a partition reads only those records in these arms.
+   */
+  readonly partition?: string;
 }
 
 export const OUTCOMES = ['acted', 'dismissed', 'deferred', 'contradicted', 'used'] as const;
@@ -67,6 +72,8 @@ export interface CompositeQuery {
   readonly now: number;
   /** Default 'memory'. */
   readonly model?: RecordModel;
+  /** The partition filter (the decay and confidence arms read only its records); none: every record. */
+  readonly partition?: string;
   /** Arm weights, summed in the object's key order (as popoto's dict order). */
   readonly weights: Readonly<Partial<Record<ArmName, number>>>;
   readonly limit: number;
@@ -85,6 +92,8 @@ export interface AssembleCall {
   readonly cues: boolean;
   /** exclude_keys: left out of both paths; min(count, 200) widens the fetch (headroom). */
   readonly exclude: readonly string[];
+  /** The partition filter of both paths (none: every record). */
+  readonly partition?: string;
   /** max_tokens, with each record's token count (records not listed count 0). */
   readonly maxTokens?: number;
   readonly tokens?: Readonly<Record<string, number>>;
@@ -302,6 +311,7 @@ export class MemoryEngine {
           num(k.cycleAmplitude),
           encodeCycles(record.cycles, record.discoveredCycles),
           num(record.pressureRate ?? 0),
+          record.partition ?? '',
         ];
       }
       case 'touch':
@@ -437,6 +447,7 @@ export class MemoryEngine {
       weight('priority'),
       order.join(','),
       query.model ?? 'memory',
+      query.partition ?? '',
       ...boost,
     );
     return parsePairs(reply);
@@ -471,6 +482,7 @@ export class MemoryEngine {
       call.maxTokens === undefined ? '' : num(call.maxTokens),
       num(q.weightCap),
       num(FIXED.maxEdges),
+      call.partition ?? '',
       num(exclude.length),
       ...exclude,
       ...tokens,
@@ -479,8 +491,13 @@ export class MemoryEngine {
   }
 
   /** popoto's top_by_decay: the cyclic decay score, ties by ascending id. */
-  async topByDecay(limit: number, now: number, model: RecordModel = 'memory'): Promise<RankedItem[]> {
-    return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now), model));
+  async topByDecay(
+    limit: number,
+    now: number,
+    model: RecordModel = 'memory',
+    partition = '',
+  ): Promise<RankedItem[]> {
+    return parsePairs(await this.call('mrTopByDecay', num(limit), ...this.decayArgs(now), model, partition));
   }
 
   /**

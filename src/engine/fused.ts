@@ -28,6 +28,8 @@ export interface FusedQuery {
   readonly method: 'composite' | 'topByDecay' | 'assemble';
   /** The model whose records are ranked: memories, or PolicyCache's PolicyEntry instances. */
   readonly model: RecordModel;
+  /** The partition filter ('' for none). */
+  readonly partition: string;
   /** How many to rank (the caller's limit plus its exclusions). */
   readonly limit: number;
   readonly weights: Readonly<Partial<Record<ArmName, number>>>;
@@ -36,7 +38,7 @@ export interface FusedQuery {
   /** The records whose co-occurrence neighbours are boosted (composite only). */
   readonly boostFrom: readonly string[];
   /** The assembler's call (assemble only; `limit` is its max items). */
-  readonly assemble?: Omit<AssembleCall, 'now' | 'weights' | 'maxItems'>;
+  readonly assemble?: Omit<AssembleCall, 'now' | 'weights' | 'maxItems' | 'partition'>;
 }
 
 export interface FusedVariant {
@@ -67,6 +69,7 @@ function opFields(op: WriteOp): string[] {
         num(op.now),
         encodeCycles(op.record.cycles, op.record.discoveredCycles),
         num(op.record.pressureRate ?? 0),
+        op.record.partition ?? '',
       ];
     case 'touch':
       return ['touch', op.id, num(op.now)];
@@ -141,6 +144,7 @@ function queryFields(query: FusedQuery): string[] {
   return [
     query.method,
     query.model,
+    query.partition,
     num(query.limit),
     weight('decay'),
     weight('confidence'),

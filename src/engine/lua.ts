@@ -4,7 +4,7 @@
  * cjson/cmsgpack, strings for every number handed back (Redis truncates Lua numbers to integers), and
  * `{unpack(t)}` for returned arrays (the emulator only converts tables built by a constructor).
  *
- * A record state is eight keys under one prefix, all with the run's Redis Cluster hash tag:
+ * A record state is nine keys under one prefix, all with the run's Redis Cluster hash tag:
  *   records   HASH  id → importance (existence of the record, and its decay base score)
  *   decay     ZSET  id → epoch seconds of the last save or touch
  *   conf      HASH  id → "confidence evidence corroborations contradictions"
@@ -12,11 +12,12 @@
  *   pressure  HASH  id → "rate last_resolved"
  *   priority  ZSET  id → write-filter score (never reduced)
  *   ledger    HASH  id → "pending" or "resolved": the record's prediction (PredictionLedger)
+ *   partition HASH  id → the partition its partitioned indexes file it under (absent: unpartitioned)
  *   bloom     HASH  fingerprint → policy id: the PolicyCache fingerprints crystallised (an exact set); its
  *             values tell the PolicyEntry model's records from the memories
  * a co-occurrence graph is one ZSET per record (`<prefix>co:<id>`: neighbour → weight), and a registry SET
  * lists every key a run created (cleanup deletes exactly these). The single-run scripts get KEYS registry,
- * records, decay, conf, cycles, pressure, priority, ledger, bloom and ARGV[1] = the graph prefix.
+ * records, decay, conf, cycles, pressure, priority, ledger, bloom, partition and ARGV[1] = the graph prefix.
  *
  * The operations act on a store with one interface and two implementations: commands on the keys
  * (the single-run scripts), or a working copy of one state held in Lua tables inside the script call,
@@ -39,6 +40,7 @@ export const KEY_NAMES = [
   'priority',
   'ledger',
   'bloom',
+  'partition',
 ] as const;
 
 const PRELUDE = `
@@ -64,7 +66,7 @@ local function track(key)
 end
 local function clamp01(x) if x < 0 then return 0 elseif x > 1 then return 1 end return x end
 
-local HASHES = {'records', 'conf', 'cycles', 'pressure', 'ledger', 'bloom'}
+local HASHES = {'records', 'conf', 'cycles', 'pressure', 'ledger', 'bloom', 'partition'}
 local ZSETS = {'decay', 'priority'}
 
 local function pairs_of(raw)
@@ -123,6 +125,7 @@ local CODEC = {
   pressure = {encode = function(p) return fmt(p.rate) .. ' ' .. fmt(p.last) end, decode = parse_pressure},
   ledger = RAW,
   bloom = RAW,
+  partition = RAW,
 }
 
 -- Runs a variadic command over a long argument list in slices (Lua's unpack has a limit).
@@ -355,9 +358,11 @@ end
 const OPERATIONS = `
 -- \`cycles\`: the declared cycles as {period, amplitude, phase} lists, parsed once (parse_cycles) and
 -- copied here, since the stored amplitudes are merged into the copy.
-local function op_save(id, score, now, cycles, pressure_rate, K)
+local function op_save(id, score, now, cycles, pressure_rate, partition, K)
 if score < K.wf_min then return 'filtered' end             -- strict: score == threshold is kept
 ST.hset('records', id, score)
+-- The partition its partitioned indexes file it under (a re-save with another one moves it).
+if partition ~= '' then ST.hset('partition', id, partition) else ST.hdel('partition', id) end
 ST.zadd('decay', id, now)                   -- auto_now: every save resets the decay clock
 ST.hsetnx('conf', id, {c = K.c0, n = 0, corr = 0, contra = 0})
 -- Cycles in declared order, merged with the stored ones by period (first in, first out), popoto's three-way
@@ -539,7 +544,7 @@ end
 -- A single-run operation from its ARGV fields (the layout MemoryEngine sends), starting at \`o\`.
 local function run_single(name, A, o)
   if name == 'save' then
-    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 7]), tonumber(A[o + 8]), save_constants(A, o + 3))
+    return op_save(A[o], tonumber(A[o + 1]), tonumber(A[o + 2]), parse_cycles(A[o + 7]), tonumber(A[o + 8]), A[o + 9], save_constants(A, o + 3))
   elseif name == 'touch' then
     return op_touch(A[o], tonumber(A[o + 1]))
   elseif name == 'outcome' then
@@ -591,6 +596,10 @@ local function read_records()
     if e and e.c then S.conf[kv[1]] = clamp01(e.c) end
     S.conf_arm[#S.conf_arm + 1] = {kv[1], e and e.c}
   end
+  for _, kv in ipairs(ST.hall('partition')) do
+    S.partition = S.partition or {}
+    S.partition[kv[1]] = kv[2]
+  end
   for _, kv in ipairs(ST.hall('cycles')) do S.cycles[kv[1]] = kv[2] end
   for _, kv in ipairs(ST.hall('pressure')) do S.pressure[kv[1]] = kv[2] end
   S.index = ST.zall('decay')
@@ -626,12 +635,21 @@ local function in_model(S, id, model)
   return (S.policy[id] == true) == (model == 'policy')
 end
 
--- Every member of the model's decay index with its score, in index order.
-local function decay_scores(S, P, model)
+-- Whether id is in the partitioned indexes a query filtered to \`partition\` reads ('' or nil: no filter, every
+-- record). The decay and confidence arms are partitioned; the priority set and the co-occurrence graph are not.
+local function in_partition(S, id, partition)
+  if partition == nil or partition == '' then return true end
+  return S.partition ~= nil and S.partition[id] == partition
+end
+
+-- Every member of the model's decay index (the partition's, when filtered) with its score, in index order.
+local function decay_scores(S, P, model, partition)
   local out = {}
   for i = 1, #S.index do
     local id = S.index[i][1]
-    if in_model(S, id, model) then out[#out + 1] = {id, cyclic_score(id, S.index[i][2], P, S)} end
+    if in_model(S, id, model) and in_partition(S, id, partition) then
+      out[#out + 1] = {id, cyclic_score(id, S.index[i][2], P, S)}
+    end
   end
   return out
 end
@@ -663,9 +681,10 @@ end
 -- a list of {id, score}); descending score, ties by descending id (ZREVRANGE), cut to limit, then records
 -- that do not exist are dropped (hydration). \`decay\` is a thunk, so arms that are not asked for cost nothing.
 -- Σ w·arm in the declared arm order, per id (NaN products count 0, as ZUNIONSTORE makes them).
-local function arm_sums(S, P, decay, weights, arm_order, model)
+local function arm_sums(S, P, decay, weights, arm_order, model, partition)
   local acc = {}
   local mixed = S.policy ~= nil
+  local filtered = partition ~= nil and partition ~= ''
   for arm in string.gmatch(arm_order, '[^,]+') do
     local w = weights[arm]
     local list, default = nil, nil
@@ -673,10 +692,11 @@ local function arm_sums(S, P, decay, weights, arm_order, model)
     elseif arm == 'confidence' then list, default = S.conf_arm, P.c0
     elseif arm == 'priority' then list = S.priority end
     if list then
+      local scoped = filtered and arm == 'confidence'
       for i = 1, #list do
         local id, v = list[i][1], w * (list[i][2] or default)
         if v ~= v then v = 0 end
-        if not mixed or in_model(S, id, model) then
+        if (not mixed or in_model(S, id, model)) and (not scoped or in_partition(S, id, partition)) then
           local a = acc[id]
           if a == nil then acc[id] = v else acc[id] = a + v end
         end
@@ -799,7 +819,8 @@ local function flat(list)
   return emit(out)
 end
 
--- ContextAssembler.assemble in composite mode (recipes/context_assembler.py). A: M (max_items), headroom,
+-- ContextAssembler.assemble in composite mode (recipes/context_assembler.py). A: partition (its partition
+-- filter, '' for none), M (max_items), headroom,
 -- exclude (a set), cues (false: no query cues, so no pull path and no suppression), threshold (the push path's
 -- min_score, inclusive, off when ≤ 0), max_tokens (nil: no budget) and tokens (per id; missing counts 0), weights
 -- and order (the score weights). \`boost_for(seeds)\` is the assembler's propagate (depth 2, 0.5 per hop, threshold
@@ -813,7 +834,8 @@ local function assemble(S, P, A, boost_for)
   if A.cues then
     -- Pull: composite_score(weights, 2·M + headroom); its first M seed a propagation; when that reaches
     -- anything, composite_score again with the boost. Then the exclusions.
-    local sums = arm_sums(S, P, function() return decay_scores(S, P, 'memory') end, A.weights, A.order, 'memory')
+    local sums = arm_sums(S, P, function() return decay_scores(S, P, 'memory', A.partition) end, A.weights, A.order,
+      'memory', A.partition)
     local sorted = sorted_sums(sums)
     local C = composite_rank(S, sums, NO_BOOST_LIST, limit, sorted, 'memory')
     if #C > 0 then
@@ -827,7 +849,7 @@ local function assemble(S, P, A, boost_for)
   -- Push: composite_score({cyclic: 1.0}, M + headroom, min_score = threshold): the cyclic score at or above
   -- the threshold, descending, ties by descending id; then the exclusions.
   local eligible = {}
-  for _, item in ipairs(decay_scores(S, P, 'memory')) do
+  for _, item in ipairs(decay_scores(S, P, 'memory', A.partition)) do
     local v = item[2]
     if v ~= v then v = 0 end
     if A.threshold <= 0 or v >= A.threshold then eligible[#eligible + 1] = {item[1], v} end
@@ -892,7 +914,7 @@ end
 /** A single-run script: its state is the nine KEYS of one namespace (and ARGV[1], the graph prefix). */
 function script(body: string, withScoring = false): string {
   return `${PRELUDE}${OPERATIONS}${withScoring ? SCORING : ''}
-ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7], ledger = KEYS[8], bloom = KEYS[9]}, ARGV[1])
+ST = key_store({records = KEYS[2], decay = KEYS[3], conf = KEYS[4], cycles = KEYS[5], pressure = KEYS[6], priority = KEYS[7], ledger = KEYS[8], bloom = KEYS[9], partition = KEYS[10]}, ARGV[1])
 ${body}`;
 }
 
@@ -949,7 +971,8 @@ return flat(propagate(seeds, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV
 
 /**
  * composite(limit, now, rate, mod, s, c0, wDecay|'' , wConf|'', wPriority|'', order "decay,confidence,…",
- * model 'memory'|'policy', boost id, boost score, …): Σ w·arm + boost over the model's records, the arms
+ * model 'memory'|'policy', partition|'', boost id, boost score, …): Σ w·arm + boost over the model's records
+ * (the decay and confidence arms only the partition's, when one is given), the arms
  * summed in the declared order, then descending score with ties by descending id (ZREVRANGE), cut to limit,
  * then records that do not exist are dropped (hydration). Returns a flat [id, score, …] list.
  */
@@ -959,30 +982,30 @@ local P = decay_params(3)
 local S = read_records()
 local weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])}
 local boost = {}
-local model = ARGV[12]
-for i = 13, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
-local sums = arm_sums(S, P, function() return decay_scores(S, P, model) end, weights, ARGV[11], model)
+local model, partition = ARGV[12], ARGV[13]
+for i = 14, #ARGV, 2 do boost[#boost + 1] = {ARGV[i], tonumber(ARGV[i + 1])} end
+local sums = arm_sums(S, P, function() return decay_scores(S, P, model, partition) end, weights, ARGV[11], model, partition)
 return flat(composite_rank(S, sums, boost, tonumber(ARGV[2]), nil, model))
 `,
   true,
 );
 
 /**
- * topByDecay(limit, now, rate, mod, s, c0, model 'memory'|'policy'): the model's records by descending cyclic
- * decay score, ties by ascending id.
+ * topByDecay(limit, now, rate, mod, s, c0, model 'memory'|'policy', partition|''): the model's records (the
+ * partition's, when one is given) by descending cyclic decay score, ties by ascending id.
  */
 export const TOP_BY_DECAY = script(
   `
 local P = decay_params(3)
-return flat(top_by_decay(decay_scores(read_records(), P, ARGV[8]), tonumber(ARGV[2])))
+return flat(top_by_decay(decay_scores(read_records(), P, ARGV[8], ARGV[9]), tonumber(ARGV[2])))
 `,
   true,
 );
 
 /**
  * assemble(M, now, rate, mod, s, c0, wDecay|'', wConf|'', wPriority|'', order, headroom, cues '1'|'0',
- * surfacingThreshold, suppressionSignal, confidenceCap, maxTokens|'', weightCap, maxEdges, exclude count,
- * excluded ids…, then (id, tokens) pairs): ContextAssembler.assemble in composite mode; the pull candidates
+ * surfacingThreshold, suppressionSignal, confidenceCap, maxTokens|'', weightCap, maxEdges, partition|'',
+ * exclude count, excluded ids…, then (id, tokens) pairs): ContextAssembler.assemble in composite mode; the pull candidates
  * left out get update_confidence(suppressionSignal) at once. Returns the selected [id, score, …].
  */
 export const ASSEMBLE = script(
@@ -992,12 +1015,12 @@ local S = read_records()
 local A = {
   M = tonumber(ARGV[2]), weights = {decay = tonumber(ARGV[8]), confidence = tonumber(ARGV[9]), priority = tonumber(ARGV[10])},
   order = ARGV[11], headroom = tonumber(ARGV[12]), cues = ARGV[13] == '1', threshold = tonumber(ARGV[14]),
-  max_tokens = tonumber(ARGV[17]), exclude = {}, tokens = {},
+  max_tokens = tonumber(ARGV[17]), partition = ARGV[20], exclude = {}, tokens = {},
 }
 local signal, cap, weight_cap, max_edges = tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[18]), tonumber(ARGV[19])
-local n = tonumber(ARGV[20])
-for i = 21, 20 + n do A.exclude[ARGV[i]] = true end
-for i = 21 + n, #ARGV, 2 do A.tokens[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local n = tonumber(ARGV[21])
+for i = 22, 21 + n do A.exclude[ARGV[i]] = true end
+for i = 22 + n, #ARGV, 2 do A.tokens[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local selected, suppressed = assemble(S, P, A, function(seeds)
   -- propagate refuses a weight cap × decay per hop of 1 or more; the assembler then keeps the unboosted list
   if weight_cap * ${FIXED_ASSEMBLER.decayPerHop} >= 1 then return {} end
@@ -1015,7 +1038,7 @@ return flat(selected)
  * the saves, in order ('saved' or 'filtered').
  */
 export const BATCH = script(`
-local ARITY = {save = 9, touch = 2, outcome = 18, predict = 1, crystallize = 9, td = 7, link = 4, strengthen = 4, weakenAll = 2}
+local ARITY = {save = 10, touch = 2, outcome = 18, predict = 1, crystallize = 9, td = 7, link = 4, strengthen = 4, weakenAll = 2}
 local saves = {}
 local i = 2
 while i <= #ARGV do
@@ -1048,7 +1071,7 @@ return emit(saves)
  *   ops: save(id, score, now, cycles, pressureRate) | touch(id, now) | outcome(id, outcome, now) | predict(id) |
  *        crystallize(id, fingerprint, successes, total, now) | td(id, reward, maxFutureQ) |
  *        link(a, b, weight|'') | strengthen(a, b, delta|'') | weakenAll(id, factor|'');
- *   queries: method ('composite'|'topByDecay'|'assemble'), model ('memory'|'policy'), limit, wDecay|'',
+ *   queries: method ('composite'|'topByDecay'|'assemble'), model ('memory'|'policy'), partition|'', limit, wDecay|'',
  *        wConf|'', wPriority|'', order, now, seed count, seeds…, and for assemble: headroom, cues (1/0),
  *        maxTokens|'', exclude count, excluded ids…, token pair count, (id, tokens)…;
  *   variants: record index, graph index, rate, mod (1/0), strength, c0, decayPerHop, weightCap, depth,
@@ -1068,7 +1091,7 @@ local base = take()
 local continuing = take() == '1'
 local persist = take() == '1'
 
-local ARITY = {save = 5, touch = 2, outcome = 3, predict = 1, crystallize = 5, td = 3, link = 3, strengthen = 3, weakenAll = 2}
+local ARITY = {save = 6, touch = 2, outcome = 3, predict = 1, crystallize = 5, td = 3, link = 3, strengthen = 3, weakenAll = 2}
 local record_ops, graph_ops = {}, {}
 for _ = 1, take_number() do
   local name = take()
@@ -1077,7 +1100,7 @@ for _ = 1, take_number() do
   local f = {}
   for k = 1, arity do f[k] = take() end
   if name == 'save' then
-    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3]), parse_cycles(f[4]), tonumber(f[5])}
+    record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2]), tonumber(f[3]), parse_cycles(f[4]), tonumber(f[5]), f[6]}
   elseif name == 'touch' then
     record_ops[#record_ops + 1] = {name, f[1], tonumber(f[2])}
   elseif name == 'outcome' then
@@ -1098,17 +1121,18 @@ end
 local queries = {}
 local assembling = false   -- some query is an assemble: graphs are kept for its propagations
 for q = 1, take_number() do
-  local method, model, limit, wd, wc, wp = take(), take(), take_number(), take(), take(), take()
+  local method, model, partition, limit, wd, wc, wp = take(), take(), take(), take_number(), take(), take(), take()
   local query = {
-    method = method, model = model, limit = limit,
+    method = method, model = model, partition = partition, limit = limit,
     weights = {decay = tonumber(wd), confidence = tonumber(wc), priority = tonumber(wp)},
     order = take(), now = take(), seeds = {},
   }
   -- Queries with the same weights share their arm sums (only the boost tells them apart).
-  query.sums_key = table.concat({model, wd, wc, wp, query.order}, '|')
+  query.sums_key = table.concat({model, partition, wd, wc, wp, query.order}, '|')
   for k = 1, take_number() do query.seeds[k] = take() end
   if method == 'assemble' then
-    query.A = {M = limit, weights = query.weights, order = query.order, headroom = take_number(), cues = take() == '1',
+    query.A = {M = limit, weights = query.weights, order = query.order, partition = partition,
+      headroom = take_number(), cues = take() == '1',
       max_tokens = tonumber(take()), exclude = {}, tokens = {}}
     for _ = 1, take_number() do query.A.exclude[take()] = true end
     for _ = 1, take_number() do local id = take(); query.A.tokens[id] = take_number() end
@@ -1177,7 +1201,7 @@ for _ = 1, take_number() do
   if continuing then ST.load_records() end
   for i = 1, #record_ops do
     local op = record_ops[i]
-    if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], K)
+    if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], op[7], K)
     elseif op[1] == 'touch' then op_touch(op[2], op[3])
     elseif op[1] == 'predict' then op_predict(op[2])
     elseif op[1] == 'crystallize' then op_crystallize(op[2], op[3], op[4], op[5], op[6], K)
@@ -1215,9 +1239,10 @@ for v, variant in ipairs(variants) do
       s = tonumber(variant.strength), c0 = tonumber(variant.c0),
     }
     local state_tag = own and ('v' .. v .. ':' .. version) or variant.r
-    local decay_key = table.concat({state_tag, query.now, variant.rate, variant.mod, variant.strength, variant.c0, query.model}, '|')
+    local decay_key = table.concat({state_tag, query.now, variant.rate, variant.mod, variant.strength, variant.c0,
+      query.model, query.partition}, '|')
     local function decay()
-      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P, query.model) end
+      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P, query.model, query.partition) end
       return scored[decay_key]
     end
     local ranked
@@ -1238,7 +1263,7 @@ for v, variant in ipairs(variants) do
       local sums_key = decay_key .. '|' .. query.sums_key
       local entry = summed[sums_key]
       if not entry then
-        local sums = arm_sums(S, P, decay, query.weights, query.order, query.model)
+        local sums = arm_sums(S, P, decay, query.weights, query.order, query.model, query.partition)
         entry = {sums, sorted_sums(sums)}
         summed[sums_key] = entry
       end

@@ -59,6 +59,7 @@ export function segmentScript(script: ScenarioScript): Segment[] {
         queries.push({
           method: 'assemble',
           model: 'memory',
+          partition: step.partition ?? '',
           limit: step.maxItems ?? DEFAULT_MAX_ITEMS,
           weights: step.weights,
           now,
@@ -75,6 +76,7 @@ export function segmentScript(script: ScenarioScript): Segment[] {
         queries.push({
           method: step.method ?? 'composite',
           model: step.model ?? 'memory',
+          partition: step.partition ?? '',
           limit: step.limit + new Set(step.exclude ?? []).size,
           weights: step.weights ?? {},
           now,

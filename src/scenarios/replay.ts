@@ -57,6 +57,7 @@ export function writeOp(step: Exclude<Step, RankingStep | AdvanceStep>, now: num
               }
             : {}),
           pressureRate: step.pressureRate ?? 0,
+          ...(step.partition !== undefined ? { partition: step.partition } : {}),
         },
         now,
       };
@@ -136,6 +137,7 @@ export async function replayScript(
           maxItems: step.maxItems ?? DEFAULT_MAX_ITEMS,
           cues: step.cues ?? true,
           exclude: step.exclude ?? [],
+          partition: step.partition ?? '',
           ...(step.maxTokens !== undefined ? { maxTokens: step.maxTokens, tokens: step.tokens ?? {} } : {}),
         });
         const metrics = step.relevance
@@ -155,10 +157,11 @@ export async function replayScript(
         const limit = step.limit + exclude.size;
         const ranked =
           step.method === 'topByDecay'
-            ? await engine.topByDecay(limit, now, step.model ?? 'memory')
+            ? await engine.topByDecay(limit, now, step.model ?? 'memory', step.partition ?? '')
             : await engine.composite({
                 now,
                 model: step.model ?? 'memory',
+                partition: step.partition ?? '',
                 weights: step.weights ?? {},
                 limit,
                 ...(step.boostFrom ? { boost: await engine.propagate(step.boostFrom) } : {}),

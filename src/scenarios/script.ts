@@ -18,6 +18,12 @@ export interface SaveStep {
   readonly pressureRate?: number;
   /** A re-save of a record saved earlier (it resets the decay clock); without it a second save is an error. */
   readonly update?: boolean;
+  /**
+   * The partition (popoto's `partition_by` value, such as a project) its decay and confidence indexes file it
+   * under; queries filtered to it read only its records in those arms (the priority set and the co-occurrence
+   * graph are not partitioned).
+   */
+  readonly partition?: string;
 }
 export interface AdvanceStep {
   readonly op: 'advance';
@@ -83,6 +89,8 @@ export interface QueryStep {
    * (popoto keeps each model's indexes apart, so a query ranks one model).
    */
   readonly model?: RecordModel;
+  /** The partition filter: the decay and confidence arms read only that partition's records. */
+  readonly partition?: string;
   readonly weights?: Readonly<Partial<Record<ArmName, number>>>;
   readonly limit: number;
   readonly boostFrom?: readonly string[];
@@ -107,6 +115,8 @@ export interface AssembleStep {
   readonly cues?: boolean;
   /** exclude_keys: records already in the caller's context. */
   readonly exclude?: readonly string[];
+  /** partition_filters: the decay and confidence arms read only that partition's records. */
+  readonly partition?: string;
   /** max_tokens, with each record's token count in `tokens` (records not listed count 0). */
   readonly maxTokens?: number;
   readonly tokens?: Readonly<Record<string, number>>;
@@ -219,6 +229,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
               },
               pressureRate: { ...finite, minimum: 0 },
               update: { type: 'boolean' },
+              partition: id,
             },
             ['id', 'importance'],
           ),
@@ -250,6 +261,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
               label: { type: 'string', minLength: 1 },
               method: { enum: ['composite', 'topByDecay'] },
               model: { enum: ['memory', 'policy'] },
+              partition: id,
               weights: {
                 type: 'object',
                 minProperties: 1,
@@ -276,6 +288,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
               maxItems: { type: 'integer', minimum: 1, maximum: 10000 },
               cues: { type: 'boolean' },
               exclude: { type: 'array', items: id },
+              partition: id,
               maxTokens: { type: 'integer', minimum: 0 },
               tokens: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
               relevance: { type: 'object', additionalProperties: { ...finite, minimum: 0 } },

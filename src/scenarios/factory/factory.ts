@@ -88,6 +88,9 @@ const QUERY_WEIGHTS: readonly Readonly<Partial<Record<ArmName, number>>>[] = [
   { decay: 0.5, confidence: 0.3, priority: 0.2 },
   { decay: 0.7, confidence: 0.2, priority: 0.1 },
 ];
+/** The partition a topic's memories are filed under. */
+const partitionName = (topic: number) => `project-${topic}`;
+
 /** The assembler's max_items: the context window's share for memories. */
 const ASSEMBLED_ITEMS = 5;
 /** The amplitude of the weekly cycles the application declares for needs it knows to be weekly. */
@@ -106,9 +109,10 @@ const secondsAgo = (world: World, days: number) => world.now - Math.round(days *
 function importanceOf(record: HiddenRecord, world: World): number {
   const s = new Stream(`${world.seed.seedId}:record:${record.index}:importance`);
   const r = world.reliabilities.importance;
+  // Noise is rated by the same unreliable reading: half of it looks as important as a typical record.
   const reading = record.noise
-    ? s.chance(0.2)
-      ? s.uniform(0.3, 0.6)
+    ? s.chance(0.5)
+      ? s.uniform(0.3, 0.8)
       : s.uniform(0, 0.35)
     : clamp01(r * record.value + (1 - r) * s.uniform());
   const jitter = s.normal();
@@ -156,6 +160,13 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   // Records: written at creation (importance meets the write filter), touched at their last use.
   const cycleStream = new Stream(`${seed.seedId}:cycles`);
   const tasks = new Set<string>();
+  // The application partitions memories by project (a topic); noise lands in whichever project was active.
+  const partitionOf = (record: HiddenRecord) =>
+    partitionName(
+      record.noise
+        ? new Stream(`${seed.seedId}:record:${record.index}:partition`).integer(0, world.topics - 1)
+        : record.topic,
+    );
   for (const record of world.records) {
     const created = secondsAgo(world, record.createdDaysAgo);
     const used = secondsAgo(world, record.lastUseDaysAgo);
@@ -187,6 +198,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
       ...(task
         ? { pressureRate: Number((TASK_PRESSURE_OVER_HISTORY / seed.ageSpreadDays).toPrecision(3)) }
         : {}),
+      partition: partitionOf(record),
     });
     if (used > created) at(used, { op: 'touch', id: record.id });
   }
@@ -308,34 +320,36 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   }
   if (world.now > clock) steps.push({ op: 'advance', seconds: world.now - clock });
   const weights = new Stream(`${seed.seedId}:query`).pick(QUERY_WEIGHTS);
-  // The agent's turn first: it assembles context for each topic (ContextAssembler in composite mode, leaving
-  // out what it already holds), then asks for proactive suggestions (no cues: the push path alone, graded by
-  // what is useful now on any topic). Competitive suppression in each call changes what later calls and the
-  // queries see.
-  for (const query of queries) {
+  // The agent's turn on the current work comes first: it assembles context for topic 0 (ContextAssembler in
+  // composite mode, filtered to the project, leaving out what it already holds), then asks for proactive
+  // suggestions (no cues: the push path alone). Competitive suppression in the first call changes what the
+  // queries after it see.
+  const current = queries.find((q) => q.topic === 0);
+  if (current) {
     steps.push({
       op: 'assemble',
-      label: `assemble-${query.label}`,
+      label: 'assemble',
+      partition: partitionName(0),
       weights,
       maxItems: ASSEMBLED_ITEMS,
-      ...(query.context.length > 0 ? { exclude: query.context } : {}),
-      relevance: query.groundTruth,
+      ...(current.context.length > 0 ? { exclude: current.context } : {}),
+      relevance: current.groundTruth,
     });
   }
   steps.push({
     op: 'assemble',
     label: 'proactive',
+    partition: partitionName(0),
     weights,
     maxItems: ASSEMBLED_ITEMS,
     cues: false,
-    relevance: Object.fromEntries(
-      world.records.flatMap((r) => (grade(r.usefulness) > 0 ? [[r.id, grade(r.usefulness)]] : [])),
-    ),
+    relevance: current?.groundTruth ?? {},
   });
   for (const query of queries) {
     steps.push({
       op: 'query',
       label: query.label,
+      partition: partitionName(query.topic),
       weights,
       limit: 10,
       ...(query.context.length > 0 ? { boostFrom: query.context, exclude: query.context } : {}),
