@@ -130,7 +130,16 @@ function findNonFinite(value: unknown, path: PathSegment[] = []): PathSegment[] 
 
 function checkReferences(script: ScenarioScript, at: Locator): void {
   const declared = new Map<string, number>();
+  // PolicyEntry ids and the fingerprint of their group (a group is offered to crystallisation batch after batch).
+  const policies = new Map<string, string>();
   const labels = new Map<string, number>();
+  const uniqueLabel = (label: string, path: PathSegment[], i: number) => {
+    const first = labels.get(label);
+    if (first !== undefined) {
+      throw at.error(path, `duplicate query label '${label}' (first used at steps[${first}])`);
+    }
+    labels.set(label, i);
+  };
   const requireId = (id: string, path: PathSegment[]) => {
     if (!declared.has(id)) {
       throw at.error(
@@ -168,13 +177,21 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
           );
         }
         const first = declared.get(step.id);
-        if (first !== undefined) {
+        const fingerprint = policies.get(step.id);
+        if (first !== undefined && fingerprint === undefined) {
           throw at.error(
             here('id'),
-            `duplicate id '${step.id}' (first declared at steps[${first}]); a PolicyEntry is crystallised once`,
+            `'${step.id}' is a record saved at steps[${first}]; a PolicyEntry needs an id of its own`,
           );
         }
-        declared.set(step.id, i);
+        if (fingerprint !== undefined && fingerprint !== step.fingerprint) {
+          throw at.error(
+            here('fingerprint'),
+            `'${step.id}' was offered under fingerprint '${fingerprint}' before; one (fingerprint, action) group keeps one id`,
+          );
+        }
+        if (first === undefined) declared.set(step.id, i);
+        policies.set(step.id, step.fingerprint);
         break;
       }
       case 'touch':
@@ -190,15 +207,18 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
         requireId(step.b, here('b'));
         if (step.a === step.b) throw at.error(here('b'), `a record cannot be linked to itself ('${step.a}')`);
         break;
-      case 'query': {
-        const first = labels.get(step.label);
-        if (first !== undefined) {
-          throw at.error(
-            here('label'),
-            `duplicate query label '${step.label}' (first used at steps[${first}])`,
-          );
+      case 'assemble':
+        uniqueLabel(step.label, here('label'), i);
+        step.exclude?.forEach((id, j) => {
+          requireId(id, here('exclude', j));
+        });
+        for (const id of Object.keys(step.relevance ?? {})) requireId(id, here('relevance', id));
+        if (step.tokens && step.maxTokens === undefined) {
+          throw at.error(here('tokens'), '"tokens" counts toward a budget: give "maxTokens" too, or drop them');
         }
-        labels.set(step.label, i);
+        break;
+      case 'query': {
+        uniqueLabel(step.label, here('label'), i);
         const method = step.method ?? 'composite';
         if (method === 'composite' && !step.weights) {
           throw at.error(here(), 'a composite query needs "weights", e.g. {"decay": 0.6, "confidence": 0.4}');

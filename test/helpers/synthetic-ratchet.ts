@@ -1,6 +1,6 @@
 /** A synthetic ratchet evaluator over DECAY_RATE with seeded per-scenario noise, for the ratchet's unit tests. */
 import seedrandom from 'seedrandom';
-import { findConstant } from '../../src/constants/registry.js';
+import { type ConstantSpec, findConstant } from '../../src/constants/registry.js';
 import { defaultConstants } from '../../src/constants/values.js';
 import { type RatchetEvaluator, type RatchetOptions, runRatchet } from '../../src/ratchet/ratchet.js';
 import type { SeedRole } from '../../src/scenarios/factory/seed-bank.js';
@@ -58,3 +58,8 @@ export const decide = async (
       ...ratchet,
     })
   ).decisions[0]!;
+
+/** A registry entry as it would stand for a constant the engine does not model (a library's newer constant). */
+export function notModelled(name: string): ConstantSpec {
+  return { ...findConstant(name)!, engine: { status: 'not-modelled', why: 'not modelled in this test' } };
+}

@@ -44,12 +44,12 @@ afterAll(async () => {
 
 describe('factored evaluation reproduces the single-variant reference run', () => {
   it('covers hand-crafted and generated scenarios, every grid value and pair cell', () => {
-    // 268 variants (the defaults, every grid value of each modelled constant, the pair cells) on each of
+    // 355 variants (the defaults, every grid value of each modelled constant, the pair cells) on each of
     // 15 scenarios.
-    expect(reference.length).toBe(4020);
+    expect(reference.length).toBe(5325);
     expect(new Set(reference.map((p) => p.scenario)).size).toBe(15);
-    // 14 of the 15 scenarios are scored (one raw bank draw, seed-1, is degenerate): 14 × 268 points.
-    expect(reference.filter((p) => p.status === 'ok').length).toBe(3752);
+    // Every scenario is scored (each generated one has at least its policy query).
+    expect(reference.filter((p) => p.status === 'ok').length).toBe(5325);
   });
 
   it('gives every point identically', async () => {

@@ -68,6 +68,7 @@ describe('ground truth never depends on the constants under test', () => {
       { WF_MIN_THRESHOLD: 0.5 },
       { CO_OCCURRENCE_INITIAL_WEIGHT: 0.5, CO_OCCURRENCE_DECAY_PER_HOP: 0.9 },
       { INITIAL_CONFIDENCE: 0.1, ACTED_CONFIDENCE_SIGNAL: 0.1 },
+      { WILSON_CI_THRESHOLD: 0.3, TD_ALPHA: 0.5 },
     ];
     for (const seed of seeds) {
       const scenario = createScenario(seed);
@@ -87,11 +88,39 @@ describe('ground truth never depends on the constants under test', () => {
         }
         return grades;
       };
+      // Policies: true values by backward induction over the chain (success rate at the end of the history plus
+      // the discounted value of the next state's best action), graded by their place between the worst and best.
+      const { actions, discount } = scenario.policies;
+      const value = new Map<string, number>();
+      const best = (state: number): number =>
+        Math.max(...actions.filter((a) => a.state === state).map((a) => valueOf(a.id)));
+      const valueOf = (id: string): number => {
+        if (!value.has(id)) {
+          const a = actions.find((x) => x.id === id)!;
+          value.set(id, a.after + discount * (a.next >= 0 ? best(a.next) : 0));
+        }
+        return value.get(id)!;
+      };
+      const values = actions.map((a) => valueOf(a.id));
+      const [lo, hi] = [Math.min(...values), Math.max(...values)];
+      const policyGrades: Record<string, number> = {};
+      actions.forEach((a, i) => {
+        const u = (values[i]! - lo) / (hi - lo);
+        const g = u >= 0.55 ? 3 : u >= 0.35 ? 2 : u >= 0.18 ? 1 : 0;
+        if (g > 0) policyGrades[a.id] = g;
+      });
+      const current = scenario.queries.find((q) => q.topic === 0);
       for (const result of results) {
         if (!scenario.degenerate) expect(result.queries.length).toBeGreaterThan(0);
         for (const query of result.queries) {
-          const context = scenario.queries.find((q) => q.label === query.label)!.context;
-          expect(query.grades).toEqual(latent(query.label, context));
+          if (query.label === 'policies') expect(query.grades).toEqual(policyGrades);
+          // The agent's turn (assembled and proactive) is graded on the current work, topic 0.
+          else if (query.label === 'assemble' || query.label === 'proactive')
+            expect(query.grades).toEqual(latent('topic-0', current!.context));
+          else {
+            const context = scenario.queries.find((q) => q.label === query.label)!.context;
+            expect(query.grades).toEqual(latent(query.label, context));
+          }
         }
       }
       if (!scenario.degenerate) expect(new Set(results.map((r) => r.rankingHash)).size).toBeGreaterThan(1);

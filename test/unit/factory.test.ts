@@ -85,8 +85,19 @@ describe('ScenarioFactory', () => {
     expect(JSON.stringify(a.script)).toBe(JSON.stringify(b.script));
     expect(a.groundTruth).toEqual(b.groundTruth);
     const reparsed = parseScenarioScript(JSON.stringify(a.script), 'generated.json');
-    const queries = reparsed.steps.filter((step) => step.op === 'query');
+    const queries = reparsed.steps.filter((step) => step.op === 'query' && step.model !== 'policy');
     expect(queries.map((q) => q.op === 'query' && q.label)).toEqual(a.queries.map((q) => q.label));
+    // The agent's turn (an assembler call, then a proactive one) comes before the queries; the policy query last.
+    const ranking = reparsed.steps.filter((step) => step.op === 'query' || step.op === 'assemble');
+    expect(ranking.map((step) => (step.op === 'assemble' ? step.label : step.op))).toEqual([
+      'assemble',
+      'proactive',
+      ...a.queries.map(() => 'query'),
+      'query',
+    ]);
+    const policy = ranking.at(-1)!;
+    expect(policy.op === 'query' && [policy.label, policy.model]).toEqual(['policies', 'policy']);
+    expect(policy.relevance).toEqual(a.policies.grades);
     const first = queries[0]!;
     expect(first.op === 'query' && first.label).toBe('topic-0');
     expect(first.op === 'query' && first.relevance).toEqual(a.groundTruth);
@@ -127,9 +138,14 @@ describe('ScenarioFactory', () => {
     let degenerate = 0;
     for (const seed of seeds) {
       const scenario = createScenario(seed);
+      // Every ranking step counts: topic queries, the assembler's turn and the policy query.
       const relevant = Math.max(
         0,
-        ...scenario.queries.map((q) => Object.values(q.groundTruth).filter((g) => g > 0).length),
+        ...scenario.script.steps.map((step) =>
+          step.op === 'query' || step.op === 'assemble'
+            ? Object.values(step.relevance ?? {}).filter((g) => g > 0).length
+            : 0,
+        ),
       );
       if (scenario.degenerate) {
         degenerate++;

@@ -27,7 +27,7 @@ describe('scenario script loader', () => {
   it('names an unknown op with its path and position, and lists the valid ones', () => {
     const text = base([save('a'), { op: 'delete', id: 'a' }]);
     expect(() => parseScenarioScript(text, 's.json')).toThrow(
-      /^s\.json:11:13: steps\[1\]\.op: unknown op; use one of save, advance, touch, outcome, predict, crystallize, td, link, strengthen, weakenAll, query$/,
+      /^s\.json:11:13: steps\[1\]\.op: unknown op; use one of save, advance, touch, outcome, predict, crystallize, td, link, strengthen, weakenAll, query, assemble$/,
     );
   });
 
@@ -98,6 +98,28 @@ describe('scenario script loader', () => {
   });
 });
 
+describe('assembler steps', () => {
+  const script = (steps: unknown[]) => JSON.stringify({ name: 'a', clock: 0, steps });
+  const save = { op: 'save', id: 'm1', importance: 0.5 };
+  const assemble = { op: 'assemble', label: 'turn', weights: { decay: 1 } };
+  it('checks labels, ids and the token budget', async () => {
+    const { parseScenarioScript } = await import('../../src/scenarios/load-script.js');
+    expect(parseScenarioScript(script([save, { ...assemble, exclude: ['m1'] }]), 'a.json').steps).toHaveLength(2);
+    expect(() =>
+      parseScenarioScript(script([save, assemble, { op: 'query', label: 'turn', limit: 3, weights: { decay: 1 } }]), 'a.json'),
+    ).toThrow(/steps\[2\]\.label: duplicate query label 'turn' \(first used at steps\[1\]\)/);
+    expect(() => parseScenarioScript(script([save, { ...assemble, exclude: ['m2'] }]), 'a.json')).toThrow(
+      /steps\[1\]\.exclude\[0\]: unknown id 'm2'/,
+    );
+    expect(() => parseScenarioScript(script([save, { ...assemble, tokens: { m1: 3 } }]), 'a.json')).toThrow(
+      /steps\[1\]\.tokens: "tokens" counts toward a budget: give "maxTokens" too, or drop them/,
+    );
+    expect(() => parseScenarioScript(script([save, { op: 'assemble', label: 'x' }]), 'a.json')).toThrow(
+      /steps\[1\]/,
+    );
+  });
+});
+
 describe('policy steps', () => {
   const script = (steps: unknown[]) => JSON.stringify({ name: 'p', clock: 0, steps });
   it('declares a crystallised policy for later steps, once, with no more successes than events', async () => {
@@ -107,9 +129,16 @@ describe('policy steps', () => {
       parseScenarioScript(script([crystallize, { op: 'td', id: 'p1', reward: 1, maxFutureQ: 0.5 }]), 'p.json')
         .steps,
     ).toHaveLength(2);
-    expect(() => parseScenarioScript(script([crystallize, crystallize]), 'p.json')).toThrow(
-      /steps\[1\]\.id: duplicate id 'p1' \(first declared at steps\[0\]\); a PolicyEntry is crystallised once/,
+    // A group is offered batch after batch under one id and fingerprint.
+    expect(parseScenarioScript(script([crystallize, crystallize]), 'p.json').steps).toHaveLength(2);
+    expect(() =>
+      parseScenarioScript(script([crystallize, { ...crystallize, fingerprint: 'f2' }]), 'p.json'),
+    ).toThrow(
+      /steps\[1\]\.fingerprint: 'p1' was offered under fingerprint 'f1' before; one \(fingerprint, action\) group keeps one id/,
     );
+    expect(() =>
+      parseScenarioScript(script([{ op: 'save', id: 'p1', importance: 0.5 }, crystallize]), 'p.json'),
+    ).toThrow(/steps\[1\]\.id: 'p1' is a record saved at steps\[0\]; a PolicyEntry needs an id of its own/);
     expect(() => parseScenarioScript(script([{ ...crystallize, successes: 7 }]), 'p.json')).toThrow(
       /steps\[0\]\.successes: 7 successes out of 6 events; successes cannot exceed the total/,
     );

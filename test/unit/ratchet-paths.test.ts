@@ -3,6 +3,7 @@ import { findConstant } from '../../src/constants/registry.js';
 import { defaultConstants, withOverrides } from '../../src/constants/values.js';
 import { type RatchetEvaluator, type RatchetOptions, runRatchet } from '../../src/ratchet/ratchet.js';
 import type { PointScore } from '../../src/sweep/runner.js';
+import { notModelled } from '../helpers/synthetic-ratchet.js';
 
 // Noise-free evaluators whose effects are stated in each test: scenario s scores a difficulty of
 // 0.40 + 0.01·(s mod 7) plus the effect, so every paired delta equals the planted effect exactly and the
@@ -471,7 +472,7 @@ describe('cliffs, edges and the plumbing between rounds', () => {
         (c) => `${c.DECAY_RATE}:${c.INITIAL_CONFIDENCE}:${c.ACTED_CONFIDENCE_SIGNAL}`,
         calls,
       ),
-      [DECAY_RATE, INITIAL_CONFIDENCE, ACTED, findConstant('TD_ALPHA')!],
+      [DECAY_RATE, INITIAL_CONFIDENCE, ACTED, notModelled('TD_ALPHA')],
       constants,
       SIZES,
     );

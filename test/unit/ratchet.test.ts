@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { findConstant } from '../../src/constants/registry.js';
 import { type RatchetEvaluator, runRatchet } from '../../src/ratchet/ratchet.js';
-import { constants, DECAY_RATE, decide, SIZES, synthetic } from '../helpers/synthetic-ratchet.js';
+import {
+  constants,
+  DECAY_RATE,
+  decide,
+  notModelled,
+  SIZES,
+  synthetic,
+} from '../helpers/synthetic-ratchet.js';
 
 describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 train, 15 → 135 validation)', () => {
   it('rejects a train optimum that is the validation pessimum', async () => {
@@ -126,7 +133,7 @@ describe('RatchetLoop on synthetic evaluators (σ = 0.02 per-scenario noise, 35 
     };
     const outcome = await runRatchet(
       counting,
-      [findConstant('TD_ALPHA')!, findConstant('CHI_SQUARED_P_THRESHOLD')!],
+      [notModelled('TD_ALPHA'), findConstant('CHI_SQUARED_P_THRESHOLD')!],
       constants,
       SIZES,
     );

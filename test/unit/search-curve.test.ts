@@ -305,7 +305,7 @@ describe('edge stops of an axis searched more than once', () => {
 
 describe('joint search, worked by hand', () => {
   const members = ['MIN_EVENTS_FOR_CRYSTALLIZATION', 'INITIAL_CYCLE_AMPLITUDE'].map(spec);
-  // Defaults: MIN_EVENTS 3 (grid 1 2 3 5 10), INITIAL_CYCLE_AMPLITUDE 0.5 (grid 0.1 0.25 0.5 0.75 1 2).
+  // Defaults: MIN_EVENTS 3 (grid 1 2 3 5 8 12 20), INITIAL_CYCLE_AMPLITUDE 0.5 (grid 0.1 0.25 0.5 0.75 1 2).
   const separable = (c: Record<string, number>) =>
     -((c.MIN_EVENTS_FOR_CRYSTALLIZATION! - 5) ** 2) - (c.INITIAL_CYCLE_AMPLITUDE! - 0.75) ** 2;
 
@@ -371,7 +371,7 @@ describe('joint search, worked by hand', () => {
     expect(result.passes).toBe(1);
     expect(result.proposal).toEqual({ MIN_EVENTS_FOR_CRYSTALLIZATION: 3, INITIAL_CYCLE_AMPLITUDE: 0.5 });
     expect(result.region).toEqual({
-      MIN_EVENTS_FOR_CRYSTALLIZATION: [1, 10],
+      MIN_EVENTS_FOR_CRYSTALLIZATION: [1, 20],
       INITIAL_CYCLE_AMPLITUDE: [0.1, 2],
     });
   });

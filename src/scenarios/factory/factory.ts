@@ -343,6 +343,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     weights,
     maxItems: ASSEMBLED_ITEMS,
     cues: false,
+    ...(current && current.context.length > 0 ? { exclude: current.context } : {}),
     relevance: current?.groundTruth ?? {},
   });
   for (const query of queries) {

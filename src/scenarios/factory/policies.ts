@@ -120,6 +120,8 @@ export function policyEvidence(world: PolicyWorld, seedId: number, historyStart:
     }
     return best;
   };
+  // Groups offered to crystallisation so far: only their policies can exist to update.
+  const offered = new Set<string>();
   for (let b = 1; b <= batches; b++) {
     // The last batch ends an hour before the queries.
     const at = historyStart + Math.round((b / batches) * (now - 3600 - historyStart));
@@ -132,6 +134,7 @@ export function policyEvidence(world: PolicyWorld, seedId: number, historyStart:
     // The batch's rewards update the policies that exist (a step on one that does not is a no-op), with the
     // next state's value estimated from the batches before; then its groups are offered to crystallisation.
     for (const g of groups) {
+      if (!offered.has(g.action.id)) continue;
       const reward = round4(g.successes / g.total);
       const maxFutureQ = g.action.next >= 0 ? round4(observedRate(g.action.next)) : 0;
       steps.push({ at, step: { op: 'touch', id: g.action.id } });
@@ -139,6 +142,7 @@ export function policyEvidence(world: PolicyWorld, seedId: number, historyStart:
     }
     for (const g of s.shuffle(groups)) {
       const { id, fingerprint } = g.action;
+      offered.add(id);
       steps.push({ at, step: { op: 'crystallize', id, fingerprint, successes: g.successes, total: g.total } });
     }
     for (const g of groups) {
