@@ -101,16 +101,27 @@ export function seedsCommands(program: Command, io: CliIo): void {
           }),
         );
       }
-      const queries = scenario.queries.map((query) => {
-        const ranking = rankings.get(query.label) ?? [];
+      // Every ranking step in script order; topic queries keep their topic and context.
+      const topics = new Map(scenario.queries.map((q) => [q.label, q]));
+      const queries = scenario.script.steps.flatMap((step) => {
+        if (step.op !== 'query' && step.op !== 'assemble') return [];
+        const groundTruth = step.relevance ?? {};
+        const ranking = rankings.get(step.label) ?? [];
         const ids = ranking.map((r) => r.id);
-        return {
-          ...query,
-          ranking,
-          metrics: scenario.degenerate ? null : rankingMetrics(ids, query.groundTruth),
-        };
+        const query = topics.get(step.label);
+        return [
+          {
+            label: step.label,
+            ...(query ? { topic: query.topic } : step.op === 'assemble' ? { topic: 0 } : {}),
+            context: query?.context ?? step.exclude ?? [],
+            groundTruth,
+            ranking,
+            metrics: scenario.degenerate ? null : rankingMetrics(ids, groundTruth),
+          },
+        ];
       });
-      const primary = queries.find((q) => q.topic === 0);
+      const currentLabel = scenario.queries.find((q) => q.topic === 0)?.label;
+      const primary = queries.find((q) => q.label === currentLabel);
       const report = {
         scenario,
         ranking: primary?.ranking ?? [],

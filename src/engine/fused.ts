@@ -44,9 +44,22 @@ export interface FusedQuery {
 export interface FusedVariant {
   /** Index into the record states. */
   readonly records: number;
+  /** Index into the policy states, when PolicyEntry records are split off (see FusedPolicies). */
+  readonly policies?: number;
   /** Index into the graphs. */
   readonly graph: number;
   readonly query: QuerySettings;
+}
+
+/**
+ * PolicyEntry records built apart from the memories: a policy state per distinct setting of what policy
+ * operations read, so variants that differ only in memory constants share one (and the reverse).
+ */
+export interface FusedPolicies {
+  /** Every policy id of the script: steps on them are policy operations. */
+  readonly ids: readonly string[];
+  /** One entry per policy state (each a full record-stage setting; its policy operations read part of it). */
+  readonly states: readonly RecordSettings[];
 }
 
 export interface FusedSegment {
@@ -172,6 +185,7 @@ const variantFields = (v: FusedVariant): string[] => [
   num(v.query.surfacingThreshold),
   num(v.query.suppressionSignal),
   num(v.query.confidenceCap),
+  v.policies === undefined ? '' : num(v.policies),
 ];
 
 /** Reads the script's reply: for each variant, for each query, `<n>|` then n ids as `<len>:<id>`. */
@@ -256,16 +270,17 @@ export class FusedRun {
     graphs: readonly GraphSettings[],
     variants: readonly FusedVariant[],
     final: boolean,
+    policies?: FusedPolicies,
   ): Promise<string[][][]> {
     // Long segments are sent in slices of writes (each call continues the states), so no call carries an
     // unbounded argument list or blocks Redis for long; the last slice asks the queries.
     const writes = segment.writes;
     const max = this.maxWrites;
     for (let start = 0; start + max < writes.length; start += max) {
-      await this.send(writes.slice(start, start + max), records, graphs, [], [], true);
+      await this.send(writes.slice(start, start + max), records, graphs, [], [], true, policies);
     }
     const last = writes.length === 0 ? [] : writes.slice(Math.floor((writes.length - 1) / max) * max);
-    const reply = await this.send(last, records, graphs, segment.queries, variants, !final);
+    const reply = await this.send(last, records, graphs, segment.queries, variants, !final, policies);
     return parseFusedReply(reply, variants.length, segment.queries.length);
   }
 
@@ -276,6 +291,7 @@ export class FusedRun {
     queries: readonly FusedQuery[],
     variants: readonly FusedVariant[],
     persist: boolean,
+    policies: FusedPolicies | undefined,
   ): Promise<string> {
     const args: string[] = [
       this.namespace,
@@ -290,6 +306,9 @@ export class FusedRun {
     for (const variant of variants) args.push(...variantFields(variant));
     args.push(num(graphs.length));
     for (const [i, g] of graphs.entries()) args.push(num(i), ...graphFields(g));
+    args.push(num(policies?.ids.length ?? 0), ...(policies?.ids ?? []));
+    args.push(num(policies?.states.length ?? 0));
+    for (const [i, k] of (policies?.states ?? []).entries()) args.push(num(i), ...recordFields(k));
     args.push(num(records.length));
     for (const [i, k] of records.entries()) args.push(num(i), ...recordFields(k));
     const reply = await this.call('mrEvaluateVariants', args);

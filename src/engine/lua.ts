@@ -826,17 +826,23 @@ end
 -- and order (the score weights). \`boost_for(seeds)\` is the assembler's propagate (depth 2, 0.5 per hop, threshold
 -- 0.01: fixed in the recipe). Returns the selected records as {id, score} (pull records with their composite
 -- score, then push records with their cyclic score) and the pull candidates left out, in rank order: the
--- targets of competitive suppression.
+-- targets of competitive suppression. \`cached\`, when given, supplies the partition's decay scores and the arm
+-- sums (with their ranking order) from the caller's caches.
 local NO_BOOST_LIST = {}
-local function assemble(S, P, A, boost_for)
+local function assemble(S, P, A, boost_for, cached)
   local limit = 2 * A.M + A.headroom
+  local decay = cached and cached.decay or function() return decay_scores(S, P, 'memory', A.partition) end
   local pull = {}
   if A.cues then
     -- Pull: composite_score(weights, 2·M + headroom); its first M seed a propagation; when that reaches
     -- anything, composite_score again with the boost. Then the exclusions.
-    local sums = arm_sums(S, P, function() return decay_scores(S, P, 'memory', A.partition) end, A.weights, A.order,
-      'memory', A.partition)
-    local sorted = sorted_sums(sums)
+    local sums, sorted
+    if cached then
+      sums, sorted = cached.sums()
+    else
+      sums = arm_sums(S, P, decay, A.weights, A.order, 'memory', A.partition)
+      sorted = sorted_sums(sums)
+    end
     local C = composite_rank(S, sums, NO_BOOST_LIST, limit, sorted, 'memory')
     if #C > 0 then
       local seeds = {}
@@ -849,7 +855,7 @@ local function assemble(S, P, A, boost_for)
   -- Push: composite_score({cyclic: 1.0}, M + headroom, min_score = threshold): the cyclic score at or above
   -- the threshold, descending, ties by descending id; then the exclusions.
   local eligible = {}
-  for _, item in ipairs(decay_scores(S, P, 'memory', A.partition)) do
+  for _, item in ipairs(decay()) do
     local v = item[2]
     if v ~= v then v = 0 end
     if A.threshold <= 0 or v >= A.threshold then eligible[#eligible + 1] = {item[1], v} end
@@ -1075,8 +1081,11 @@ return emit(saves)
  *        wConf|'', wPriority|'', order, now, seed count, seeds…, and for assemble: headroom, cues (1/0),
  *        maxTokens|'', exclude count, excluded ids…, token pair count, (id, tokens)…;
  *   variants: record index, graph index, rate, mod (1/0), strength, c0, decayPerHop, weightCap, depth,
- *        threshold, maxEdges, surfacingThreshold, suppressionSignal, confidenceCap;
+ *        threshold, maxEdges, surfacingThreshold, suppressionSignal, confidenceCap, policy index|'';
  *   graphs: index, initialWeight, weightCap, delta, decayFactor, maxEdges;
+ *   policy ids (count, ids…) and policy states (count, then index and the record-state fields below): when
+ *        given, policy operations (crystallize, td, any step on a policy id) build the policy states and
+ *        the record states leave them out; each variant ranks its record state joined with its policy state;
  *   record states: index, wfMin, wfPriority, c0, cap, eps, actedSignal, contradictedSignal, actedFactor,
  *        dismissedFactor, contradictedFactor, discharge, plThreshold, plLowSignal, plActed, plDismissed,
  *        plContradicted, plUsed, minEvents, wilson, tdAlpha, tdGamma, initialCycleAmplitude.
@@ -1146,7 +1155,7 @@ for v = 1, take_number() do
   variants[v] = {
     r = take(), g = take(), rate = take(), mod = take(), strength = take(), c0 = take(),
     dph = take(), cap = take(), depth = take(), threshold = take(), max_edges = take(),
-    surfacing = take_number(), suppression = take_number(), conf_cap = take_number(),
+    surfacing = take_number(), suppression = take_number(), conf_cap = take_number(), p = take(),
   }
 end
 local function boost_key(variant, q)
@@ -1184,11 +1193,15 @@ for _ = 1, take_number() do
   end
 end
 
--- Each record state is built and read into scoring form; the working copy is let go.
-local states = {}
-for _ = 1, take_number() do
-  local index = take()
-  local K = {
+-- PolicyEntry records apart (when the caller splits them off): their ids, and the policy states, each built
+-- from the policy operations alone (crystallize, td, and any step on a policy id) with its own settings.
+local policy_ids = {}
+for _ = 1, take_number() do policy_ids[take()] = true end
+local function is_policy_op(op)
+  return op[1] == 'crystallize' or op[1] == 'td' or policy_ids[op[2]] == true
+end
+local function take_record_constants()
+  return {
     wf_min = take_number(), wf_priority = take_number(), c0 = take_number(), cap = take_number(),
     eps = take_number(), acted_signal = take_number(), contradicted_signal = take_number(),
     acted_factor = take_number(), dismissed_factor = take_number(), contradicted_factor = take_number(),
@@ -1197,19 +1210,64 @@ for _ = 1, take_number() do
     pl_used = take_number(), min_events = take_number(), wilson = take_number(),
     td_alpha = take_number(), td_gamma = take_number(), cycle_amp = take_number(),
   }
-  ST = memory_store(state_keys(base .. ':r' .. index), nil)
+end
+local function build_state(prefix, K, keep)
+  ST = memory_store(state_keys(prefix), nil)
   if continuing then ST.load_records() end
   for i = 1, #record_ops do
     local op = record_ops[i]
-    if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], op[7], K)
-    elseif op[1] == 'touch' then op_touch(op[2], op[3])
-    elseif op[1] == 'predict' then op_predict(op[2])
-    elseif op[1] == 'crystallize' then op_crystallize(op[2], op[3], op[4], op[5], op[6], K)
-    elseif op[1] == 'td' then op_td(op[2], op[3], op[4], K)
-    else op_outcome(op[2], op[3], op[4], K) end
+    if keep(op) then
+      if op[1] == 'save' then op_save(op[2], op[3], op[4], op[5], op[6], op[7], K)
+      elseif op[1] == 'touch' then op_touch(op[2], op[3])
+      elseif op[1] == 'predict' then op_predict(op[2])
+      elseif op[1] == 'crystallize' then op_crystallize(op[2], op[3], op[4], op[5], op[6], K)
+      elseif op[1] == 'td' then op_td(op[2], op[3], op[4], K)
+      else op_outcome(op[2], op[3], op[4], K) end
+    end
   end
   if persist then ST.flush_records() end
-  if #queries > 0 then states[index] = read_records() end
+  local read = #queries > 0 and read_records() or nil
+  ST = nil
+  return read
+end
+
+local policy_states = {}
+local split = false
+for _ = 1, take_number() do
+  split = true
+  local index = take()
+  policy_states[index] = build_state(base .. ':q' .. index, take_record_constants(), is_policy_op)
+end
+
+-- Each record state is built and read into scoring form; the working copy is let go.
+local states = {}
+local keep_memory = split and function(op) return not is_policy_op(op) end or function() return true end
+for _ = 1, take_number() do
+  local index = take()
+  states[index] = build_state(base .. ':r' .. index, take_record_constants(), keep_memory)
+end
+
+-- A record state joined with a policy state (the two never share an id), once per pair.
+local function join_states(M, Q)
+  if Q == nil or #Q.index == 0 then return M end
+  local S = {index = {}, base = {}, conf = {}, entry = {}, cycles = {}, pressure = {}, conf_arm = {},
+    priority = {}, partition = M.partition, policy = Q.policy}
+  for _, part in ipairs({M, Q}) do
+    for i = 1, #part.index do S.index[#S.index + 1] = part.index[i] end
+    for i = 1, #part.conf_arm do S.conf_arm[#S.conf_arm + 1] = part.conf_arm[i] end
+    for i = 1, #part.priority do S.priority[#S.priority + 1] = part.priority[i] end
+    for _, name in ipairs({'base', 'conf', 'entry', 'cycles', 'pressure'}) do
+      for id, v in pairs(part[name]) do S[name][id] = v end
+    end
+  end
+  return S
+end
+local joined = {}
+local function state_of(variant)
+  if not split then return states[variant.r] end
+  local key = variant.r .. '/' .. variant.p
+  if not joined[key] then joined[key] = join_states(states[variant.r], policy_states[variant.p]) end
+  return joined[key]
 end
 ST = nil
 
@@ -1217,7 +1275,7 @@ local scored, summed, assembled_boosts = {}, {}, {}
 local out = {}
 local NO_BOOST = {}
 for v, variant in ipairs(variants) do
-  local S = states[variant.r]
+  local S = state_of(variant)
   -- Set once competitive suppression changed this variant's confidences: its own state from then on.
   local own, version = nil, 0
   local function boost_for(seeds)
@@ -1238,19 +1296,30 @@ for v, variant in ipairs(variants) do
       now = tonumber(query.now), r = tonumber(variant.rate), mod = variant.mod == '1',
       s = tonumber(variant.strength), c0 = tonumber(variant.c0),
     }
-    local state_tag = own and ('v' .. v .. ':' .. version) or variant.r
+    local state_tag = own and ('v' .. v .. ':' .. version) or (variant.r .. '/' .. variant.p)
     local decay_key = table.concat({state_tag, query.now, variant.rate, variant.mod, variant.strength, variant.c0,
       query.model, query.partition}, '|')
     local function decay()
       if not scored[decay_key] then scored[decay_key] = decay_scores(S, P, query.model, query.partition) end
       return scored[decay_key]
     end
+    -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
+    local function sums()
+      local sums_key = decay_key .. '|' .. query.sums_key
+      local entry = summed[sums_key]
+      if not entry then
+        local list = arm_sums(S, P, decay, query.weights, query.order, query.model, query.partition)
+        entry = {list, sorted_sums(list)}
+        summed[sums_key] = entry
+      end
+      return entry[1], entry[2]
+    end
     local ranked
     if query.method == 'assemble' then
       local A = query.A
       A.threshold = variant.surfacing
       local suppressed
-      ranked, suppressed = assemble(S, P, A, boost_for)
+      ranked, suppressed = assemble(S, P, A, boost_for, {decay = decay, sums = sums})
       if A.cues and #suppressed > 0 then
         if not own then own = with_own_confidence(S); S = own end
         version = version + 1
@@ -1259,15 +1328,8 @@ for v, variant in ipairs(variants) do
     elseif query.method == 'topByDecay' then
       ranked = top_by_decay(decay(), query.limit)
     else
-      -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
-      local sums_key = decay_key .. '|' .. query.sums_key
-      local entry = summed[sums_key]
-      if not entry then
-        local sums = arm_sums(S, P, decay, query.weights, query.order, query.model, query.partition)
-        entry = {sums, sorted_sums(sums)}
-        summed[sums_key] = entry
-      end
-      ranked = composite_rank(S, entry[1], boosts[boost_key(variant, q)] or NO_BOOST, query.limit, entry[2], query.model)
+      local list, sorted = sums()
+      ranked = composite_rank(S, list, boosts[boost_key(variant, q)] or NO_BOOST, query.limit, sorted, query.model)
     end
     out[#out + 1] = #ranked .. '|'
     for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end

@@ -107,6 +107,19 @@ export function stageSettings(constants: Constants): StageSettings {
   };
 }
 
+/** The record-stage constants only PolicyEntry operations read (crystallisation and TD updates). */
+const POLICY_FIELDS = ['minEvents', 'wilson', 'tdAlpha', 'tdGamma'] as const;
+
+/** The record settings split into what memory operations read and what policy operations read. */
+export function splitRecordSettings(records: RecordSettings): { memory: string; policy: string } {
+  const entries = Object.entries(records);
+  const isPolicy = ([name]: [string, unknown]) => (POLICY_FIELDS as readonly string[]).includes(name);
+  return {
+    memory: entries.filter((e) => !isPolicy(e)).map(([, v]) => String(v)).join(','),
+    policy: entries.filter(isPolicy).map(([, v]) => String(v)).join(','),
+  };
+}
+
 /** A stage's settings as a stable text key (values in declaration order, shortest round-trip form). */
 export const settingsKey = (settings: RecordSettings | GraphSettings | QuerySettings): string =>
   Object.values(settings).map(String).join(',');

@@ -70,11 +70,17 @@ export interface ScenarioReport {
   /** The current topic's query (topic 0). */
   readonly ranking: Ranking;
   readonly metrics: RankingMetrics | null;
-  /** Every query of the scenario, one per topic. */
-  readonly queries: readonly (GeneratedQuery & {
-    readonly ranking: Ranking;
-    readonly metrics: RankingMetrics | null;
-  })[];
+  /**
+   * Every ranking of the scenario in script order: the agent's turn (its assembler call and proactive call on
+   * the current work), one query per topic, the policy query (no topic).
+   */
+  readonly queries: readonly ScenarioRanking[];
+}
+
+export interface ScenarioRanking extends Omit<GeneratedQuery, 'topic'> {
+  readonly topic?: number;
+  readonly ranking: Ranking;
+  readonly metrics: RankingMetrics | null;
 }
 
 export function scenarioJson({ scenario, ranking, metrics, queries }: ScenarioReport): string {
@@ -87,7 +93,7 @@ export function scenarioJson({ scenario, ranking, metrics, queries }: ScenarioRe
       metrics,
       queries: queries.map((q) => ({
         label: q.label,
-        topic: q.topic,
+        ...(q.topic !== undefined ? { topic: q.topic } : {}),
         context: q.context,
         groundTruth: q.groundTruth,
         ranking: q.ranking,
@@ -105,7 +111,7 @@ export function scenarioText({ scenario, queries }: ScenarioReport): string {
   const lines = [
     `seed ${seed.seedId}: ${seed.recordCount} records, ${seed.importanceShape} importance, ${seed.accessPattern}, outcomes ${seed.outcomeFrequency}, noise ${seed.noiseRatio}, links ${seed.linkDensity}, ${seed.ageSpreadDays} days`,
     `hidden world: ${world.records.filter((r) => r.onTopic).length} on-topic records (${world.records.filter((r) => r.onTopic && !r.valid).length} later shown wrong), ${world.records.filter((r) => r.noise).length} noise; episodic half-life ${world.halfLifeDays.toFixed(1)} days; reliabilities importance ${world.reliabilities.importance.toFixed(2)}, recency ${world.reliabilities.recency.toFixed(2)}, outcomes ${world.reliabilities.outcome.toFixed(2)}, links ${world.reliabilities.links.toFixed(2)}`,
-    `script: ${scenario.script.steps.length} steps; ${queries.length} queries (one per topic; topic 0 is the current work)`,
+    `script: ${scenario.script.steps.length} steps; ${queries.length} rankings (the agent's turn, one query per topic with topic 0 the current work, the policy query)`,
   ];
   if (scenario.degenerate) lines.push(`degenerate: ${scenario.degenerate}; not run`);
   for (const query of scenario.degenerate ? [] : queries) {

@@ -15,6 +15,7 @@ import {
   type RecordSettings,
   type StageSettings,
   settingsKey,
+  splitRecordSettings,
   stageSettings,
 } from '../engine/stages.js';
 import { errorMessage } from '../errors.js';
@@ -91,6 +92,26 @@ export function segmentScript(script: ScenarioScript): Segment[] {
   }
   if (queries.length > 0) segments.push({ writes, queries, steps });
   return segments;
+}
+
+/**
+ * The script's PolicyEntry ids when only policy operations (crystallize, td, touch) act on them, so their
+ * state depends on the policy constants alone; undefined when there are none, or when an outcome or a
+ * prediction on one makes it read memory constants too.
+ */
+export function separablePolicies(script: ScenarioScript): string[] | undefined {
+  if (!separableCache.has(script)) separableCache.set(script, findSeparablePolicies(script));
+  return separableCache.get(script);
+}
+const separableCache = new WeakMap<ScenarioScript, string[] | undefined>();
+
+function findSeparablePolicies(script: ScenarioScript): string[] | undefined {
+  const ids = new Set(script.steps.flatMap((step) => (step.op === 'crystallize' ? [step.id] : [])));
+  if (ids.size === 0) return undefined;
+  const coupled = script.steps.some(
+    (step) => (step.op === 'outcome' || step.op === 'predict') && ids.has(step.id),
+  );
+  return coupled ? undefined : [...ids];
 }
 
 /** Whether an assembler call comes before a write (the fused run handles suppression only after the last). */
@@ -207,13 +228,23 @@ export function factoredEvaluator({
       });
 
       if (runnable.length > 0) {
-        const records = distinct(runnable, (s) => settingsKey(s.records));
+        // PolicyEntry records get states of their own when only policy constants act on them.
+        const policyIds = separablePolicies(scenario.script);
+        const records = distinct(runnable, (s) =>
+          policyIds ? splitRecordSettings(s.records).memory : settingsKey(s.records),
+        );
+        const policyStates = policyIds ? distinct(runnable, (s) => splitRecordSettings(s.records).policy) : undefined;
         const graphs = distinct(runnable, (s) => settingsKey(s.graph));
         const fused: FusedVariant[] = runnable.map((s, i) => ({
           records: records.of[i]!,
+          ...(policyStates ? { policies: policyStates.of[i]! } : {}),
           graph: graphs.of[i]!,
           query: s.query,
         }));
+        const policies =
+          policyIds && policyStates
+            ? { ids: policyIds, states: policyStates.values.map((s) => s.records) }
+            : undefined;
         const rankings: Map<string, readonly string[]>[] = runnable.map(() => new Map());
         let run: FusedRun | undefined;
         let untrack: (() => void) | undefined;
@@ -228,6 +259,7 @@ export function factoredEvaluator({
               graphs.values.map((s) => s.graph),
               fused,
               index === segments.length - 1,
+              policies,
             );
             reply.forEach((perQuery, v) => {
               perQuery.forEach((ranked, q) => {

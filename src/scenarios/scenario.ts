@@ -56,11 +56,26 @@ const relevantCount = (query: RankingStep) =>
  * scored on.
  */
 export function evaluatedQueries(script: ScenarioScript): RankingStep[] {
-  return script.steps.flatMap((step) => (isRanking(step) && relevantCount(step) >= MIN_RELEVANT ? [step] : []));
+  // A script is immutable once made: its evaluated queries are worked out once (every evaluation asks).
+  let evaluated = evaluatedCache.get(script);
+  if (!evaluated) {
+    evaluated = script.steps.flatMap((step) =>
+      isRanking(step) && relevantCount(step) >= MIN_RELEVANT ? [step] : [],
+    );
+    evaluatedCache.set(script, evaluated);
+  }
+  return evaluated;
 }
+const evaluatedCache = new WeakMap<ScenarioScript, RankingStep[]>();
 
 /** Why a scenario cannot be scored meaningfully, or undefined when it can. */
 export function degenerateReason(scenario: Scenario): string | undefined {
+  if (!degenerateCache.has(scenario.script)) degenerateCache.set(scenario.script, findDegenerateReason(scenario));
+  return degenerateCache.get(scenario.script);
+}
+const degenerateCache = new WeakMap<ScenarioScript, string | undefined>();
+
+function findDegenerateReason(scenario: Scenario): string | undefined {
   const graded = scenario.script.steps.flatMap((step) => (isRanking(step) && step.relevance ? [step] : []));
   if (graded.length === 0) return 'no query grades relevance';
   const evaluated = evaluatedQueries(scenario.script);

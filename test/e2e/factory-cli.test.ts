@@ -44,13 +44,20 @@ describe('memory-ratchet seeds and scenario', () => {
     expect(json.queries.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('reports a degenerate seed with its reason instead of running it', async () => {
+  it('shows every ranking of a seed, in script order, with its grades and metrics', async () => {
+    // Seed 1's topics have too few relevant records to score; its policy query scores it.
     const run = await runBuiltCli(['scenario', '--seed', '1', '--json']);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(json.degenerate).toMatch(/relevant record/);
-    expect(json.ranking).toEqual([]);
-    expect(json.metrics).toBeNull();
+    expect(json.degenerate).toBeUndefined();
+    const labels = json.queries.map((q: { label: string }) => q.label);
+    expect(labels.slice(0, 2)).toEqual(['assemble', 'proactive']);
+    expect(labels.at(-1)).toBe('policies');
+    const policies = json.queries.at(-1);
+    expect(policies.topic).toBeUndefined();
+    expect(Object.keys(policies.groundTruth).length).toBeGreaterThanOrEqual(3);
+    expect(policies.ranking.length).toBeGreaterThan(0);
+    expect(policies.metrics['ndcg@5']).toBeGreaterThan(0);
   });
 
   it('rejects a seed id no bank draws', async () => {

@@ -287,9 +287,12 @@ describe('memory-ratchet calibrate', () => {
     expect(run.stdout).toMatch(/false accepts per run \(full null\): +\d+\.\d\d % \[/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.banks.map((b: { bank: number }) => b.bank)).toEqual([1, 2]);
+    // A bank whose training proposes nothing has nothing to validate (bank 1); bank 2 proposes DECAY_RATE.
+    expect(report.banks.map((b: { proposals: string[] }) => b.proposals)).toEqual([[], ['DECAY_RATE']]);
     for (const bank of report.banks) {
-      expect(bank.validationScenarios).toBe(365);
-      expect(bank.confirmationScenarios).toBe(60);
+      const proposing = bank.proposals.length > 0;
+      expect(bank.validationScenarios).toBe(proposing ? 365 : 0);
+      expect(bank.confirmationScenarios).toBe(proposing ? 60 : 0);
       expect(bank.fullNull.trials).toBe(20);
       expect(bank.power.trials).toBe(20 * bank.proposals.length);
     }
@@ -323,7 +326,7 @@ describe('ratchet --base REF', () => {
       '-qm',
       'base',
     ]);
-    writeFileSync(file, source.replace('DECAY_RATE = 0.1  #', 'DECAY_RATE = 0.6  #'));
+    writeFileSync(file, source.replace('DECAY_RATE = 0.1  #', 'DECAY_RATE = 1.0  #'));
     const args = [
       'ratchet',
       '--constants',
@@ -337,8 +340,8 @@ describe('ratchet --base REF', () => {
     ];
     const run = await runBuiltCli([...args, '--base', 'HEAD']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^This pull request makes retrieval worse: DECAY_RATE 0\.1 → 0\.6 -0\.\d{3}/m);
-    expect(run.stdout).toMatch(/ {2}DECAY_RATE: 0\.1 -> 0\.6: regresses/);
+    expect(run.stdout).toMatch(/^This pull request makes retrieval worse: DECAY_RATE 0\.1 → 1 -0\.\d{3}/m);
+    expect(run.stdout).toMatch(/ {2}DECAY_RATE: 0\.1 -> 1: regresses/);
     expect(run.stdout).toMatch(/Reproduce: npx memory-ratchet ratchet --constants \S+ --base HEAD /);
     const bad = await runBuiltCli([...args, '--base', 'no-such-ref']);
     expect(bad.code).toBe(2);

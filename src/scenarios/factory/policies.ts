@@ -5,7 +5,8 @@
  * action enables next (the world's discount); the true value of a policy follows from those alone, by
  * backward induction, before and without any constant. The evidence is drawn from it: batches of action
  * events (crystallisation attempts), and the batch's mean reward as a TD update (with the application's own
- * estimate of the next state's value) and a touch for the policies already cached. Pure.
+ * estimate of the next state's value) for the policies already cached. Nothing touches a policy (a lookup or a
+ * TD update leaves its decay clock alone), so it ages from its crystallisation. Pure.
  */
 import { grade } from './world.js';
 import { Stream } from './random.js';
@@ -47,7 +48,7 @@ export function buildPolicyWorld(seedId: number, historyStart: number, now: numb
   const s = new Stream(`${seedId}:policies`);
   const discount = s.uniform(0.5, 0.95);
   const density = s.uniform(5, 15);
-  const states = s.integer(14, 22);
+  const states = s.integer(12, 18);
   const perState: { next: number; before: number; after: number; switchAt: number }[][] = [];
   for (let state = 0; state < states; state++) {
     const list = [];
@@ -103,12 +104,12 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
  * The application's evidence, as timed steps: each batch (evenly spread over the history) runs every state's
  * actions a random number of times. Each group's mean reward updates its policy's q (if it is cached), with
  * the application's estimate of the next state's value (the best success rate it has seen among the next
- * state's actions in earlier batches; 0 at the end of a task), and touches it; then the groups are offered to
+ * state's actions in earlier batches; 0 at the end of a task); then the groups are offered to
  * crystallisation in a random order (the first action of a state to pass takes the state's fingerprint).
  */
 export function policyEvidence(world: PolicyWorld, seedId: number, historyStart: number, now: number) {
   const s = new Stream(`${seedId}:policy-events`);
-  const batches = s.integer(4, 7);
+  const batches = s.integer(4, 6);
   const steps: TimedPolicyStep[] = [];
   const seen = new Map<string, { successes: number; total: number }>();
   const observedRate = (state: number) => {
@@ -137,7 +138,6 @@ export function policyEvidence(world: PolicyWorld, seedId: number, historyStart:
       if (!offered.has(g.action.id)) continue;
       const reward = round4(g.successes / g.total);
       const maxFutureQ = g.action.next >= 0 ? round4(observedRate(g.action.next)) : 0;
-      steps.push({ at, step: { op: 'touch', id: g.action.id } });
       steps.push({ at, step: { op: 'td', id: g.action.id, reward, ...(maxFutureQ > 0 ? { maxFutureQ } : {}) } });
     }
     for (const g of s.shuffle(groups)) {
