@@ -182,9 +182,10 @@ describe('memory-ratchet ratchet on a Latin-1 constants file', () => {
   it('reads it by its declared encoding and writes a diff that git apply accepts on its bytes', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'mr-latin-'));
     execFileSync('git', ['init', '-q', repo]);
+    // The accent sits on the line of the constant the ratchet changes, so the diff carries it.
     const text = readFileSync('examples/popoto/constants.py', 'utf8').replace(
-      'best from sweep',
-      'b\u00e9st from sweep',
+      'DEFAULT_SURFACING_THRESHOLD = 0.5',
+      'DEFAULT_SURFACING_THRESHOLD = 0.5  # b\u00e9st guess',
     );
     writeFileSync(join(repo, 'constants.py'), Buffer.from(`# -*- coding: latin-1 -*-\n${text}`, 'latin1'));
     const run = await runBuiltCli([
@@ -192,7 +193,7 @@ describe('memory-ratchet ratchet on a Latin-1 constants file', () => {
       '--constants',
       join(repo, 'constants.py'),
       '--only',
-      'DECAY_RATE',
+      'DEFAULT_SURFACING_THRESHOLD',
       '--diff',
       join(repo, 'p.diff'),
       '--results-dir',
