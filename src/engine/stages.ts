@@ -115,8 +115,14 @@ export function splitRecordSettings(records: RecordSettings): { memory: string; 
   const entries = Object.entries(records);
   const isPolicy = ([name]: [string, unknown]) => (POLICY_FIELDS as readonly string[]).includes(name);
   return {
-    memory: entries.filter((e) => !isPolicy(e)).map(([, v]) => String(v)).join(','),
-    policy: entries.filter(isPolicy).map(([, v]) => String(v)).join(','),
+    memory: entries
+      .filter((e) => !isPolicy(e))
+      .map(([, v]) => String(v))
+      .join(','),
+    policy: entries
+      .filter(isPolicy)
+      .map(([, v]) => String(v))
+      .join(','),
   };
 }
 

@@ -71,8 +71,8 @@ export interface ScenarioReport {
   readonly ranking: Ranking;
   readonly metrics: RankingMetrics | null;
   /**
-   * Every ranking of the scenario in script order: the agent's turn (its assembler call and proactive call on
-   * the current work), one query per topic, the policy query (no topic).
+   * Every ranking of the scenario in script order: a proactive call on the current work, one query per topic,
+   * the policy query (no topic), the agent's two turns on the current work.
    */
   readonly queries: readonly ScenarioRanking[];
 }
@@ -111,7 +111,7 @@ export function scenarioText({ scenario, queries }: ScenarioReport): string {
   const lines = [
     `seed ${seed.seedId}: ${seed.recordCount} records, ${seed.importanceShape} importance, ${seed.accessPattern}, outcomes ${seed.outcomeFrequency}, noise ${seed.noiseRatio}, links ${seed.linkDensity}, ${seed.ageSpreadDays} days`,
     `hidden world: ${world.records.filter((r) => r.onTopic).length} on-topic records (${world.records.filter((r) => r.onTopic && !r.valid).length} later shown wrong), ${world.records.filter((r) => r.noise).length} noise; episodic half-life ${world.halfLifeDays.toFixed(1)} days; reliabilities importance ${world.reliabilities.importance.toFixed(2)}, recency ${world.reliabilities.recency.toFixed(2)}, outcomes ${world.reliabilities.outcome.toFixed(2)}, links ${world.reliabilities.links.toFixed(2)}`,
-    `script: ${scenario.script.steps.length} steps; ${queries.length} rankings (the agent's turn, one query per topic with topic 0 the current work, the policy query)`,
+    `script: ${scenario.script.steps.length} steps; ${queries.length} rankings (proactive, one query per topic with topic 0 the current work, the policy query, the agent's turns)`,
   ];
   if (scenario.degenerate) lines.push(`degenerate: ${scenario.degenerate}; not run`);
   for (const query of scenario.degenerate ? [] : queries) {

@@ -233,7 +233,9 @@ export function factoredEvaluator({
         const records = distinct(runnable, (s) =>
           policyIds ? splitRecordSettings(s.records).memory : settingsKey(s.records),
         );
-        const policyStates = policyIds ? distinct(runnable, (s) => splitRecordSettings(s.records).policy) : undefined;
+        const policyStates = policyIds
+          ? distinct(runnable, (s) => splitRecordSettings(s.records).policy)
+          : undefined;
         const graphs = distinct(runnable, (s) => settingsKey(s.graph));
         const fused: FusedVariant[] = runnable.map((s, i) => ({
           records: records.of[i]!,
@@ -269,7 +271,9 @@ export function factoredEvaluator({
                 const exclude = new Set(step.exclude ?? []);
                 // An assembler call applies its exclusions and max items itself.
                 const ids =
-                  step.op === 'assemble' ? ranked : ranked.filter((id) => !exclude.has(id)).slice(0, step.limit);
+                  step.op === 'assemble'
+                    ? ranked
+                    : ranked.filter((id) => !exclude.has(id)).slice(0, step.limit);
                 rankings[v]!.set(step.label, ids);
               });
             });

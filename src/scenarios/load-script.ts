@@ -214,7 +214,10 @@ function checkReferences(script: ScenarioScript, at: Locator): void {
         });
         for (const id of Object.keys(step.relevance ?? {})) requireId(id, here('relevance', id));
         if (step.tokens && step.maxTokens === undefined) {
-          throw at.error(here('tokens'), '"tokens" counts toward a budget: give "maxTokens" too, or drop them');
+          throw at.error(
+            here('tokens'),
+            '"tokens" counts toward a budget: give "maxTokens" too, or drop them',
+          );
         }
         break;
       case 'query': {

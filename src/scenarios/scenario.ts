@@ -70,7 +70,8 @@ const evaluatedCache = new WeakMap<ScenarioScript, RankingStep[]>();
 
 /** Why a scenario cannot be scored meaningfully, or undefined when it can. */
 export function degenerateReason(scenario: Scenario): string | undefined {
-  if (!degenerateCache.has(scenario.script)) degenerateCache.set(scenario.script, findDegenerateReason(scenario));
+  if (!degenerateCache.has(scenario.script))
+    degenerateCache.set(scenario.script, findDegenerateReason(scenario));
   return degenerateCache.get(scenario.script);
 }
 const degenerateCache = new WeakMap<ScenarioScript, string | undefined>();

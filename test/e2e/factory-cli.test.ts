@@ -51,9 +51,9 @@ describe('memory-ratchet seeds and scenario', () => {
     const json = JSON.parse(run.stdout);
     expect(json.degenerate).toBeUndefined();
     const labels = json.queries.map((q: { label: string }) => q.label);
-    expect(labels.slice(0, 2)).toEqual(['assemble', 'proactive']);
-    expect(labels.at(-1)).toBe('policies');
-    const policies = json.queries.at(-1);
+    expect(labels[0]).toBe('proactive');
+    expect(labels.slice(-3)).toEqual(['policies', 'assemble-first', 'assemble']);
+    const policies = json.queries.at(-3);
     expect(policies.topic).toBeUndefined();
     expect(Object.keys(policies.groundTruth).length).toBeGreaterThanOrEqual(3);
     expect(policies.ranking.length).toBeGreaterThan(0);

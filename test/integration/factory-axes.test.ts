@@ -93,15 +93,15 @@ describe('ground truth never depends on the constants under test', () => {
       const { actions, discount } = scenario.policies;
       const value = new Map<string, number>();
       const best = (state: number): number =>
-        Math.max(...actions.filter((a) => a.state === state).map((a) => valueOf(a.id)));
-      const valueOf = (id: string): number => {
+        Math.max(...actions.filter((a) => a.state === state).map((a) => trueValue(a.id)));
+      const trueValue = (id: string): number => {
         if (!value.has(id)) {
           const a = actions.find((x) => x.id === id)!;
           value.set(id, a.after + discount * (a.next >= 0 ? best(a.next) : 0));
         }
         return value.get(id)!;
       };
-      const values = actions.map((a) => valueOf(a.id));
+      const values = actions.map((a) => trueValue(a.id));
       const [lo, hi] = [Math.min(...values), Math.max(...values)];
       const policyGrades: Record<string, number> = {};
       actions.forEach((a, i) => {

@@ -87,15 +87,18 @@ describe('ScenarioFactory', () => {
     const reparsed = parseScenarioScript(JSON.stringify(a.script), 'generated.json');
     const queries = reparsed.steps.filter((step) => step.op === 'query' && step.model !== 'policy');
     expect(queries.map((q) => q.op === 'query' && q.label)).toEqual(a.queries.map((q) => q.label));
-    // The agent's turn (an assembler call, then a proactive one) comes before the queries; the policy query last.
+    // A proactive call, the topic queries, the policy query, then the agent's two turns (the second graded).
     const ranking = reparsed.steps.filter((step) => step.op === 'query' || step.op === 'assemble');
     expect(ranking.map((step) => (step.op === 'assemble' ? step.label : step.op))).toEqual([
-      'assemble',
       'proactive',
       ...a.queries.map(() => 'query'),
       'query',
+      'assemble-first',
+      'assemble',
     ]);
-    const policy = ranking.at(-1)!;
+    expect(ranking.at(-2)!.relevance).toBeUndefined();
+    expect(ranking.at(-1)!.relevance).toEqual(a.groundTruth);
+    const policy = ranking.at(-3)!;
     expect(policy.op === 'query' && [policy.label, policy.model]).toEqual(['policies', 'policy']);
     expect(policy.relevance).toEqual(a.policies.grades);
     const first = queries[0]!;

@@ -104,9 +104,14 @@ describe('assembler steps', () => {
   const assemble = { op: 'assemble', label: 'turn', weights: { decay: 1 } };
   it('checks labels, ids and the token budget', async () => {
     const { parseScenarioScript } = await import('../../src/scenarios/load-script.js');
-    expect(parseScenarioScript(script([save, { ...assemble, exclude: ['m1'] }]), 'a.json').steps).toHaveLength(2);
+    expect(
+      parseScenarioScript(script([save, { ...assemble, exclude: ['m1'] }]), 'a.json').steps,
+    ).toHaveLength(2);
     expect(() =>
-      parseScenarioScript(script([save, assemble, { op: 'query', label: 'turn', limit: 3, weights: { decay: 1 } }]), 'a.json'),
+      parseScenarioScript(
+        script([save, assemble, { op: 'query', label: 'turn', limit: 3, weights: { decay: 1 } }]),
+        'a.json',
+      ),
     ).toThrow(/steps\[2\]\.label: duplicate query label 'turn' \(first used at steps\[1\]\)/);
     expect(() => parseScenarioScript(script([save, { ...assemble, exclude: ['m2'] }]), 'a.json')).toThrow(
       /steps\[1\]\.exclude\[0\]: unknown id 'm2'/,

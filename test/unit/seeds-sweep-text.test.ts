@@ -143,7 +143,7 @@ describe('scenario rendering', () => {
       [
         'seed 42: 20 records, uniform importance, all_recent, outcomes 0.5, noise 0.125, links 0.3, 30 days',
         'hidden world: 2 on-topic records (1 later shown wrong), 2 noise; episodic half-life 12.3 days; reliabilities importance 0.46, recency 0.20, outcomes 0.88, links 1.00',
-        "script: 3 steps; 3 rankings (the agent's turn, one query per topic with topic 0 the current work, the policy query)",
+        "script: 3 steps; 3 rankings (proactive, one query per topic with topic 0 the current work, the policy query, the agent's turns)",
         '',
         'query current: context c, d; 2 relevant records',
         '  1.  a   0.12345679  grade 3',
@@ -181,7 +181,13 @@ describe('scenario rendering', () => {
     });
     expect(json.queries[0].context).toEqual(['c', 'd']);
     // A ranking without a topic (the policy query) has no topic field.
-    expect(json.queries[2]).toEqual({ label: 'policies', context: [], groundTruth: {}, ranking: [], metrics: null });
+    expect(json.queries[2]).toEqual({
+      label: 'policies',
+      context: [],
+      groundTruth: {},
+      ranking: [],
+      metrics: null,
+    });
     const degenerate = scenarioJson(report('why'));
     expect(JSON.parse(degenerate).degenerate).toBe('why');
     expect(degenerate.endsWith('}\n')).toBe(true);

@@ -295,7 +295,8 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   }
   // Policies: the agents' action events, crystallised and updated by PolicyCache.
   const policies = buildPolicyWorld(seed.seedId, HISTORY_START, world.now);
-  for (const { at: time, step } of policyEvidence(policies, seed.seedId, HISTORY_START, world.now)) at(time, step);
+  for (const { at: time, step } of policyEvidence(policies, seed.seedId, HISTORY_START, world.now))
+    at(time, step);
 
   const linkedIds = [...new Set([...linked].flatMap((key) => key.split('|')))].sort();
   const ticks = 1 + Math.min(3, Math.floor(seed.ageSpreadDays / 60));
@@ -320,22 +321,12 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   }
   if (world.now > clock) steps.push({ op: 'advance', seconds: world.now - clock });
   const weights = new Stream(`${seed.seedId}:query`).pick(QUERY_WEIGHTS);
-  // The agent's turn on the current work comes first: it assembles context for topic 0 (ContextAssembler in
-  // composite mode, filtered to the project, leaving out what it already holds), then asks for proactive
-  // suggestions (no cues: the push path alone). Competitive suppression in the first call changes what the
-  // queries after it see.
+  // The rankings at query time: a proactive call on the current work (no cues: the push path alone), one query
+  // per topic, the policy query; then the agent's turns on the current work (ContextAssembler in composite
+  // mode, filtered to the project, leaving out what it already holds). The first turn's competitive
+  // suppression changes what the second sees; the second is graded.
   const current = queries.find((q) => q.topic === 0);
-  if (current) {
-    steps.push({
-      op: 'assemble',
-      label: 'assemble',
-      partition: partitionName(0),
-      weights,
-      maxItems: ASSEMBLED_ITEMS,
-      ...(current.context.length > 0 ? { exclude: current.context } : {}),
-      relevance: current.groundTruth,
-    });
-  }
+  const leaveOut = current && current.context.length > 0 ? { exclude: current.context } : {};
   steps.push({
     op: 'assemble',
     label: 'proactive',
@@ -343,7 +334,7 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     weights,
     maxItems: ASSEMBLED_ITEMS,
     cues: false,
-    ...(current && current.context.length > 0 ? { exclude: current.context } : {}),
+    ...leaveOut,
     relevance: current?.groundTruth ?? {},
   });
   for (const query of queries) {
@@ -366,6 +357,19 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     limit: 10,
     relevance: policies.grades,
   });
+  if (current) {
+    for (const label of ['assemble-first', 'assemble']) {
+      steps.push({
+        op: 'assemble',
+        label,
+        partition: partitionName(0),
+        weights,
+        maxItems: ASSEMBLED_ITEMS,
+        ...leaveOut,
+        ...(label === 'assemble' ? { relevance: current.groundTruth } : {}),
+      });
+    }
+  }
   const script: ScenarioScript = {
     name: `seed-${seed.seedId}`,
     description: `generated from seed ${seed.seedId}`,

@@ -8,9 +8,10 @@
  * estimate of the next state's value) for the policies already cached. Nothing touches a policy (a lookup or a
  * TD update leaves its decay clock alone), so it ages from its crystallisation. Pure.
  */
-import { grade } from './world.js';
-import { Stream } from './random.js';
+
 import type { Step } from '../script.js';
+import { Stream } from './random.js';
+import { grade } from './world.js';
 
 export interface HiddenAction {
   /** The PolicyEntry id the action's policy gets. */
@@ -116,8 +117,7 @@ export function policyEvidence(world: PolicyWorld, seedId: number, historyStart:
     let best = 0;
     for (const a of world.actions) {
       const tally = seen.get(a.id);
-      if (a.state === state && tally && tally.total > 0)
-        best = Math.max(best, tally.successes / tally.total);
+      if (a.state === state && tally && tally.total > 0) best = Math.max(best, tally.successes / tally.total);
     }
     return best;
   };
@@ -138,12 +138,18 @@ export function policyEvidence(world: PolicyWorld, seedId: number, historyStart:
       if (!offered.has(g.action.id)) continue;
       const reward = round4(g.successes / g.total);
       const maxFutureQ = g.action.next >= 0 ? round4(observedRate(g.action.next)) : 0;
-      steps.push({ at, step: { op: 'td', id: g.action.id, reward, ...(maxFutureQ > 0 ? { maxFutureQ } : {}) } });
+      steps.push({
+        at,
+        step: { op: 'td', id: g.action.id, reward, ...(maxFutureQ > 0 ? { maxFutureQ } : {}) },
+      });
     }
     for (const g of s.shuffle(groups)) {
       const { id, fingerprint } = g.action;
       offered.add(id);
-      steps.push({ at, step: { op: 'crystallize', id, fingerprint, successes: g.successes, total: g.total } });
+      steps.push({
+        at,
+        step: { op: 'crystallize', id, fingerprint, successes: g.successes, total: g.total },
+      });
     }
     for (const g of groups) {
       const tally = seen.get(g.action.id) ?? { successes: 0, total: 0 };
