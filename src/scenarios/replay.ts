@@ -97,6 +97,17 @@ export function writeOp(step: Exclude<Step, RankingStep | AdvanceStep>, now: num
   }
 }
 
+/** A ranking step's result, with metrics when it grades relevance. */
+function resultOf(step: RankingStep, at: number, ranking: readonly RankedItem[]): QueryResult {
+  const metrics = step.relevance
+    ? rankingMetrics(
+        ranking.map((item) => item.id),
+        step.relevance,
+      )
+    : undefined;
+  return { label: step.label, at, ranking, ...(metrics ? { metrics } : {}) };
+}
+
 export async function replayScript(
   engine: MemoryEngine,
   script: ScenarioScript,
@@ -140,13 +151,7 @@ export async function replayScript(
           partition: step.partition ?? '',
           ...(step.maxTokens !== undefined ? { maxTokens: step.maxTokens, tokens: step.tokens ?? {} } : {}),
         });
-        const metrics = step.relevance
-          ? rankingMetrics(
-              ranking.map((item) => item.id),
-              step.relevance,
-            )
-          : undefined;
-        queries.push({ label: step.label, at: now, ranking, ...(metrics ? { metrics } : {}) });
+        queries.push(resultOf(step, now, ranking));
         break;
       }
       case 'query': {
@@ -167,13 +172,7 @@ export async function replayScript(
                 ...(step.boostFrom ? { boost: await engine.propagate(step.boostFrom) } : {}),
               });
         const ranking = ranked.filter((item) => !exclude.has(item.id)).slice(0, step.limit);
-        const metrics = step.relevance
-          ? rankingMetrics(
-              ranking.map((item) => item.id),
-              step.relevance,
-            )
-          : undefined;
-        queries.push({ label: step.label, at: now, ranking, ...(metrics ? { metrics } : {}) });
+        queries.push(resultOf(step, now, ranking));
         break;
       }
     }

@@ -165,6 +165,12 @@ export const STEP_OPS = [
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const finite = { type: 'number' } as const;
+const armWeights = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: { decay: finite, confidence: finite, priority: finite },
+} as const;
 
 function op(name: string, properties: Record<string, unknown>, required: readonly string[]) {
   return {
@@ -262,12 +268,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
               method: { enum: ['composite', 'topByDecay'] },
               model: { enum: ['memory', 'policy'] },
               partition: id,
-              weights: {
-                type: 'object',
-                minProperties: 1,
-                additionalProperties: false,
-                properties: { decay: finite, confidence: finite, priority: finite },
-              },
+              weights: armWeights,
               limit: { type: 'integer', minimum: 1, maximum: 10000 },
               boostFrom: { type: 'array', items: id },
               exclude: { type: 'array', items: id },
@@ -279,12 +280,7 @@ export const SCENARIO_SCRIPT_SCHEMA = {
             'assemble',
             {
               label: { type: 'string', minLength: 1 },
-              weights: {
-                type: 'object',
-                minProperties: 1,
-                additionalProperties: false,
-                properties: { decay: finite, confidence: finite, priority: finite },
-              },
+              weights: armWeights,
               maxItems: { type: 'integer', minimum: 1, maximum: 10000 },
               cues: { type: 'boolean' },
               exclude: { type: 'array', items: id },
