@@ -208,14 +208,14 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     const same = pullRequest('0.1', '0.1');
     const proposal = await runAction(api, same.workspace, same.event, {
       'fail-on': 'proposal',
-      only: 'DECAY_RATE',
+      only: 'DEFAULT_SURFACING_THRESHOLD',
       seeds: '50',
     });
     const proposalCheck = [...api.checkRuns.values()].at(-1)!;
     expect(proposal.outputs.accepted).toBe('1');
     expect(proposal.code).toBe(1);
     expect(proposalCheck.conclusion).toBe('failure');
-    expect(proposal.stdout).toMatch(/::error::the ratchet proposes changes: DECAY_RATE/);
+    expect(proposal.stdout).toMatch(/::error::the ratchet proposes changes: DEFAULT_SURFACING_THRESHOLD/);
 
     const regressing = pullRequest('0.1', '2.0');
     const never = await runAction(api, regressing.workspace, regressing.event, {
@@ -231,7 +231,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     expect(neverCheck.conclusion).toBe(never.outputs.accepted === '0' ? 'success' : 'neutral');
   }, 240_000);
 
-  it('heads the comment, the check title and the verdict output with the PR’s own effect: 0.3 → 0.6 regresses, 0.6 → 0.3 improves', async () => {
+  it('heads the comment, the check title and the verdict output with the PR’s own effect: 0.1 → 1 regresses, 1 → 0.1 improves', async () => {
     const headline = async (base: string, head: string) => {
       api.comments = [];
       api.checkRuns.clear();
@@ -248,12 +248,12 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
         .slice(2);
       return { verdict: run.outputs.verdict!, title: (check.output as { title: string }).title, firstLine };
     };
-    const worse = await headline('0.3', '0.6');
+    const worse = await headline('0.1', '1.0');
     for (const text of [worse.verdict, worse.title, worse.firstLine])
-      expect(text).toMatch(/^This pull request makes retrieval worse: DECAY_RATE 0\.3 → 0\.6 -0\.\d{3} \[/);
-    const better = await headline('0.6', '0.3');
+      expect(text).toMatch(/^This pull request makes retrieval worse: DECAY_RATE 0\.1 → 1 -0\.\d{3} \[/);
+    const better = await headline('1.0', '0.1');
     for (const text of [better.verdict, better.title, better.firstLine])
-      expect(text).toMatch(/^This pull request improves retrieval: DECAY_RATE 0\.6 → 0\.3 \+0\.\d{3} \[/);
+      expect(text).toMatch(/^This pull request improves retrieval: DECAY_RATE 1 → 0\.1 \+0\.\d{3} \[/);
   }, 240_000);
 
   it('writes no comment under comment: on-change when nothing is proposed or regressed', async () => {
@@ -287,7 +287,7 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
     api.comments = [];
     api.checkRuns.clear();
     // The fork's pull_request run: read-only token, one shard of the whole run, points in the artifact.
-    const fork = pullRequest('0.1', '0.6', 'pull_request.fork');
+    const fork = pullRequest('0.1', '1.0', 'pull_request.fork');
     const evaluated = await runAction(api, fork.workspace, fork.event, { shard: '1/1', seeds: '50' });
     expect(evaluated.code, evaluated.stdout).toBe(0);
     expect(api.comments).toHaveLength(0);
@@ -317,12 +317,12 @@ describe('the bundled action (dist/index.js under Node 24, real redis-server, lo
       points: 'artifact',
       seeds: '50',
     });
-    expect(posted.code, posted.stdout).toBe(1); // fail-on: regression, and DECAY_RATE 0.1 → 0.6 regresses
+    expect(posted.code, posted.stdout).toBe(1); // fail-on: regression, and DECAY_RATE 0.1 → 1 regresses
     expect(readdirSync(privileged)).toEqual(['artifact']);
     expect(api.comments).toHaveLength(1);
     const body = api.comments[0]!.body;
     expect(body).toMatch(
-      /^## memory-ratchet\n\n\*\*This pull request makes retrieval worse: DECAY_RATE 0\.1 → 0\.6/,
+      /^## memory-ratchet\n\n\*\*This pull request makes retrieval worse: DECAY_RATE 0\.1 → 1 /,
     );
     expect(body).toContain('**This pull request’s changes**');
     expect(body).toContain('**What the ratchet proposes**');
