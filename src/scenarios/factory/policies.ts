@@ -1,5 +1,5 @@
 /**
- * The policy side of a generated scenario: agents that act in states, whose action outcomes PolicyCache
+ * The policy side of a generated scenario: an agent that acts in states, whose action outcomes PolicyCache
  * turns into policies (docs/generated-scenarios.md, "Policies"). The hidden part is each action's true
  * success rate (some change mid-history), which state it leads to, and how much the user values what an
  * action enables next (the world's discount); the true value of a policy follows from those alone, by
