@@ -241,6 +241,28 @@ export function armOrder(weights: Readonly<Partial<Record<ArmName, number>>>): A
   return order;
 }
 
+/** The weights as script arguments, one per arm in the scripts' fixed order ('' for an arm not asked for). */
+export function armWeightArgs(weights: Readonly<Partial<Record<ArmName, number>>>): string[] {
+  return ARM_NAMES.map((arm) => {
+    const w = weights[arm];
+    return w === undefined ? '' : num(w);
+  });
+}
+
+/** An assembler call's exclusions (each once), its fetch headroom and its token counts as script arguments. */
+export function assembleArgs(call: Pick<AssembleCall, 'exclude' | 'tokens'>): {
+  readonly exclude: string[];
+  readonly headroom: string;
+  readonly tokens: string[];
+} {
+  const exclude = [...new Set(call.exclude)];
+  return {
+    exclude,
+    headroom: num(Math.min(exclude.length, MAX_EXCLUDE_HEADROOM)),
+    tokens: Object.entries(call.tokens ?? {}).flatMap(([id, n]) => [id, num(n)]),
+  };
+}
+
 const policyArgs = (k: StageSettings['records']): string[] =>
   [k.minEvents, k.wilson, k.tdAlpha, k.tdGamma].map(num);
 
@@ -432,20 +454,13 @@ export class MemoryEngine {
 
   /** popoto's composite_score: Σ weight·arm + boost; ties by descending id; missing records dropped. */
   async composite(query: CompositeQuery): Promise<RankedItem[]> {
-    const order = armOrder(query.weights);
-    const weight = (arm: ArmName): string => {
-      const w = query.weights[arm];
-      return w === undefined ? '' : num(w);
-    };
     const boost = [...(query.boost ?? new Map<string, number>())].flatMap(([id, score]) => [id, num(score)]);
     const reply = await this.call(
       'mrComposite',
       num(query.limit),
       ...this.decayArgs(query.now),
-      weight('decay'),
-      weight('confidence'),
-      weight('priority'),
-      order.join(','),
+      ...armWeightArgs(query.weights),
+      armOrder(query.weights).join(','),
       query.model ?? 'memory',
       query.partition ?? '',
       ...boost,
@@ -460,21 +475,14 @@ export class MemoryEngine {
    */
   async assemble(call: AssembleCall): Promise<RankedItem[]> {
     const q = this.settings.query;
-    const weight = (arm: ArmName): string => {
-      const w = call.weights[arm];
-      return w === undefined ? '' : num(w);
-    };
-    const exclude = [...new Set(call.exclude)];
-    const tokens = Object.entries(call.tokens ?? {}).flatMap(([id, n]) => [id, num(n)]);
+    const { exclude, headroom, tokens } = assembleArgs(call);
     const reply = await this.call(
       'mrAssemble',
       num(call.maxItems),
       ...this.decayArgs(call.now),
-      weight('decay'),
-      weight('confidence'),
-      weight('priority'),
+      ...armWeightArgs(call.weights),
       armOrder(call.weights).join(','),
-      num(Math.min(exclude.length, MAX_EXCLUDE_HEADROOM)),
+      headroom,
       call.cues ? '1' : '0',
       num(q.surfacingThreshold),
       num(q.suppressionSignal),

@@ -10,9 +10,10 @@ import {
   type ArmName,
   type AssembleCall,
   armOrder,
+  armWeightArgs,
+  assembleArgs,
   encodeCycles,
   FIXED,
-  MAX_EXCLUDE_HEADROOM,
   newNamespace,
   num,
   type RecordModel,
@@ -133,40 +134,34 @@ const graphFields = (g: GraphSettings): string[] =>
   [g.initialWeight, g.weightCap, g.delta, g.decayFactor, FIXED.maxEdges].map(num);
 
 function queryFields(query: FusedQuery): string[] {
-  const weight = (arm: ArmName) => {
-    const w = query.weights[arm];
-    return w === undefined ? '' : num(w);
-  };
   const order = query.method === 'topByDecay' ? '' : armOrder(query.weights).join(',');
   const seeds = query.method === 'composite' ? query.boostFrom : [];
-  const call = query.assemble;
-  const exclude = [...new Set(call?.exclude ?? [])];
-  const tokens = Object.entries(call?.tokens ?? {}).flatMap(([id, n]) => [id, num(n)]);
-  const assembleFields =
-    query.method === 'assemble'
-      ? [
-          num(Math.min(exclude.length, MAX_EXCLUDE_HEADROOM)),
-          call?.cues === false ? '0' : '1',
-          call?.maxTokens === undefined ? '' : num(call.maxTokens),
-          num(exclude.length),
-          ...exclude,
-          num(tokens.length / 2),
-          ...tokens,
-        ]
-      : [];
+
   return [
     query.method,
     query.model,
     query.partition,
     num(query.limit),
-    weight('decay'),
-    weight('confidence'),
-    weight('priority'),
+    ...armWeightArgs(query.weights),
     order,
     num(query.now),
     num(seeds.length),
     ...seeds,
-    ...assembleFields,
+    ...(query.method === 'assemble' && query.assemble ? assembleFields(query.assemble) : []),
+  ];
+}
+
+/** An assembler call's own fields: headroom, cues, token budget, exclusions and token counts. */
+function assembleFields(call: NonNullable<FusedQuery['assemble']>): string[] {
+  const { exclude, headroom, tokens } = assembleArgs(call);
+  return [
+    headroom,
+    call.cues === false ? '0' : '1',
+    call.maxTokens === undefined ? '' : num(call.maxTokens),
+    num(exclude.length),
+    ...exclude,
+    num(tokens.length / 2),
+    ...tokens,
   ];
 }
 
