@@ -1271,13 +1271,53 @@ local function state_of(variant)
 end
 ST = nil
 
-local scored, summed, assembled_boosts = {}, {}, {}
+-- Rankings answered from one model's state alone: when the graph links no PolicyEntry, no boost reaches the
+-- other model, so a memory ranking reads only the memory state (and is the same for every policy state) and
+-- a policy ranking by decay reads only the policy state. Otherwise the joined state is read.
+local per_model = false
+if split then
+  per_model = true
+  for i = 1, #graph_ops do
+    local op = graph_ops[i]
+    if policy_ids[op[2]] or (op[3] and policy_ids[op[3]]) then per_model = false end
+  end
+end
+
+-- Caches shared by all variants, keyed by what each result depends on: decay scores, arm sums, whole
+-- rankings (an assembler call's with its suppressed candidates), and the memory states competitive
+-- suppression made, named by the call that made them (so variants that suppress alike share them).
+local scored, summed, assembled_boosts, rankings, own_states = {}, {}, {}, {}, {}
+local names, named = {}, 0
+local function short_name(key)
+  local name = names[key]
+  if not name then named = named + 1; name = 'o' .. named; names[key] = name end
+  return name
+end
+-- A variant's memory state: the base state, or a suppression applied to a parent state; built when needed.
+local function state_at(node)
+  if node.S then return node.S end
+  if node.parent == nil then
+    node.S = node.base()
+  else
+    local known = own_states[node.tag]
+    if not known then
+      known = with_own_confidence(state_at(node.parent))
+      for _, id in ipairs(node.ids) do update_conf_read(known, id, node.signal, node.c0, node.cap) end
+      own_states[node.tag] = known
+    end
+    node.S = known
+  end
+  return node.S
+end
 local out = {}
 local NO_BOOST = {}
 for v, variant in ipairs(variants) do
-  local S = state_of(variant)
-  -- Set once competitive suppression changed this variant's confidences: its own state from then on.
-  local own, version = nil, 0
+  local Q = policy_states[variant.p]
+  -- A policy state with entries but no Bloom ids would count its entries as memories in the joined state.
+  local memory_alone = per_model and (Q == nil or #Q.index == 0 or Q.policy ~= nil)
+  local memory = memory_alone
+    and {tag = 'r' .. variant.r, base = function() return states[variant.r] end}
+    or {tag = variant.r .. '/' .. variant.p, base = function() return state_of(variant) end}
   local function boost_for(seeds)
     if tonumber(variant.cap) * ${FIXED_ASSEMBLER.decayPerHop} >= 1 then return {} end
     local key = table.concat({variant.g, variant.cap, variant.max_edges, table.concat(seeds, ',')}, '|')
@@ -1296,11 +1336,23 @@ for v, variant in ipairs(variants) do
       now = tonumber(query.now), r = tonumber(variant.rate), mod = variant.mod == '1',
       s = tonumber(variant.strength), c0 = tonumber(variant.c0),
     }
-    local state_tag = own and ('v' .. v .. ':' .. version) or (variant.r .. '/' .. variant.p)
-    local decay_key = table.concat({state_tag, query.now, variant.rate, variant.mod, variant.strength, variant.c0,
+    -- Competitive suppression changes memory confidences only, so policy rankings read the base states.
+    local tag, state
+    if query.model ~= 'policy' then
+      local node = memory
+      tag = node.tag
+      state = function() return state_at(node) end
+    elseif per_model and query.method == 'topByDecay' and Q ~= nil then
+      tag = 'p' .. variant.p
+      state = function() return Q end
+    else
+      tag = variant.r .. '/' .. variant.p
+      state = function() return state_of(variant) end
+    end
+    local decay_key = table.concat({tag, query.now, variant.rate, variant.mod, variant.strength, variant.c0,
       query.model, query.partition}, '|')
     local function decay()
-      if not scored[decay_key] then scored[decay_key] = decay_scores(S, P, query.model, query.partition) end
+      if not scored[decay_key] then scored[decay_key] = decay_scores(state(), P, query.model, query.partition) end
       return scored[decay_key]
     end
     -- Variants that differ only in the graph, and queries with the same weights, share the arm sums.
@@ -1308,31 +1360,49 @@ for v, variant in ipairs(variants) do
       local sums_key = decay_key .. '|' .. query.sums_key
       local entry = summed[sums_key]
       if not entry then
-        local list = arm_sums(S, P, decay, query.weights, query.order, query.model, query.partition)
+        local list = arm_sums(state(), P, decay, query.weights, query.order, query.model, query.partition)
         entry = {list, sorted_sums(list)}
         summed[sums_key] = entry
       end
       return entry[1], entry[2]
     end
-    local ranked
+    local key, hit
     if query.method == 'assemble' then
       local A = query.A
-      A.threshold = variant.surfacing
-      local suppressed
-      ranked, suppressed = assemble(S, P, A, boost_for, {decay = decay, sums = sums})
-      if A.cues and #suppressed > 0 then
-        if not own then own = with_own_confidence(S); S = own end
-        version = version + 1
-        for _, id in ipairs(suppressed) do update_conf_read(S, id, variant.suppression, P.c0, variant.conf_cap) end
+      key = 'a' .. q .. '|' .. decay_key .. '|' .. query.sums_key .. '|' .. variant.surfacing
+      if A.cues then key = key .. '|' .. variant.g .. '|' .. variant.cap .. '|' .. variant.max_edges end
+      hit = rankings[key]
+      if not hit then
+        A.threshold = variant.surfacing
+        local ranked, suppressed = assemble(state(), P, A, boost_for, {decay = decay, sums = sums})
+        hit = {ranked = ranked, suppressed = suppressed}
+      end
+      if A.cues and #hit.suppressed > 0 then
+        memory = {
+          tag = short_name(key .. '>' .. variant.suppression .. '|' .. variant.conf_cap), parent = memory,
+          ids = hit.suppressed, signal = variant.suppression, c0 = P.c0, cap = variant.conf_cap,
+        }
       end
     elseif query.method == 'topByDecay' then
-      ranked = top_by_decay(decay(), query.limit)
+      key = 't' .. q .. '|' .. decay_key
+      hit = rankings[key] or {ranked = top_by_decay(decay(), query.limit)}
     else
-      local list, sorted = sums()
-      ranked = composite_rank(S, list, boosts[boost_key(variant, q)] or NO_BOOST, query.limit, sorted, query.model)
+      key = 'c' .. q .. '|' .. decay_key .. '|' .. query.sums_key
+      if #query.seeds > 0 then key = key .. '|' .. boost_key(variant, q) end
+      hit = rankings[key]
+      if not hit then
+        local list, sorted = sums()
+        hit = {ranked = composite_rank(state(), list, boosts[boost_key(variant, q)] or NO_BOOST, query.limit,
+          sorted, query.model)}
+      end
     end
-    out[#out + 1] = #ranked .. '|'
-    for i = 1, #ranked do out[#out + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end
+    if not hit.text then
+      local ranked, text = hit.ranked, {#hit.ranked .. '|'}
+      for i = 1, #ranked do text[#text + 1] = string.len(ranked[i][1]) .. ':' .. ranked[i][1] end
+      hit.text = table.concat(text)
+      rankings[key] = hit
+    end
+    out[#out + 1] = hit.text
   end
 end
 return table.concat(out)
