@@ -7,12 +7,13 @@
  */
 import type { ConstantValue } from '../constants/registry.js';
 import { type Constants, withOverrides } from '../constants/values.js';
-import { stageSettings } from '../engine/stages.js';
+import { type StageSettings, stageSettings } from '../engine/stages.js';
 import { EvaluationFailedError, errorMessage, MissingPointsError } from '../errors.js';
 import { pointKey } from '../points/key.js';
 import type { PointsStore } from '../points/store.js';
 import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
 import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
+import type { SeedRole } from '../scenarios/factory/seed-bank.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { type PointScore, pointScore } from '../sweep/runner.js';
 import { mapPool } from '../util/pool.js';
@@ -73,33 +74,71 @@ export function pointsEvaluator(
 
   const keyOf = (scenario: Scenario, effective: Constants) => pointKey(scenario, stageSettings(effective));
 
+  /** The scenario at `index` of a role (drawn on first use) and the points of it the requests lack. */
+  function missingAt(
+    settled: readonly {
+      readonly slice: ScenarioSlice;
+      readonly effective: Constants;
+      readonly settings: StageSettings;
+    }[],
+    role: SeedRole,
+    index: number,
+    only: ReadonlySet<Scenario> | undefined,
+  ): { scenario: Scenario; variants: Map<string, Constants> } | null {
+    const scenario = bank.slice({ role, from: index, to: index + 1 })[0]!;
+    if (only && !only.has(scenario)) return null;
+    const variants = new Map<string, Constants>();
+    for (const { slice, effective, settings } of settled) {
+      if (slice.role !== role || index < slice.from || index >= slice.to) continue;
+      const key = pointKey(scenario, settings);
+      if (!store.has(key)) variants.set(key, effective);
+    }
+    return variants.size > 0 ? { scenario, variants } : null;
+  }
+
   async function fill(requests: readonly PointsRequest[], only?: ReadonlySet<Scenario>): Promise<void> {
-    const needed = new Map<Scenario, Map<string, Constants>>();
-    for (const request of requests) {
+    const settled = requests.map((request) => {
       const effective = withOverrides(constants, request.overrides);
-      const settings = stageSettings(effective);
-      for (const scenario of bank.slice(request.slice)) {
-        if (only && !only.has(scenario)) continue;
-        const key = pointKey(scenario, settings);
-        if (store.has(key) || needed.get(scenario)?.has(key)) continue;
-        if (!needed.has(scenario)) needed.set(scenario, new Map());
-        needed.get(scenario)!.set(key, effective);
+      return { slice: request.slice, effective, settings: stageSettings(effective) };
+    });
+    // Every scenario position the requests cover, once, role by role in draw order.
+    const positions: { role: SeedRole; index: number }[] = [];
+    const seen = new Set<string>();
+    for (const { slice } of settled) {
+      for (let index = slice.from; index < slice.to; index++) {
+        const id = `${slice.role}:${index}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          positions.push({ role: slice.role, index });
+        }
       }
     }
-    const total = [...needed.values()].reduce((n, m) => n + m.size, 0);
-    if (total === 0) return;
-    if (!options.compute) {
-      const [scenario, keys] = [...needed][0]!;
-      throw new MissingPointsError(
-        `${total} point${total === 1 ? '' : 's'} needed for the decisions are not in the points files (first: scenario ${scenario.name}, ${[...keys.keys()][0]}); compute them with Redis (give --redis-url) or add the missing shards`,
-      );
-    }
     const compute = options.compute;
-    expected += total;
-    options.onProgress?.(done, expected);
+    if (!compute) {
+      let total = 0;
+      let first: { scenario: Scenario; variants: Map<string, Constants> } | null = null;
+      for (const { role, index } of positions) {
+        const missing = missingAt(settled, role, index, only);
+        if (!missing) continue;
+        first ??= missing;
+        total += missing.variants.size;
+      }
+      if (first) {
+        throw new MissingPointsError(
+          `${total} point${total === 1 ? '' : 's'} needed for the decisions are not in the points files (first: scenario ${first.scenario.name}, ${[...first.variants.keys()][0]}); compute them with Redis (give --redis-url) or add the missing shards`,
+        );
+      }
+      return;
+    }
+    // Scenarios are drawn inside the pool, so drawing the next one overlaps the engine evaluating the last.
     const failures: { scenario: string; reason: string }[] = [];
-    await mapPool([...needed], options.concurrency ?? 3, async ([scenario, variants]) => {
+    await mapPool(positions, options.concurrency ?? 3, async ({ role, index }) => {
       if (failures.length > 0) return; // stop at the first failure: nothing after it could be used
+      const missing = missingAt(settled, role, index, only);
+      if (!missing) return;
+      const { scenario, variants } = missing;
+      expected += variants.size;
+      options.onProgress?.(done, expected);
       const keys = [...variants.keys()];
       let results: Awaited<ReturnType<VariantsEvaluator['evaluateVariants']>>;
       try {

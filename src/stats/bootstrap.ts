@@ -2,7 +2,7 @@
  * Seeded bootstrap statistics over scenarios. Pure: the same inputs and seed give the same numbers.
  * Resampling is by scenario (the unit of analysis), so paired comparisons stay paired.
  */
-import seedrandom from 'seedrandom';
+import { seededRandom } from '../util/seeded-random.js';
 
 export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -41,7 +41,7 @@ export function bootstrapInterval(
   { seed, resamples = DEFAULT_RESAMPLES, confidence = DEFAULT_CONFIDENCE }: BootstrapOptions,
 ): Interval {
   if (n === 0) return [Number.NaN, Number.NaN];
-  const random = seedrandom(seed);
+  const random = seededRandom(seed);
   const values = new Float64Array(resamples);
   const indices = new Uint32Array(n);
   for (let b = 0; b < resamples; b++) {

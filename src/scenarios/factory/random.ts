@@ -2,13 +2,13 @@
  * Seeded randomness for generated scenarios. Every draw comes from a named sub-stream of the scenario's
  * seed, so adding a record or changing one axis does not reshuffle unrelated draws.
  */
-import seedrandom from 'seedrandom';
+import { seededRandom } from '../../util/seeded-random.js';
 
 export class Stream {
   private readonly next: () => number;
 
   constructor(key: string) {
-    this.next = seedrandom(`memory-ratchet:${key}`);
+    this.next = seededRandom(`memory-ratchet:${key}`);
   }
 
   /** Uniform in [0, 1). */
