@@ -217,6 +217,11 @@ export class FusedRun {
   private closing: Promise<void> | undefined;
   /** Calls made so far: after the first, the states exist and each call continues them. */
   private calls = 0;
+  /**
+   * Whether some call may have kept state in Redis. A run whose only call ranks and keeps nothing writes no
+   * key, so it needs neither the namespace check nor a cleanup call.
+   */
+  private persisted = false;
 
   private constructor(
     private readonly redis: RedisClient,
@@ -232,11 +237,16 @@ export class FusedRun {
     { namespace = newNamespace(), maxWritesPerCall = MAX_WRITES_PER_CALL } = {},
   ): Promise<FusedRun> {
     await registerScripts(redis);
-    const run = new FusedRun(redis, namespace, maxWritesPerCall);
-    if ((await redis.exists(run.registry)) > 0) {
-      throw new EngineError(`namespace ${namespace} is already in use on this Redis; choose another`);
+    return new FusedRun(redis, namespace, maxWritesPerCall);
+  }
+
+  /** Before the first call that keeps state: the namespace must be free (keys are never shared). */
+  private async claim(): Promise<void> {
+    if (this.persisted) return;
+    if ((await this.redis.exists(this.registry)) > 0) {
+      throw new EngineError(`namespace ${this.namespace} is already in use on this Redis; choose another`);
     }
-    return run;
+    this.persisted = true;
   }
 
   private async call(name: RegistryScriptName, args: readonly string[]): Promise<unknown> {
@@ -288,6 +298,7 @@ export class FusedRun {
     persist: boolean,
     policies: FusedPolicies | undefined,
   ): Promise<string> {
+    if (persist) await this.claim();
     const args: string[] = [
       this.namespace,
       this.calls > 0 ? '1' : '0',
@@ -315,6 +326,7 @@ export class FusedRun {
   /** Removes exactly the keys this run created (one script call). */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (!this.persisted) return;
       const fn = (this.redis as unknown as Record<RegistryScriptName, ScriptFn>).mrDropRegistered;
       await fn.call(this.redis, this.registry);
     })();

@@ -22,6 +22,7 @@ import type { Scenario } from '../scenarios/scenario.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
 import { singleGrid } from '../sweep/grid.js';
+import { draftAhead } from './draft-ahead.js';
 
 export interface RatchetJob {
   readonly constants: Constants;
@@ -230,6 +231,13 @@ export async function runRatchetJob(
   const startedAt = clock.now();
   const started = clock.ms();
   const evaluator = jobEvaluator(job, bank, source, clock, onProgress);
+  // Validation looks and the confirmation draw scenarios the train phase does not: draw them meanwhile.
+  const drafting = source.redis
+    ? draftAhead(bank, [
+        { role: 'validation', count: Math.max(0, job.maxSeeds - slices.train.to) },
+        { role: 'confirmation', count: job.confirmSeeds },
+      ])
+    : null;
   // The PR delta and round 1 ask for their points together, so they are computed in one batch.
   const [delta, outcome] = await Promise.all([
     job.baseConstants
@@ -241,7 +249,7 @@ export async function runRatchetJob(
         })
       : Promise.resolve(null),
     runRatchet(evaluator, job.scope, job.constants, ratchetOptions(job)),
-  ]);
+  ]).finally(() => drafting?.stop());
   const diff = job.file ? proposedDiff(outcome.decisions, job.file) : null;
   return buildRatchetReport(
     {

@@ -30,5 +30,10 @@ export function scenarioDigest(scenario: Scenario): string {
 
 /** The key of one point: engine version, scenario and the constants the engine reads. */
 export function pointKey(scenario: Scenario, settings: StageSettings): string {
-  return `${ENGINE_VERSION}:${scenarioDigest(scenario)}:${engineKey(settings)}`;
+  return pointKeyOf(scenario, engineKey(settings));
+}
+
+/** `pointKey` with the settings' engine key already made (one per request, not one per scenario). */
+export function pointKeyOf(scenario: Scenario, settingsEngineKey: string): string {
+  return `${ENGINE_VERSION}:${scenarioDigest(scenario)}:${settingsEngineKey}`;
 }

@@ -7,9 +7,9 @@
  */
 import type { ConstantValue } from '../constants/registry.js';
 import { type Constants, withOverrides } from '../constants/values.js';
-import { type StageSettings, stageSettings } from '../engine/stages.js';
+import { engineKey, stageSettings } from '../engine/stages.js';
 import { EvaluationFailedError, errorMessage, MissingPointsError } from '../errors.js';
-import { pointKey } from '../points/key.js';
+import { pointKey, pointKeyOf } from '../points/key.js';
 import type { PointsStore } from '../points/store.js';
 import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
 import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
@@ -79,7 +79,8 @@ export function pointsEvaluator(
     settled: readonly {
       readonly slice: ScenarioSlice;
       readonly effective: Constants;
-      readonly settings: StageSettings;
+      /** The engine key of the request's settings. */
+      readonly key: string;
     }[],
     role: SeedRole,
     index: number,
@@ -88,9 +89,9 @@ export function pointsEvaluator(
     const scenario = bank.slice({ role, from: index, to: index + 1 })[0]!;
     if (only && !only.has(scenario)) return null;
     const variants = new Map<string, Constants>();
-    for (const { slice, effective, settings } of settled) {
+    for (const { slice, effective, key: settingsKey } of settled) {
       if (slice.role !== role || index < slice.from || index >= slice.to) continue;
-      const key = pointKey(scenario, settings);
+      const key = pointKeyOf(scenario, settingsKey);
       if (!store.has(key)) variants.set(key, effective);
     }
     return variants.size > 0 ? { scenario, variants } : null;
@@ -99,7 +100,7 @@ export function pointsEvaluator(
   async function fill(requests: readonly PointsRequest[], only?: ReadonlySet<Scenario>): Promise<void> {
     const settled = requests.map((request) => {
       const effective = withOverrides(constants, request.overrides);
-      return { slice: request.slice, effective, settings: stageSettings(effective) };
+      return { slice: request.slice, effective, key: engineKey(stageSettings(effective)) };
     });
     // Every scenario position the requests cover, once, role by role in draw order.
     const positions: { role: SeedRole; index: number }[] = [];

@@ -35,6 +35,17 @@ interface Segment extends FusedSegment {
   readonly steps: readonly RankingStep[];
 }
 
+/** The script as segments, made once per script (segments are never changed after they are made). */
+export function segmentsOf(script: ScenarioScript): readonly Segment[] {
+  let segments = segmentsCache.get(script);
+  if (!segments) {
+    segments = segmentScript(script);
+    segmentsCache.set(script, segments);
+  }
+  return segments;
+}
+const segmentsCache = new WeakMap<ScenarioScript, readonly Segment[]>();
+
 /** The script as segments: writes, then the queries that follow them (pure). */
 export function segmentScript(script: ScenarioScript): Segment[] {
   const segments: Segment[] = [];
@@ -136,8 +147,20 @@ async function replayEach(
   return of.map((i) => results[i]!);
 }
 
-/** Why a graph setting cannot run this script (the checks a replay makes), or undefined. */
+/** Why a graph setting cannot run this script (the checks a replay makes), or undefined; once per setting. */
 function graphProblem(script: ScenarioScript, segments: readonly Segment[], graph: GraphSettings) {
+  let known = graphProblems.get(script);
+  if (!known) {
+    known = new Map();
+    graphProblems.set(script, known);
+  }
+  const key = settingsKey(graph);
+  if (!known.has(key)) known.set(key, findGraphProblem(script, segments, graph));
+  return known.get(key);
+}
+const graphProblems = new WeakMap<ScenarioScript, Map<string, string | undefined>>();
+
+function findGraphProblem(script: ScenarioScript, segments: readonly Segment[], graph: GraphSettings) {
   try {
     checkScriptAgainstConstants(script, graph.weightCap, script.name);
     for (const segment of segments) {
@@ -195,7 +218,7 @@ export function factoredEvaluator({
       const settings = variants.map(stageSettings);
       const unique = distinct(settings, engineKey);
       const results = new Array<ScenarioResult | undefined>(unique.values.length);
-      const segments = segmentScript(scenario.script);
+      const segments = segmentsOf(scenario.script);
       if (suppressesBeforeWrites(segments)) {
         // Competitive suppression followed by writes: a record state would depend on the query-stage constants
         // too, so each distinct variant is replayed alone.

@@ -23,6 +23,8 @@ export class ScenarioBank {
   private readonly scored = new Map<SeedRole, GeneratedScenario[]>();
   private readonly replaced = new Map<SeedRole, ReplacedSeed[]>();
   private readonly drawn = new Map<SeedRole, number>();
+  /** Draws made ahead of need (see `draft`), by role and draw position, until a slice takes them. */
+  private readonly drafts = new Map<string, GeneratedScenario>();
 
   constructor(readonly bank: number) {
     checkBank(bank);
@@ -34,7 +36,10 @@ export class ScenarioBank {
     let index = this.drawn.get(role) ?? 0;
     while (scored.length < to) {
       if (index >= ROLE_SPAN) throw new Error(`bank ${this.bank} has no more ${role} seeds`);
-      const scenario = createScenario(bankSeed(this.bank, role, index++));
+      const drafted = this.drafts.get(`${role}:${index}`);
+      this.drafts.delete(`${role}:${index}`);
+      const scenario = drafted ?? createScenario(bankSeed(this.bank, role, index));
+      index++;
       if (scenario.degenerate) {
         const replaced = this.replaced.get(role) ?? [];
         replaced.push({ seedId: scenario.seedId, role, reason: scenario.degenerate });
@@ -44,6 +49,17 @@ export class ScenarioBank {
     this.scored.set(role, scored);
     this.drawn.set(role, index);
     return scored.slice(from, to);
+  }
+
+  /**
+   * Draws the scenario at a role's draw position ahead of need, so a later slice finds it ready; what slices
+   * return and which draws count as replaced do not change. False when there is nothing to draw there.
+   */
+  draft(role: SeedRole, index: number): boolean {
+    const key = `${role}:${index}`;
+    if (index >= ROLE_SPAN || index < (this.drawn.get(role) ?? 0) || this.drafts.has(key)) return false;
+    this.drafts.set(key, createScenario(bankSeed(this.bank, role, index)));
+    return true;
   }
 
   /** The degenerate draws replaced so far (before the last scored scenario asked for), by role and id. */
