@@ -608,8 +608,9 @@ local function read_records()
 end
 
 local NO_CYCLES = {}
+local math_max, math_cos, TWO_PI = math.max, math.cos, 2 * math.pi
 local function cyclic_score(id, ts, P, S)
-  local t = math.max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
+  local t = math_max((P.now - ts) / 86400, 0.01)   -- days, floored at 0.01 day (864 s)
   local b = S.base[id] or 1.0
   local d = b * t ^ (-P.r)
   if P.mod then
@@ -617,15 +618,15 @@ local function cyclic_score(id, ts, P, S)
     local c0 = (S.policy and S.policy[id]) and 0.5 or P.c0
     local c = S.conf[id] or c0
     local reff = P.r * 2 ^ (2 * P.s * (c0 - c))
-    d = d * math.max(t, 1) ^ (-(reff - P.r))
+    d = d * math_max(t, 1) ^ (-(reff - P.r))
   end
   local cycles = S.cycles[id] or NO_CYCLES
   for i = 1, #cycles do
     local period, amp, phase = cycles[i][1], cycles[i][2], cycles[i][3]
-    if period > 0 then d = d + amp * math.cos(2 * math.pi * (P.now - phase) / period) end
+    if period > 0 then d = d + amp * math_cos(TWO_PI * (P.now - phase) / period) end
   end
   local p = S.pressure[id]
-  if p and p.rate > 0 then d = d + p.rate * math.max(0, (P.now - p.last) / 86400) end
+  if p and p.rate > 0 then d = d + p.rate * math_max(0, (P.now - p.last) / 86400) end
   return round14(d)
 end
 
@@ -643,12 +644,21 @@ local function in_partition(S, id, partition)
 end
 
 -- Every member of the model's decay index (the partition's, when filtered) with its score, in index order.
+-- (in_model and in_partition, inlined: this loop runs for every record of every state.)
 local function decay_scores(S, P, model, partition)
-  local out = {}
-  for i = 1, #S.index do
-    local id = S.index[i][1]
-    if in_model(S, id, model) and in_partition(S, id, partition) then
-      out[#out + 1] = {id, cyclic_score(id, S.index[i][2], P, S)}
+  local out, n = {}, 0
+  local index, policy, parts = S.index, S.policy, S.partition
+  local filtered = partition ~= nil and partition ~= ''
+  if filtered and parts == nil then return out end
+  local want_policy = model == 'policy'
+  for i = 1, #index do
+    local entry = index[i]
+    local id = entry[1]
+    local member
+    if policy == nil then member = not want_policy else member = (policy[id] == true) == want_policy end
+    if member and (not filtered or parts[id] == partition) then
+      n = n + 1
+      out[n] = {id, cyclic_score(id, entry[2], P, S)}
     end
   end
   return out

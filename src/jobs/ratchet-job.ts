@@ -22,7 +22,8 @@ import type { Scenario } from '../scenarios/scenario.js';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { DEFAULT_BOOTSTRAP_SEED } from '../sweep/aggregate.js';
 import { singleGrid } from '../sweep/grid.js';
-import { draftAhead } from './draft-ahead.js';
+import { DeferredWork } from '../util/deferred.js';
+import { workWhileIdle } from './idle-work.js';
 
 export interface RatchetJob {
   readonly constants: Constants;
@@ -231,13 +232,18 @@ export async function runRatchetJob(
   const startedAt = clock.now();
   const started = clock.ms();
   const evaluator = jobEvaluator(job, bank, source, clock, onProgress);
-  // Validation looks and the confirmation draw scenarios the train phase does not: draw them meanwhile.
-  const drafting = source.redis
-    ? draftAhead(bank, [
-        { role: 'validation', count: Math.max(0, job.maxSeeds - slices.train.to) },
-        { role: 'confirmation', count: job.confirmSeeds },
-      ])
-    : null;
+  // While the engine works: draw the scenarios later looks need, and compute the report's intervals.
+  const deferred = new DeferredWork();
+  const idle = workWhileIdle(
+    bank,
+    source.redis
+      ? [
+          { role: 'validation', count: Math.max(0, job.maxSeeds - slices.train.to) },
+          { role: 'confirmation', count: job.confirmSeeds },
+        ]
+      : [],
+    deferred,
+  );
   // The PR delta and round 1 ask for their points together, so they are computed in one batch.
   const [delta, outcome] = await Promise.all([
     job.baseConstants
@@ -248,8 +254,8 @@ export async function runRatchetJob(
           slice: slices.validation,
         })
       : Promise.resolve(null),
-    runRatchet(evaluator, job.scope, job.constants, ratchetOptions(job)),
-  ]).finally(() => drafting?.stop());
+    runRatchet(evaluator, job.scope, job.constants, { ...ratchetOptions(job), deferred }),
+  ]).finally(() => idle.stop());
   const diff = job.file ? proposedDiff(outcome.decisions, job.file) : null;
   return buildRatchetReport(
     {

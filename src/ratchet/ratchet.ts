@@ -7,6 +7,7 @@
  * Constants that substitute for each other are searched jointly and tested as one change. Pure decision
  * logic over an evaluator, so tests can feed it synthetic scores. It never writes the constants file.
  */
+
 import { type ConstantSpec, type ConstantValue, JOINT_GROUPS } from '../constants/registry.js';
 import { type Constants, withOverrides } from '../constants/values.js';
 import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
@@ -23,6 +24,7 @@ import {
 } from '../sweep/aggregate.js';
 import { singleGrid } from '../sweep/grid.js';
 import type { PointScore, SweepPoint } from '../sweep/runner.js';
+import type { DeferredWork } from '../util/deferred.js';
 import { signed } from '../util/numbers.js';
 import {
   type Curve,
@@ -86,6 +88,8 @@ export interface RatchetOptions {
   readonly extend?: boolean;
   /** Groups of constants searched jointly (default: the registry's). */
   readonly jointGroups?: readonly (readonly string[])[];
+  /** Where the intervals only reports read wait, so idle time can compute them (default: computed at once). */
+  readonly deferred?: DeferredWork;
 }
 
 export const RATCHET_DEFAULTS = {
@@ -228,6 +232,7 @@ interface Settings {
   readonly extend: boolean;
   readonly resamples?: number;
   readonly grids?: Readonly<Record<string, readonly number[]>>;
+  readonly deferred?: DeferredWork;
 }
 
 interface Trained {
@@ -254,6 +259,7 @@ function summarise(
       seed: `${settings.seed}:train`,
       ...(settings.resamples ? { resamples: settings.resamples } : {}),
       metric: settings.metric,
+      ...(settings.deferred ? { deferred: settings.deferred } : {}),
     },
   );
 }
@@ -522,6 +528,7 @@ function roundSettings(options: RatchetOptions, round: number): Settings {
     extend: options.extend ?? true,
     ...(options.resamples ? { resamples: options.resamples } : {}),
     ...(options.grids ? { grids: options.grids } : {}),
+    ...(options.deferred ? { deferred: options.deferred } : {}),
   };
 }
 

@@ -8,6 +8,7 @@
 import type { ConstantValue } from '../constants/registry.js';
 import type { RankingMetrics } from '../metrics/ranking.js';
 import { bootstrapInterval, excludesZero, type Interval, mean, meanInterval } from '../stats/bootstrap.js';
+import type { DeferredWork } from '../util/deferred.js';
 import type { PairPoint, PointScore, SweepPoint } from './runner.js';
 
 export type MetricName = keyof RankingMetrics;
@@ -19,6 +20,11 @@ export interface AggregateOptions {
   readonly resamples?: number;
   /** Seed prefix of the bootstrap; each statistic derives its own seed from it. */
   readonly seed?: string;
+  /**
+   * Where the intervals only reports read (each value's mean, the range) wait until read; without it they
+   * are computed at once. The decision's interval (best vs worst) is always computed at once.
+   */
+  readonly deferred?: DeferredWork;
 }
 
 export const DEFAULT_CLIFF_THRESHOLD = 0.1;
@@ -146,6 +152,12 @@ export function aggregateSweep(
   const seed = `${options.seed ?? DEFAULT_BOOTSTRAP_SEED}:${constant}`;
   const resamples = options.resamples;
   const bootstrap = (name: string) => ({ seed: `${seed}:${name}`, ...(resamples ? { resamples } : {}) });
+  // The object with its interval, computed now or (with deferred work) when first read; last, as listed.
+  const withInterval = <O extends object, T>(object: O, compute: () => T): O & { readonly interval: T } => {
+    if (!options.deferred) return { ...object, interval: compute() };
+    const get = options.deferred.lazy(compute);
+    return Object.defineProperty(object, 'interval', { get, enumerable: true }) as O & { interval: T };
+  };
 
   const all = new Map<number, SweepPoint[]>();
   for (const p of points) all.set(Number(p.value), [...(all.get(Number(p.value)) ?? []), p]);
@@ -166,15 +178,17 @@ export function aggregateSweep(
       const ps = all.get(value)!;
       const index = runValues.indexOf(value);
       const curve = index >= 0 && common.length > 0 ? scores[index]! : null;
-      return {
-        value,
-        ok: ps.filter((p) => p.status === 'ok').length,
-        errors: ps.filter((p) => p.status === 'error').length,
-        skipped: ps.filter((p) => p.status === 'skipped-degenerate').length,
-        degenerate: index < 0,
-        mean: curve ? mean(curve) : null,
-        interval: curve ? meanInterval(curve, bootstrap(`mean:${value}`)) : null,
-      };
+      return withInterval(
+        {
+          value,
+          ok: ps.filter((p) => p.status === 'ok').length,
+          errors: ps.filter((p) => p.status === 'error').length,
+          skipped: ps.filter((p) => p.status === 'skipped-degenerate').length,
+          degenerate: index < 0,
+          mean: curve ? mean(curve) : null,
+        },
+        () => (curve ? meanInterval(curve, bootstrap(`mean:${value}`)) : null),
+      );
     });
 
   const means = values.filter((v) => v.mean !== null).map((v) => ({ value: v.value, mean: v.mean! }));
@@ -185,9 +199,8 @@ export function aggregateSweep(
   const range =
     rangeValue === null
       ? null
-      : {
-          value: rangeValue,
-          interval: bootstrapInterval(
+      : withInterval({ value: rangeValue }, () =>
+          bootstrapInterval(
             common.length,
             (indices) => {
               let lo = Number.POSITIVE_INFINITY;
@@ -203,7 +216,7 @@ export function aggregateSweep(
             },
             bootstrap('range'),
           ),
-        };
+        );
   let bestVsWorst: ConstantSummary['bestVsWorst'] = null;
   if (best && worst) {
     const b = scores[runValues.indexOf(best.value)]!;

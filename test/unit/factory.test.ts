@@ -211,6 +211,23 @@ describe('default seed bank', () => {
     }
   });
 
+  it('gives the same slices and replaced draws whether or not positions were drawn ahead', () => {
+    const plain = new ScenarioBank(1);
+    const drafted = new ScenarioBank(1);
+    // Ahead of need and out of order, past what the slice will use.
+    for (let index = 40; index < 60; index++) expect(drafted.draft('validation', index)).toBe(true);
+    for (let index = 0; index < 20; index++) expect(drafted.draft('validation', index)).toBe(true);
+    expect(drafted.draft('validation', 5)).toBe(false);
+    const a = plain.slice({ role: 'validation', from: 0, to: 30 });
+    const b = drafted.slice({ role: 'validation', from: 0, to: 30 });
+    expect(b.map((s) => s.seedId)).toEqual(a.map((s) => s.seedId));
+    expect(b.map((s) => s.script)).toEqual(a.map((s) => s.script));
+    expect(drafted.degenerate()).toEqual(plain.degenerate());
+    expect(drafted.used('validation')).toBe(30);
+    // A position already drawn is not drawn again.
+    expect(drafted.draft('validation', 10)).toBe(false);
+  });
+
   it('starts the record-count axis where scenarios can be scored', () => {
     const drawn = Array.from({ length: 400 }, (_, i) => bankSeed(0, 'validation', i));
     expect(Math.min(...drawn.map((s) => s.recordCount))).toBeGreaterThanOrEqual(BANK_MIN_RECORDS);

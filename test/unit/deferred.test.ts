@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateSweep } from '../../src/sweep/aggregate.js';
+import type { SweepPoint } from '../../src/sweep/runner.js';
+import { DeferredWork } from '../../src/util/deferred.js';
+
+describe('DeferredWork', () => {
+  it('computes each value once: on first read, or earlier when settled in order', () => {
+    const work = new DeferredWork();
+    const calls: string[] = [];
+    const a = work.lazy(() => {
+      calls.push('a');
+      return 1;
+    });
+    const b = work.lazy(() => {
+      calls.push('b');
+      return 2;
+    });
+    const c = work.lazy(() => {
+      calls.push('c');
+      return 3;
+    });
+    expect(b()).toBe(2);
+    expect(work.settleOne()).toBe(true); // a
+    expect(work.settleOne()).toBe(true); // c: b was read already
+    expect(work.settleOne()).toBe(false);
+    expect([a(), b(), c(), a()]).toEqual([1, 2, 3, 1]);
+    expect(calls).toEqual(['b', 'a', 'c']);
+  });
+});
+
+describe('aggregateSweep with deferred intervals', () => {
+  const point = (value: number, scenario: string, ndcg: number): SweepPoint => ({
+    constant: 'X',
+    value,
+    scenario,
+    status: 'ok',
+    metrics: { 'ndcg@5': ndcg, 'ndcg@10': ndcg, 'p@5': 0, 'p@10': 0, mrr: 0 },
+    rankingHash: `h${ndcg}`,
+    calibrationError: null,
+    durationMs: 1,
+  });
+  const points = [0.1, 0.2, 0.4].flatMap((value, v) =>
+    Array.from({ length: 12 }, (_, s) => point(value, `s${s}`, 0.5 + 0.1 * v + 0.013 * ((s * 7) % 5))),
+  );
+
+  it('gives the same summary, key for key and number for number, as computing everything at once', () => {
+    const eager = aggregateSweep('X', 0.2, points);
+    const work = new DeferredWork();
+    const lazy = aggregateSweep('X', 0.2, points, { deferred: work });
+    // Half settled by idle time, half read by the report: the result does not depend on which.
+    work.settleOne();
+    work.settleOne();
+    expect(JSON.stringify(lazy)).toBe(JSON.stringify(eager));
+    expect(work.settleOne()).toBe(false);
+  });
+
+  it('leaves the decision interval (best vs worst) computed at once', () => {
+    const work = new DeferredWork();
+    const lazy = aggregateSweep('X', 0.2, points, { deferred: work });
+    let pending = 0;
+    while (work.settleOne()) pending++;
+    // Three per-value intervals and the range interval waited; best vs worst did not.
+    expect(pending).toBe(4);
+    expect(lazy.bestVsWorst!.excludesZero).toBe(true);
+  });
+});
