@@ -37,7 +37,7 @@ import { checkShards } from './points/shards.js';
 import { PointsStore } from './points/store.js';
 import type { PointsCounts } from './ratchet/points-evaluator.js';
 import { RATCHET_DEFAULTS } from './ratchet/ratchet.js';
-import { acquireRedis, type RedisHandle } from './redis/acquire.js';
+import { acquireRedis, defaultPrivateServers, type RedisHandle } from './redis/acquire.js';
 import { ratchetMarkdown } from './report/ratchet-markdown.js';
 import type { RatchetReport } from './report/ratchet-report.js';
 import { DEFAULT_CONCURRENCY } from './sweep/runner.js';
@@ -314,6 +314,8 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
         searchPath: process.env.PATH,
         allowEmbedded: false,
         allowDocker: true,
+        // Without a URL: two private servers on a runner with two or more cores (scenarios spread over them).
+        servers: defaultPrivateServers(),
       });
       const unregister = onInterrupt(() => handle.close());
       return {

@@ -67,6 +67,7 @@ export function calibrateCommand(program: Command, io: CliIo): void {
         )
         .option('--results-dir <dir>', 'unused; accepted for symmetry with ratchet'),
     ),
+    { spread: true },
   ).action(async (options: CalibrateOptions) => {
     const parsed = await parseRatchetOptions(options, io);
     const banks = parseBanks(options.banks);

@@ -105,6 +105,7 @@ export function mergeCommand(program: Command, io: CliIo): void {
         'scenarios evaluated at once, for points computed here',
         String(DEFAULT_CONCURRENCY),
       ),
+    { spread: true },
   ).action(async (files: string[], options: MergeOptions) => {
     await executeMerge(files, options, io);
   });

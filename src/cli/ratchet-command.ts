@@ -376,6 +376,7 @@ export function ratchetCommand(program: Command, io: CliIo): void {
           'compute only shard i of N (every N-th scenario, every point a decision may need) into --points; `merge` decides',
         ),
     ),
+    { spread: true },
   ).action(async (options: RatchetCliOptions, command: Command) => {
     await executeRatchet(await withConfig(options, command, io), io);
   });

@@ -2,10 +2,15 @@
 import type { Command } from 'commander';
 import type { Constants } from '../constants/values.js';
 import { MemoryEngine } from '../engine/engine.js';
-import { acquireRedis, DEFAULT_COMMAND_TIMEOUT_MS, type RedisHandle } from '../redis/acquire.js';
+import {
+  acquireRedis,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  defaultPrivateServers,
+  type RedisHandle,
+} from '../redis/acquire.js';
 import { withDeadline } from '../util/deadline.js';
 import type { CliIo } from './io.js';
-import { parseNumberOption } from './option-values.js';
+import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 
 export interface RedisOptions {
   readonly redisUrl?: string;
@@ -13,10 +18,23 @@ export interface RedisOptions {
   readonly timeout?: string;
   readonly embedded?: boolean;
   readonly quiet?: boolean;
+  /** Private redis-servers to start ('auto' or a whole number); only commands that spread engine work. */
+  readonly redisServers?: string;
 }
 
-export function addRedisOptions(command: Command): Command {
-  return command
+/**
+ * The Redis options; `spread`: the command spreads engine work over several servers, so it offers how many
+ * private servers to start.
+ */
+export function addRedisOptions(command: Command, { spread = false } = {}): Command {
+  const withServers = spread
+    ? command.option(
+        '--redis-servers <n>',
+        'private redis-servers to start when no Redis URL is given; scenarios are spread over them (auto: 2 on a machine with 2 or more cores, else 1)',
+        'auto',
+      )
+    : command;
+  return withServers
     .option(
       '--redis-url <url>',
       'Redis to use (else REDIS_URL, else a private redis-server, else the embedded emulator)',
@@ -52,7 +70,14 @@ export async function withRedis<T>(
     options.timeout === undefined
       ? null
       : parseNumberOption('--timeout', options.timeout, { min: 0, minOpen: true });
+  const servers =
+    options.redisServers === undefined || options.redisServers === 'auto'
+      ? options.redisServers === 'auto'
+        ? defaultPrivateServers()
+        : 1
+      : parsePositiveInteger('--redis-servers', options.redisServers);
   const handle = await acquireRedis({
+    servers,
     commandTimeoutMs: Math.round(seconds * 1000),
     url: options.redisUrl ?? io.env.REDIS_URL,
     searchPath: io.env.PATH,

@@ -2,6 +2,7 @@
  * Getting a Redis: the URL given; else a private `redis-server` on a free loopback port with no
  * persistence; else (when allowed) the embedded in-process emulator, announced through `notice`.
  */
+import { availableParallelism } from 'node:os';
 import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { errorMessage, RedisUnavailableError } from '../errors.js';
@@ -21,6 +22,11 @@ export interface RedisHandle {
   close(): Promise<void>;
   /** Registers cleanup to run on an interrupt while work on this handle is open (keys to remove). */
   readonly track?: (cleanup: () => Promise<void>) => () => void;
+  /**
+   * Every client engine work may be spread over, `client` first: the private servers started for this run
+   * (Redis runs scripts one at a time, so a second server puts a second core to work). Absent: `client` alone.
+   */
+  readonly clients?: readonly (Redis | Cluster)[];
 }
 
 export interface AcquireOptions {
@@ -36,6 +42,8 @@ export interface AcquireOptions {
   readonly notice?: (message: string) => void;
   /** How long one command may take (default 60 s): a paused or silent server fails the run, naming it. */
   readonly commandTimeoutMs?: number;
+  /** How many private redis-servers to start when no URL is given (default 1); work is spread over them. */
+  readonly servers?: number;
 }
 
 export const NO_REDIS =
@@ -207,29 +215,53 @@ function embedded(): RedisHandle {
   };
 }
 
+/**
+ * How many private servers a run that spreads its engine work starts by default: Redis runs one script at a
+ * time, so a second server puts a second core to work; more would take the cores Node needs.
+ */
+export function defaultPrivateServers(): number {
+  return availableParallelism() >= 2 ? 2 : 1;
+}
+
+/** The private servers of a run, each connected; closing stops them all. */
+async function startPrivateServers(path: string, count: number, timeout: number): Promise<RedisHandle> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startRedisServer(path)));
+  const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stopAll = () => Promise.all(servers.map((server) => server.stop())).then(() => undefined);
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await stopAll();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const handles: RedisHandle[] = [];
+  try {
+    for (const server of servers) handles.push(await connectToUrl(server.url, timeout));
+  } catch (error) {
+    await Promise.all(handles.map((h) => h.close()));
+    await stopAll();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const ports = servers.map((server) => server.port).join(', ');
+  return {
+    client: handles[0]!.client,
+    kind: 'server',
+    description: count === 1 ? `redis-server on port ${ports}` : `${count} redis-servers on ports ${ports}`,
+    ...(count > 1 ? { clients: handles.map((h) => h.client) } : {}),
+    close: () => {
+      closing ??= Promise.all(handles.map((h) => h.close()))
+        .then(() => undefined)
+        .finally(stopAll);
+      return closing;
+    },
+  };
+}
+
 export async function acquireRedis(options: AcquireOptions = {}): Promise<RedisHandle> {
   const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   if (options.url) return connectToUrl(options.url, timeout);
   const serverPath = options.preferEmbedded ? undefined : await findRedisServer(options.searchPath ?? '');
-  if (serverPath) {
-    const server = await startRedisServer(serverPath);
-    try {
-      const handle = await connectToUrl(server.url, timeout);
-      let closing: Promise<void> | undefined;
-      return {
-        client: handle.client,
-        kind: 'server',
-        description: `redis-server on port ${server.port}`,
-        close: () => {
-          closing ??= handle.close().finally(() => server.stop());
-          return closing;
-        },
-      };
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-  }
+  if (serverPath) return startPrivateServers(serverPath, Math.max(1, options.servers ?? 1), timeout);
   if (options.allowDocker && !options.preferEmbedded) {
     const container = await startRedisContainer();
     if (container) {

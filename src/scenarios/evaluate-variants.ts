@@ -318,3 +318,25 @@ export function factoredEvaluator({
     },
   };
 }
+
+/**
+ * Evaluations spread over several engines on independent Redis servers: each call goes to the one with the
+ * fewest calls in flight (the first on ties). A result does not depend on which server computed it.
+ */
+export function spreadEvaluator(evaluators: readonly VariantsEvaluator[]): VariantsEvaluator {
+  if (evaluators.length === 1) return evaluators[0]!;
+  const inFlight = evaluators.map(() => 0);
+  return {
+    redisKind: evaluators[0]!.redisKind,
+    async evaluateVariants(scenario, variants) {
+      let least = 0;
+      for (let i = 1; i < inFlight.length; i++) if (inFlight[i]! < inFlight[least]!) least = i;
+      inFlight[least]!++;
+      try {
+        return await evaluators[least]!.evaluateVariants(scenario, variants);
+      } finally {
+        inFlight[least]!--;
+      }
+    },
+  };
+}

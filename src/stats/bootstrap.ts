@@ -53,6 +53,34 @@ export function bootstrapInterval(
   return [quantile(sorted, alpha), quantile(sorted, 1 - alpha)];
 }
 
+/**
+ * Percentile intervals of several statistics over the same resamples (common random numbers): one draw of
+ * indices per resample serves every statistic, so related intervals (a curve's means) vary together and
+ * cost one draw instead of one each. `statistics` writes the `count` statistics of one resample into `out`.
+ */
+export function bootstrapIntervals(
+  n: number,
+  count: number,
+  statistics: (indices: Uint32Array, out: Float64Array) => void,
+  { seed, resamples = DEFAULT_RESAMPLES, confidence = DEFAULT_CONFIDENCE }: BootstrapOptions,
+): Interval[] {
+  if (n === 0) return Array.from({ length: count }, () => [Number.NaN, Number.NaN] as const);
+  const random = seededRandom(seed);
+  const values = Array.from({ length: count }, () => new Float64Array(resamples));
+  const indices = new Uint32Array(n);
+  const out = new Float64Array(count);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
+    statistics(indices, out);
+    for (let k = 0; k < count; k++) values[k]![b] = out[k]!;
+  }
+  const alpha = (1 - confidence) / 2;
+  return values.map((v) => {
+    const sorted = Array.from(v).sort((a, b) => a - b);
+    return [quantile(sorted, alpha), quantile(sorted, 1 - alpha)] as const;
+  });
+}
+
 /** Interval of the mean of per-scenario values. */
 export function meanInterval(values: readonly number[], options: BootstrapOptions): Interval {
   return bootstrapInterval(

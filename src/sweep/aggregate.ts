@@ -7,7 +7,7 @@
  */
 import type { ConstantValue } from '../constants/registry.js';
 import type { RankingMetrics } from '../metrics/ranking.js';
-import { bootstrapInterval, excludesZero, type Interval, mean, meanInterval } from '../stats/bootstrap.js';
+import { bootstrapIntervals, excludesZero, type Interval, mean, meanInterval } from '../stats/bootstrap.js';
 import type { DeferredWork } from '../util/deferred.js';
 import type { PairPoint, PointScore, SweepPoint } from './runner.js';
 
@@ -153,11 +153,14 @@ export function aggregateSweep(
   const resamples = options.resamples;
   const bootstrap = (name: string) => ({ seed: `${seed}:${name}`, ...(resamples ? { resamples } : {}) });
   // The object with its interval, computed now or (with deferred work) when first read; last, as listed.
-  const withInterval = <O extends object, T>(object: O, compute: () => T): O & { readonly interval: T } => {
-    if (!options.deferred) return { ...object, interval: compute() };
-    const get = options.deferred.lazy(compute);
-    return Object.defineProperty(object, 'interval', { get, enumerable: true }) as O & { interval: T };
+  const withInterval = <O extends object, T>(object: O, read: () => T): O & { readonly interval: T } => {
+    if (!options.deferred) return { ...object, interval: read() };
+    return Object.defineProperty(object, 'interval', { get: read, enumerable: true }) as O & { interval: T };
   };
+  const known =
+    <T>(value: T) =>
+    () =>
+      value;
 
   const all = new Map<number, SweepPoint[]>();
   for (const p of points) all.set(Number(p.value), [...(all.get(Number(p.value)) ?? []), p]);
@@ -172,6 +175,29 @@ export function aggregateSweep(
   const scores = runValues.map((v) =>
     common.map((name) => metricOf(ran.get(v)!.find((p) => p.scenario === name)!, metric)!),
   );
+  // The intervals of every run value's mean and of the range, over one set of resamples (see
+  // bootstrapIntervals): [mean of runValues[0], …, range].
+  const curveIntervals = (): readonly Interval[] =>
+    bootstrapIntervals(
+      common.length,
+      scores.length + 1,
+      (indices, out) => {
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < scores.length; k++) {
+          const row = scores[k]!;
+          let sum = 0;
+          for (let i = 0; i < indices.length; i++) sum += row[indices[i]!]!;
+          const m = sum / indices.length;
+          out[k] = m;
+          if (m < lo) lo = m;
+          if (m > hi) hi = m;
+        }
+        out[scores.length] = hi - lo;
+      },
+      bootstrap('curve'),
+    );
+  const intervals = options.deferred ? options.deferred.lazy(curveIntervals) : known(curveIntervals());
   const values: ValueSummary[] = [...all.keys()]
     .sort((a, b) => a - b)
     .map((value) => {
@@ -187,7 +213,7 @@ export function aggregateSweep(
           degenerate: index < 0,
           mean: curve ? mean(curve) : null,
         },
-        () => (curve ? meanInterval(curve, bootstrap(`mean:${value}`)) : null),
+        () => (curve ? intervals()[index]! : null),
       );
     });
 
@@ -197,26 +223,7 @@ export function aggregateSweep(
     means.length === 0 ? null : [...means].sort((x, y) => x.mean - y.mean || x.value - y.value)[0]!;
   const rangeValue = best && worst ? best.mean - worst.mean : null;
   const range =
-    rangeValue === null
-      ? null
-      : withInterval({ value: rangeValue }, () =>
-          bootstrapInterval(
-            common.length,
-            (indices) => {
-              let lo = Number.POSITIVE_INFINITY;
-              let hi = Number.NEGATIVE_INFINITY;
-              for (const row of scores) {
-                let sum = 0;
-                for (const i of indices) sum += row[i]!;
-                const m = sum / indices.length;
-                if (m < lo) lo = m;
-                if (m > hi) hi = m;
-              }
-              return hi - lo;
-            },
-            bootstrap('range'),
-          ),
-        );
+    rangeValue === null ? null : withInterval({ value: rangeValue }, () => intervals()[scores.length]!);
   let bestVsWorst: ConstantSummary['bestVsWorst'] = null;
   if (best && worst) {
     const b = scores[runValues.indexOf(best.value)]!;

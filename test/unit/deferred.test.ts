@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bootstrapIntervals, meanInterval } from '../../src/stats/bootstrap.js';
 import { aggregateSweep } from '../../src/sweep/aggregate.js';
 import type { SweepPoint } from '../../src/sweep/runner.js';
 import { DeferredWork } from '../../src/util/deferred.js';
@@ -59,8 +60,44 @@ describe('aggregateSweep with deferred intervals', () => {
     const lazy = aggregateSweep('X', 0.2, points, { deferred: work });
     let pending = 0;
     while (work.settleOne()) pending++;
-    // Three per-value intervals and the range interval waited; best vs worst did not.
-    expect(pending).toBe(4);
+    // The curve's intervals (each value's mean and the range, one set of resamples) waited; best vs worst
+    // did not.
+    expect(pending).toBe(1);
     expect(lazy.bestVsWorst!.excludesZero).toBe(true);
   });
 });
+
+describe('bootstrapIntervals', () => {
+  const values = Array.from({ length: 25 }, (_, i) => ((i * 37) % 11) / 10);
+  it('gives, for one statistic, the interval bootstrapInterval gives with the same seed (the same resamples)', () => {
+    const [shared] = bootstrapIntervals(
+      values.length,
+      1,
+      (indices, out) => {
+        out[0] = resampledMeanOf(values, indices);
+      },
+      { seed: 's' },
+    );
+    expect(shared).toEqual(meanInterval(values, { seed: 's' }));
+  });
+
+  it('draws once for all statistics: a shifted copy gets the shifted interval', () => {
+    const [a, b] = bootstrapIntervals(
+      values.length,
+      2,
+      (indices, out) => {
+        out[0] = resampledMeanOf(values, indices);
+        out[1] = resampledMeanOf(values, indices) + 1;
+      },
+      { seed: 't' },
+    );
+    expect(b![0]).toBeCloseTo(a![0] + 1, 12);
+    expect(b![1]).toBeCloseTo(a![1] + 1, 12);
+  });
+});
+
+function resampledMeanOf(values: readonly number[], indices: Uint32Array): number {
+  let sum = 0;
+  for (let i = 0; i < indices.length; i++) sum += values[indices[i]!]!;
+  return sum / indices.length;
+}
