@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { defaultConstants, withOverrides } from '../../src/constants/values.js';
 import { acquireRedis } from '../../src/redis/acquire.js';
@@ -22,12 +22,17 @@ describe('private redis-servers for one run', () => {
     expect(new Set(ids).size).toBe(2);
     await handle.close();
     for (const port of ports) {
-      const probe = new Redis({
-        port,
-        lazyConnect: true,
-        retryStrategy: () => null,
-        maxRetriesPerRequest: 0,
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('connect', () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.on('error', () => resolve(true));
       });
+      expect(refused, `port ${port} still listens`).toBe(true);
+    }
+  });
       await expect(probe.connect()).rejects.toThrow();
       probe.disconnect();
     }
