@@ -6,7 +6,8 @@
 //    and, for comparison, one variant per replay (the unoptimised engine), with Redis CPU, round trips and
 //    commands inside Lua per run;
 //  - the full default ratchet (examples/popoto/constants.py, 50 seeds, Tiers 1–3): wall time and CPU split
-//    between Node and Redis (INFO cpu);
+//    between Node and Redis (INFO cpu), as a run that starts its own servers does it (two on a machine with
+//    two or more cores) and on the one server this script started (as with --redis-url);
 //  - the peak RSS of a 200-seed ratchet (skipped with --quick).
 // Writes bench/results/latest.json and prints a markdown summary.
 import { execFile, spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import { CONSTANTS } from '../lib/src/constants/registry.js';
 import { resolveConstants } from '../lib/src/constants/resolve.js';
 import { defaultConstants, withOverrides } from '../lib/src/constants/values.js';
 import { runRatchetJob } from '../lib/src/jobs/ratchet-job.js';
+import { acquireRedis, defaultPrivateServers } from '../lib/src/redis/acquire.js';
 import { PointsStore } from '../lib/src/points/store.js';
 import { findRedisServer, startRedisServer } from '../lib/src/redis/server.js';
 import { engineEvaluator } from '../lib/src/scenarios/evaluate.js';
@@ -169,27 +171,47 @@ function job(seeds) {
     command: 'bench',
   };
 }
-await client.config('RESETSTAT');
-const cpu0 = await redisCpu();
-const node0 = process.cpuUsage();
-const t0 = performance.now();
-const report = await runRatchetJob(job(50), { store: new PointsStore(), redis: redisHandle }, {
-  ms: () => performance.now(),
-  now: () => new Date(),
+async function cpuOf(clients) {
+  let total = 0;
+  for (const c of clients) {
+    const info = await c.info('cpu');
+    const field = (name) => Number(info.match(new RegExp(`${name}:([\\d.]+)`))[1]);
+    total += field('used_cpu_user') + field('used_cpu_sys');
+  }
+  return total;
+}
+async function timedRatchet(handle) {
+  const clients = handle.clients ?? [handle.client];
+  const cpu0 = await cpuOf(clients);
+  const node0 = process.cpuUsage();
+  const t0 = performance.now();
+  const report = await runRatchetJob(job(50), { store: new PointsStore(), redis: handle }, {
+    ms: () => performance.now(),
+    now: () => new Date(),
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const nodeCpu = process.cpuUsage(node0);
+  return {
+    seeds: 50,
+    servers: clients.length,
+    wallSeconds: wall,
+    nodeCpuSeconds: (nodeCpu.user + nodeCpu.system) / 1e6,
+    redisCpuSeconds: (await cpuOf(clients)) - cpu0,
+    engineRuns: report.compute.engineRuns,
+    reused: report.compute.reused,
+    accepted: report.accepted,
+    engineRunsPerSecond: report.compute.engineRuns / wall,
+    wallAtMillionSetPerSecond: (wall * setRps) / 1e6,
+  };
+}
+// As `ratchet --redis-url` runs it (one server), and as a run that starts its own servers does (the default).
+const ratchetOneServer = await timedRatchet(redisHandle);
+const privateServers = await acquireRedis({
+  servers: defaultPrivateServers(),
+  searchPath: process.env.PATH ?? '',
+  allowEmbedded: false,
 });
-const wall = (performance.now() - t0) / 1000;
-const nodeCpu = process.cpuUsage(node0);
-const ratchet = {
-  seeds: 50,
-  wallSeconds: wall,
-  nodeCpuSeconds: (nodeCpu.user + nodeCpu.system) / 1e6,
-  redisCpuSeconds: (await redisCpu()) - cpu0,
-  engineRuns: report.compute.engineRuns,
-  reused: report.compute.reused,
-  accepted: report.accepted,
-  engineRunsPerSecond: report.compute.engineRuns / wall,
-  wallAtMillionSetPerSecond: (wall * setRps) / 1e6,
-};
+const ratchet = await timedRatchet(privateServers).finally(() => privateServers.close());
 
 // 4. Peak RSS of a 200-seed ratchet, in a process of its own.
 let rss200 = null;
@@ -225,6 +247,7 @@ const result = {
   engine: sizes,
   cost1000vs100: per1000 / per100,
   ratchet,
+  ratchetOneServer,
   rss200,
 };
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
@@ -240,10 +263,15 @@ for (const s of sizes) {
   );
 }
 console.log(`\n1,000-record runs cost ${f(result.cost1000vs100, 2)}× the 100-record ones (Redis CPU per run).`);
-console.log(
-  `Default ratchet (50 seeds, Tiers 1–3): ${f(ratchet.wallSeconds)} s wall (${f(ratchet.wallAtMillionSetPerSecond)} s at 1M SET/s), ` +
-    `Node ${f(ratchet.nodeCpuSeconds)} s CPU, Redis ${f(ratchet.redisCpuSeconds)} s CPU, ${ratchet.engineRuns} engine runs ` +
-    `(${f(ratchet.engineRunsPerSecond)}/s), ${ratchet.reused} reused; accepted ${ratchet.accepted.join(', ')}.`,
-);
+for (const [name, r] of [
+  [`Default ratchet (50 seeds, Tiers 1–3; ${ratchet.servers} private redis-server${ratchet.servers === 1 ? '' : 's'})`, ratchet],
+  ['The same on one server (--redis-url)', ratchetOneServer],
+]) {
+  console.log(
+    `${name}: ${f(r.wallSeconds)} s wall (${f(r.wallAtMillionSetPerSecond)} s at 1M SET/s), ` +
+      `Node ${f(r.nodeCpuSeconds)} s CPU, Redis ${f(r.redisCpuSeconds)} s CPU, ${r.engineRuns} engine runs ` +
+      `(${f(r.engineRunsPerSecond)}/s), ${r.reused} reused; accepted ${r.accepted.join(', ')}.`,
+  );
+}
 if (rss200) console.log(`200-seed ratchet: peak RSS ${f(rss200.peakRssMb)} MB, ${f(rss200.wallSeconds)} s.`);
 console.log('\nwritten to bench/results/latest.json');
