@@ -5,6 +5,7 @@ import { acquireRedis } from '../../src/redis/acquire.js';
 import { factoredEvaluator, spreadEvaluator } from '../../src/scenarios/evaluate-variants.js';
 import { createScenario } from '../../src/scenarios/factory/factory.js';
 import { bankSeed } from '../../src/scenarios/factory/seed-bank.js';
+import type { ScenarioResult } from '../../src/scenarios/scenario.js';
 import { mapPool } from '../../src/util/pool.js';
 
 const portOf = (description: string) => [...description.matchAll(/\d{4,5}/g)].map((m) => Number(m[0]));
@@ -64,7 +65,7 @@ describe('private redis-servers for one run', () => {
       const before = await calls();
       const together = await mapPool(scenarios, 4, (s) => spread.evaluateVariants(s, variants));
       const after = await calls();
-      const alone = [];
+      const alone: ScenarioResult[][] = [];
       for (const s of scenarios) alone.push(await one.evaluateVariants(s, variants));
       const rankings = (rs: typeof alone) => rs.map((r) => r.map((x) => x.queries.map((q) => q.rankedIds)));
       expect(rankings(together)).toEqual(rankings(alone));
