@@ -185,6 +185,18 @@ export function registerScripts(redis: RedisClient): Promise<void> {
   return ready;
 }
 
+/**
+ * A failed script call: an error Redis replied with names the script; a connection that timed out or closed
+ * is the cause itself (no script is to blame), so the message leads with it.
+ */
+export function scriptFailure(name: string, error: unknown): EngineError {
+  const message = errorMessage(error);
+  if (/^(Command timed out|Connection is closed|Stream isn't writeable)/.test(message)) {
+    return new EngineError(message);
+  }
+  return new EngineError(`${name} failed: ${message}`);
+}
+
 /** Numbers cross into Lua as their shortest round-trip decimal text, so no precision is lost. */
 export const num = (x: number): string => String(x);
 
@@ -307,7 +319,7 @@ export class MemoryEngine {
     try {
       return await fn.call(this.redis, ...this.keys, this.coPrefix, ...args);
     } catch (error) {
-      throw new EngineError(`${name} failed: ${errorMessage(error)}`);
+      throw scriptFailure(name, error);
     }
   }
 

@@ -5,7 +5,7 @@
  * answered in the same script call (see EVALUATE_VARIANTS). Scores are computed by the same Lua functions as
  * the single-run engine, so every ranking is the one a replay of that variant alone gives.
  */
-import { EngineError, errorMessage } from '../errors.js';
+import { EngineError } from '../errors.js';
 import {
   type ArmName,
   type AssembleCall,
@@ -20,6 +20,7 @@ import {
   type RedisClient,
   type RegistryScriptName,
   registerScripts,
+  scriptFailure,
   type WriteOp,
 } from './engine.js';
 import type { GraphSettings, QuerySettings, RecordSettings } from './stages.js';
@@ -260,7 +261,7 @@ export class FusedRun {
         args,
       );
     } catch (error) {
-      throw new EngineError(`${name} failed: ${errorMessage(error)}`);
+      throw scriptFailure(name, error);
     }
   }
 
