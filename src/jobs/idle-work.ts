@@ -31,14 +31,21 @@ export function workWhileIdle(
   const step = () => {
     timer = undefined;
     if (stopped) return;
-    if (deferred.settleOne()) {
-      setImmediate(step);
-      return;
-    }
-    if (next < positions.length) {
-      const { role, index } = positions[next++]!;
-      bank.draft(role, index);
-      setImmediate(step);
+    try {
+      if (deferred.settleOne()) {
+        setImmediate(step);
+        return;
+      }
+      if (next < positions.length) {
+        const { role, index } = positions[next++]!;
+        bank.draft(role, index);
+        setImmediate(step);
+        return;
+      }
+    } catch {
+      // Work done ahead is only a head start: the run does the same piece when it needs it, and a failure
+      // surfaces there, with the run's own error handling.
+      stopped = true;
       return;
     }
     // Nothing to do now: statistics come due when a training stage ends.
