@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, EvaluationFailedError, errorMessage, InputError } from '../errors.js';
 import { sweepSummaryLine, sweepText } from '../report/sweep-text.js';
-import { factoredEvaluator } from '../scenarios/evaluate-variants.js';
+import { handleEvaluator } from '../scenarios/evaluate-variants.js';
 import type { GeneratedScenario } from '../scenarios/factory/factory.js';
 import { ScenarioBank } from '../scenarios/factory/scenario-bank.js';
 import {
@@ -142,6 +142,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
         ),
       { withSeeds: false },
     ),
+    { spread: true },
   ).action(async (cli: SweepOptions, command: Command) => {
     const given = await withConfig(cli, command, io);
     const options = { ...given, resultsDir: given.resultsDir ?? defaultResultsDir(io.env) };
@@ -180,16 +181,12 @@ export function sweepCommand(program: Command, io: CliIo): void {
     const started = io.clock();
     const progress = progressBar(io, 'sweep', options.quiet === true);
     const sweeping = withRedis(options, io, async (redis) => {
-      const evaluator = factoredEvaluator({
-        client: redis.client,
-        redisKind: redis.kind,
-        clock: io.clock,
-        ...(redis.track ? { track: redis.track } : {}),
-      });
+      // Scenarios spread over every private server, the same number in flight per server.
+      const spread = handleEvaluator(redis, io.clock, concurrency);
       try {
-        const execution = await executeSweep(evaluator, scenarios, input.constants, plan, {
+        const execution = await executeSweep(spread.evaluator, scenarios, input.constants, plan, {
           cliffThreshold,
-          concurrency,
+          concurrency: spread.concurrency,
           onProgress: (done, total) => progress.update(done, total),
         });
         return { results: execution, redisKind: redis.kind };

@@ -15,7 +15,7 @@ import { proposedDiff } from '../ratchet/proposal-diff.js';
 import { type RatchetOptions, runRatchet } from '../ratchet/ratchet.js';
 import type { RedisHandle } from '../redis/acquire.js';
 import { buildRatchetReport, type RatchetReport } from '../report/ratchet-report.js';
-import { factoredEvaluator, spreadEvaluator } from '../scenarios/evaluate-variants.js';
+import { handleEvaluator } from '../scenarios/evaluate-variants.js';
 import { ScenarioBank, type ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
 import { trainCount } from '../scenarios/factory/seed-bank.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -153,24 +153,11 @@ export function jobEvaluator(
   clock: JobClock,
   onProgress?: (done: number, expected: number) => void,
 ) {
-  const redis = source.redis;
-  const clients = redis ? (redis.clients ?? [redis.client]) : [];
-  const compute = redis
-    ? spreadEvaluator(
-        clients.map((client) =>
-          factoredEvaluator({
-            client,
-            redisKind: redis.kind,
-            clock: clock.ms,
-            ...(redis.track ? { track: redis.track } : {}),
-          }),
-        ),
-      )
-    : null;
+  // Scenarios spread over every server of the handle, the same number in flight per server.
+  const spread = source.redis ? handleEvaluator(source.redis, clock.ms, job.concurrency) : null;
   return pointsEvaluator(bank, job.constants, source.store, {
-    compute,
-    // The same number of scenarios in flight per server.
-    concurrency: job.concurrency * Math.max(1, clients.length),
+    compute: spread?.evaluator ?? null,
+    concurrency: spread?.concurrency ?? job.concurrency,
     ...(onProgress ? { onProgress } : {}),
   });
 }

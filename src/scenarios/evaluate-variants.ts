@@ -19,7 +19,7 @@ import {
   stageSettings,
 } from '../engine/stages.js';
 import { errorMessage } from '../errors.js';
-import type { RedisKind } from '../redis/acquire.js';
+import type { RedisHandle, RedisKind } from '../redis/acquire.js';
 import { engineEvaluator, scoredResult, unscored } from './evaluate.js';
 import { checkScriptAgainstConstants, DEFAULT_MAX_ITEMS, writeOp } from './replay.js';
 import { degenerateReason, type Scenario, type ScenarioResult } from './scenario.js';
@@ -339,4 +339,27 @@ export function spreadEvaluator(evaluators: readonly VariantsEvaluator[]): Varia
       }
     },
   };
+}
+
+/**
+ * The factored evaluator over every server of a Redis handle (its private servers, or its one client),
+ * spread as `spreadEvaluator` does, and how many scenarios to keep in flight for `perServer` each.
+ */
+export function handleEvaluator(
+  handle: Pick<RedisHandle, 'client' | 'clients' | 'kind' | 'track'>,
+  clock: () => number,
+  perServer: number,
+): { evaluator: VariantsEvaluator; concurrency: number } {
+  const clients = handle.clients ?? [handle.client];
+  const evaluator = spreadEvaluator(
+    clients.map((client) =>
+      factoredEvaluator({
+        client,
+        redisKind: handle.kind,
+        clock,
+        ...(handle.track ? { track: handle.track } : {}),
+      }),
+    ),
+  );
+  return { evaluator, concurrency: perServer * clients.length };
 }
