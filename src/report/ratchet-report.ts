@@ -106,7 +106,7 @@ export function proposalSentence(decisions: readonly RatchetDecision[]): string 
 }
 
 const deltaText = (d: ConstantDelta) =>
-  `${d.constant} ${d.base} → ${d.head} ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''}`;
+  `${d.constant} ${d.base} → ${d.head} ${d.delta === null ? '(no scored scenario)' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''}`;
 
 /** What the pull request's own changes do, in one sentence; null outside a pull request. */
 export function prSentence(prDelta: readonly ConstantDelta[] | null): string | null {

@@ -121,7 +121,7 @@ describe('the report built from a run’s outcome', () => {
       { ...report.prDelta![0]!, verdict: 'no measurable effect' as const, delta: null, interval: null },
     ];
     expect(verdictSentence([], quiet)).toBe(
-      "This pull request's changes have no measurable effect: DECAY_RATE 0.1 → 0.6 . Ratchet: No change is supported by the evidence: 0 train-best values did not hold on held-out scenarios, across 0 constants tested.",
+      "This pull request's changes have no measurable effect: DECAY_RATE 0.1 → 0.6 (no scored scenario). Ratchet: No change is supported by the evidence: 0 train-best values did not hold on held-out scenarios, across 0 constants tested.",
     );
   });
 });
