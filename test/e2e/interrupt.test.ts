@@ -94,6 +94,40 @@ describe('interrupting the CLI', () => {
     }, 60_000);
   }
 
+  it('stops every private redis-server a ratchet started (--redis-servers 2) on SIGTERM and exits 143', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'mr-int-results-'));
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'ratchet',
+        '--only',
+        'DECAY_RATE,WF_MIN_THRESHOLD',
+        '--redis-servers',
+        '2',
+        '--results-dir',
+        results,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let servers: number[] = [];
+    for (let i = 0; i < 400 && servers.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      servers = childRedisServers(child.pid!);
+    }
+    expect(servers).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('SIGTERM: stopping');
+    for (const pid of servers) expect(alive(pid), `redis-server ${pid}`).toBe(false);
+  }, 60_000);
+
   it('stops the private redis-server it started on SIGTERM and exits 143', async () => {
     const child = spawn(process.execPath, [CLI, 'replay', longScript()], {
       stdio: ['ignore', 'pipe', 'pipe'],
