@@ -71,11 +71,11 @@ export async function withRedis<T>(
       ? null
       : parseNumberOption('--timeout', options.timeout, { min: 0, minOpen: true });
   const servers =
-    options.redisServers === undefined || options.redisServers === 'auto'
-      ? options.redisServers === 'auto'
+    options.redisServers === undefined
+      ? 1
+      : options.redisServers === 'auto'
         ? defaultPrivateServers()
-        : 1
-      : parsePositiveInteger('--redis-servers', options.redisServers);
+        : parsePositiveInteger('--redis-servers', options.redisServers);
   const handle = await acquireRedis({
     servers,
     commandTimeoutMs: Math.round(seconds * 1000),

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { SCRIPT_SOURCES } from '../engine/engine.js';
 import { engineKey, type StageSettings } from '../engine/stages.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { memoByObject } from '../util/memo.js';
 
 /** Bumped when what a point holds, or how metrics are computed from rankings, changes. */
 const POINT_FORMAT = 'points/1 ndcg-linear-gain';
@@ -16,17 +17,10 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** The engine version points are keyed by: its Lua sources and the point format. */
 export const ENGINE_VERSION = sha256([POINT_FORMAT, ...SCRIPT_SOURCES].join('\u0000')).slice(0, 16);
 
-const digests = new WeakMap<Scenario, string>();
-
-/** A scenario's identity: its name and its whole script (which fix the bank and the seed). */
-export function scenarioDigest(scenario: Scenario): string {
-  let digest = digests.get(scenario);
-  if (!digest) {
-    digest = sha256(JSON.stringify({ name: scenario.name, script: scenario.script })).slice(0, 24);
-    digests.set(scenario, digest);
-  }
-  return digest;
-}
+/** A scenario's identity: its name and its whole script (which fix the bank and the seed); once per scenario. */
+export const scenarioDigest: (scenario: Scenario) => string = memoByObject((scenario: Scenario) =>
+  sha256(JSON.stringify({ name: scenario.name, script: scenario.script })).slice(0, 24),
+);
 
 /** The key of one point: engine version, scenario and the constants the engine reads. */
 export function pointKey(scenario: Scenario, settings: StageSettings): string {

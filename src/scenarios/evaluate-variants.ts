@@ -20,6 +20,7 @@ import {
 } from '../engine/stages.js';
 import { errorMessage } from '../errors.js';
 import type { RedisHandle, RedisKind } from '../redis/acquire.js';
+import { memoByObject } from '../util/memo.js';
 import { engineEvaluator, scoredResult, unscored } from './evaluate.js';
 import { checkScriptAgainstConstants, DEFAULT_MAX_ITEMS, writeOp } from './replay.js';
 import { degenerateReason, type Scenario, type ScenarioResult } from './scenario.js';
@@ -36,15 +37,7 @@ interface Segment extends FusedSegment {
 }
 
 /** The script as segments, made once per script (segments are never changed after they are made). */
-export function segmentsOf(script: ScenarioScript): readonly Segment[] {
-  let segments = segmentsCache.get(script);
-  if (!segments) {
-    segments = segmentScript(script);
-    segmentsCache.set(script, segments);
-  }
-  return segments;
-}
-const segmentsCache = new WeakMap<ScenarioScript, readonly Segment[]>();
+export const segmentsOf: (script: ScenarioScript) => readonly Segment[] = memoByObject(segmentScript);
 
 /** The script as segments: writes, then the queries that follow them (pure). */
 export function segmentScript(script: ScenarioScript): Segment[] {
@@ -110,11 +103,8 @@ export function segmentScript(script: ScenarioScript): Segment[] {
  * state depends on the policy constants alone; undefined when there are none, or when an outcome or a
  * prediction on one makes it read memory constants too.
  */
-export function separablePolicies(script: ScenarioScript): string[] | undefined {
-  if (!separableCache.has(script)) separableCache.set(script, findSeparablePolicies(script));
-  return separableCache.get(script);
-}
-const separableCache = new WeakMap<ScenarioScript, string[] | undefined>();
+export const separablePolicies: (script: ScenarioScript) => string[] | undefined =
+  memoByObject(findSeparablePolicies);
 
 function findSeparablePolicies(script: ScenarioScript): string[] | undefined {
   const ids = new Set(script.steps.flatMap((step) => (step.op === 'crystallize' ? [step.id] : [])));
@@ -149,16 +139,12 @@ async function replayEach(
 
 /** Why a graph setting cannot run this script (the checks a replay makes), or undefined; once per setting. */
 function graphProblem(script: ScenarioScript, segments: readonly Segment[], graph: GraphSettings) {
-  let known = graphProblems.get(script);
-  if (!known) {
-    known = new Map();
-    graphProblems.set(script, known);
-  }
+  const known = graphProblemsOf(script);
   const key = settingsKey(graph);
   if (!known.has(key)) known.set(key, findGraphProblem(script, segments, graph));
   return known.get(key);
 }
-const graphProblems = new WeakMap<ScenarioScript, Map<string, string | undefined>>();
+const graphProblemsOf = memoByObject((_: ScenarioScript) => new Map<string, string | undefined>());
 
 function findGraphProblem(script: ScenarioScript, segments: readonly Segment[], graph: GraphSettings) {
   try {

@@ -3,7 +3,9 @@
  * scenario asks one per topic, a hand-crafted one asks one). Its score under some constants is the mean
  * metric over the evaluated queries that have enough relevant records.
  */
+
 import type { Grades, RankingMetrics } from '../metrics/ranking.js';
+import { memoByObject } from '../util/memo.js';
 import type { RankingStep, ScenarioScript } from './script.js';
 
 export interface Scenario {
@@ -56,35 +58,28 @@ const relevantCount = (query: RankingStep) =>
  * scored on.
  */
 export function evaluatedQueries(script: ScenarioScript): RankingStep[] {
-  // A script is immutable once made: its evaluated queries are worked out once (every evaluation asks).
-  let evaluated = evaluatedCache.get(script);
-  if (!evaluated) {
-    evaluated = script.steps.flatMap((step) =>
-      isRanking(step) && relevantCount(step) >= MIN_RELEVANT ? [step] : [],
-    );
-    evaluatedCache.set(script, evaluated);
-  }
-  return evaluated;
+  return evaluatedOf(script);
 }
-const evaluatedCache = new WeakMap<ScenarioScript, RankingStep[]>();
+// A script is immutable once made: its evaluated queries are worked out once (every evaluation asks).
+const evaluatedOf = memoByObject((script: ScenarioScript) =>
+  script.steps.flatMap((step) => (isRanking(step) && relevantCount(step) >= MIN_RELEVANT ? [step] : [])),
+);
 
 /** Why a scenario cannot be scored meaningfully, or undefined when it can. */
 export function degenerateReason(scenario: Scenario): string | undefined {
-  if (!degenerateCache.has(scenario.script))
-    degenerateCache.set(scenario.script, findDegenerateReason(scenario));
-  return degenerateCache.get(scenario.script);
+  return degenerateOf(scenario.script);
 }
-const degenerateCache = new WeakMap<ScenarioScript, string | undefined>();
+const degenerateOf = memoByObject((script: ScenarioScript) => findDegenerateReason(script));
 
-function findDegenerateReason(scenario: Scenario): string | undefined {
-  const graded = scenario.script.steps.flatMap((step) => (isRanking(step) && step.relevance ? [step] : []));
+function findDegenerateReason(script: ScenarioScript): string | undefined {
+  const graded = script.steps.flatMap((step) => (isRanking(step) && step.relevance ? [step] : []));
   if (graded.length === 0) return 'no query grades relevance';
-  const evaluated = evaluatedQueries(scenario.script);
+  const evaluated = evaluatedQueries(script);
   if (evaluated.length === 0) {
     const most = Math.max(...graded.map(relevantCount));
     return `only ${most} relevant record${most === 1 ? '' : 's'} in any query (at least ${MIN_RELEVANT} are needed)`;
   }
-  const saved = scenario.script.steps.flatMap((step) =>
+  const saved = script.steps.flatMap((step) =>
     step.op === 'save' || step.op === 'crystallize' ? [step.id] : [],
   );
   const retrievable = evaluated.map((query) => {

@@ -38,19 +38,16 @@ export function quantile(sorted: readonly number[], q: number): number {
 export function bootstrapInterval(
   n: number,
   statistic: (indices: Uint32Array) => number,
-  { seed, resamples = DEFAULT_RESAMPLES, confidence = DEFAULT_CONFIDENCE }: BootstrapOptions,
+  options: BootstrapOptions,
 ): Interval {
-  if (n === 0) return [Number.NaN, Number.NaN];
-  const random = seededRandom(seed);
-  const values = new Float64Array(resamples);
-  const indices = new Uint32Array(n);
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
-    values[b] = statistic(indices);
-  }
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  const alpha = (1 - confidence) / 2;
-  return [quantile(sorted, alpha), quantile(sorted, 1 - alpha)];
+  return bootstrapIntervals(
+    n,
+    1,
+    (indices, out) => {
+      out[0] = statistic(indices);
+    },
+    options,
+  )[0]!;
 }
 
 /**

@@ -38,6 +38,27 @@ function longScript(): string {
   return path;
 }
 
+/**
+ * Runs the CLI with these arguments until it has started `servers` private redis-servers (or a few seconds
+ * have passed), lets it work `workMs` more, then sends SIGTERM: the exit code, stderr and the servers seen.
+ */
+async function interruptOnceServing(args: string[], servers: number, workMs: number) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let seen: number[] = [];
+  for (let i = 0; i < 400 && seen.length < servers; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    seen = childRedisServers(child.pid!);
+  }
+  await new Promise((r) => setTimeout(r, workMs));
+  child.kill('SIGTERM');
+  return { code: await exited, stderr, servers: seen };
+}
+
 describe('interrupting the CLI', () => {
   it('removes its keys from a Redis it was given on SIGTERM', async () => {
     const redis = await acquireRedis({ allowEmbedded: false, searchPath: process.env.PATH });
@@ -96,57 +117,22 @@ describe('interrupting the CLI', () => {
 
   it('stops every private redis-server a ratchet started (--redis-servers 2) on SIGTERM and exits 143', async () => {
     const results = mkdtempSync(join(tmpdir(), 'mr-int-results-'));
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'ratchet',
-        '--only',
-        'DECAY_RATE,WF_MIN_THRESHOLD',
-        '--redis-servers',
-        '2',
-        '--results-dir',
-        results,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+    const run = await interruptOnceServing(
+      ['ratchet', '--only', 'DECAY_RATE,WF_MIN_THRESHOLD', '--redis-servers', '2', '--results-dir', results],
+      2,
+      500,
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let servers: number[] = [];
-    for (let i = 0; i < 400 && servers.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      servers = childRedisServers(child.pid!);
-    }
-    expect(servers).toHaveLength(2);
-    await new Promise((r) => setTimeout(r, 500));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(143);
-    expect(stderr).toContain('SIGTERM: stopping');
-    for (const pid of servers) expect(alive(pid), `redis-server ${pid}`).toBe(false);
+    expect(run.servers).toHaveLength(2);
+    expect(run.code).toBe(143);
+    expect(run.stderr).toContain('SIGTERM: stopping');
+    for (const pid of run.servers) expect(alive(pid), `redis-server ${pid}`).toBe(false);
   }, 60_000);
 
   it('stops the private redis-server it started on SIGTERM and exits 143', async () => {
-    const child = spawn(process.execPath, [CLI, 'replay', longScript()], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let servers: number[] = [];
-    for (let i = 0; i < 200 && servers.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      servers = childRedisServers(child.pid!);
-    }
-    expect(servers).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(143);
-    expect(stderr).toContain('SIGTERM: stopping');
-    expect(alive(servers[0]!)).toBe(false);
+    const run = await interruptOnceServing(['replay', longScript()], 1, 300);
+    expect(run.servers).toHaveLength(1);
+    expect(run.code).toBe(143);
+    expect(run.stderr).toContain('SIGTERM: stopping');
+    expect(alive(run.servers[0]!)).toBe(false);
   });
 });
