@@ -22,6 +22,8 @@ const names = only
 const family = (label) =>
   label === 'policies'
     ? 'policy'
+    : label === 'procedures' || label === 'facts' || label === 'routines'
+      ? label
     : label === 'proactive'
       ? 'proactive'
       : label.startsWith('assemble')

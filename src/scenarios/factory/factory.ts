@@ -12,8 +12,11 @@ import { utcWeekday, weekdayMiddayPhase } from '../../engine/temporal-discovery.
 import type { Grades } from '../../metrics/ranking.js';
 import { degenerateReason, type Scenario } from '../scenario.js';
 import type { ScenarioScript, Step } from '../script.js';
+import { buildFactWorld, type FactWorld, factEvidence } from './facts.js';
 import { buildPolicyWorld, type PolicyWorld, policyEvidence } from './policies.js';
+import { buildProcedureWorld, type ProcedureWorld, procedureEvidence } from './procedures.js';
 import { clamp01, Stream } from './random.js';
+import { buildRoutineWorld, type RoutineWorld, routineEvidence } from './routines.js';
 import { type ScenarioSeed, validateSeed } from './seed.js';
 import { buildWorld, grade, HISTORY_START, type HiddenRecord, WEEK_SECONDS, type World } from './world.js';
 
@@ -31,6 +34,12 @@ export interface GeneratedScenario extends Scenario {
   readonly world: World;
   /** The agents' actions and their true values (PolicyCache). */
   readonly policies: PolicyWorld;
+  /** The candidate procedures of a recurring job and their true success rates. */
+  readonly procedures: ProcedureWorld;
+  /** The reference facts the agent consults, some of them wrong. */
+  readonly facts: FactWorld;
+  /** Recurring needs and standing notes the application surfaces without a query. */
+  readonly routines: RoutineWorld;
   /** One query per topic that has valid records; topic 0 (the current work) first. */
   readonly queries: readonly GeneratedQuery[];
   /** The current topic's ground truth and context (topic 0). */
@@ -297,6 +306,15 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   const policies = buildPolicyWorld(seed.seedId, HISTORY_START, world.now);
   for (const { at: time, step } of policyEvidence(policies, seed.seedId, HISTORY_START, world.now))
     at(time, step);
+  // Procedures: the candidates for a recurring job, told apart only by how their trials went.
+  const procedures = buildProcedureWorld(seed.seedId, HISTORY_START, world.now);
+  for (const { at: time, step } of procedureEvidence(procedures, seed.seedId, world.now)) at(time, step);
+  // Reference facts: consulted, sometimes contradicted, told apart by their confidence.
+  const facts = buildFactWorld(seed.seedId, HISTORY_START, world.now);
+  for (const { at: time, step } of factEvidence(facts, seed.seedId, world.now)) at(time, step);
+  // Routines: weekly needs with discovered cycles, and standing notes, surfaced and answered.
+  const routines = buildRoutineWorld(seed.seedId, HISTORY_START, world.now);
+  for (const { at: time, step } of routineEvidence(routines, seed.seedId, world.now)) at(time, step);
 
   const linkedIds = [...new Set([...linked].flatMap((key) => key.split('|')))].sort();
   const ticks = 1 + Math.min(3, Math.floor(seed.ageSpreadDays / 60));
@@ -357,6 +375,34 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     limit: 10,
     relevance: policies.grades,
   });
+  // The procedures query: the job's candidates by the same composite, graded by their success rates now.
+  steps.push({
+    op: 'query',
+    label: 'procedures',
+    partition: procedures.partition,
+    weights: procedures.weights,
+    limit: 10,
+    relevance: procedures.grades,
+  });
+  // The facts lookup: the reference facts by their own composite, graded by validity and value.
+  steps.push({
+    op: 'query',
+    label: 'facts',
+    partition: facts.partition,
+    weights: facts.weights,
+    limit: 10,
+    relevance: facts.grades,
+  });
+  // What is due now: a proactive call on the routines (the push path alone), graded by their need now.
+  steps.push({
+    op: 'assemble',
+    label: 'routines',
+    partition: routines.partition,
+    weights,
+    maxItems: ASSEMBLED_ITEMS,
+    cues: false,
+    relevance: routines.grades,
+  });
   if (current) {
     for (const label of ['assemble-first', 'assemble']) {
       steps.push({
@@ -384,6 +430,9 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
     seed,
     world,
     policies,
+    procedures,
+    facts,
+    routines,
     queries,
     groundTruth: queries[0]?.topic === 0 ? queries[0].groundTruth : {},
     context,
