@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { rankingMetrics } from '../metrics/ranking.js';
 import { scenarioJson, scenarioText, seedsJson, seedsText } from '../report/seeds-text.js';
-import { createScenario } from '../scenarios/factory/factory.js';
+import { createScenario, topicOfPartition } from '../scenarios/factory/factory.js';
 import { ScenarioBank } from '../scenarios/factory/scenario-bank.js';
 import {
   checkBank,
@@ -101,7 +101,8 @@ export function seedsCommands(program: Command, io: CliIo): void {
           }),
         );
       }
-      // Every ranking step in script order; topic queries keep their topic and context.
+      // Every ranking step in script order; topic queries keep their topic and context, and the agent's calls on
+      // a project (a topic's partition) name that topic.
       const topics = new Map(scenario.queries.map((q) => [q.label, q]));
       const queries = scenario.script.steps.flatMap((step) => {
         if (step.op !== 'query' && step.op !== 'assemble') return [];
@@ -112,7 +113,7 @@ export function seedsCommands(program: Command, io: CliIo): void {
         return [
           {
             label: step.label,
-            ...(query ? { topic: query.topic } : step.op === 'assemble' ? { topic: 0 } : {}),
+            ...(query ? { topic: query.topic } : topicOfPartition(step.partition)),
             context: query?.context ?? step.exclude ?? [],
             groundTruth,
             ranking,

@@ -72,7 +72,8 @@ export interface ScenarioReport {
   readonly metrics: RankingMetrics | null;
   /**
    * Every ranking of the scenario in script order: a proactive call on the current work, one query per topic,
-   * the policy query (no topic), the agent's two turns on the current work.
+   * the policy, procedures and facts queries and the routines due now (no topic), the agent's two turns on the
+   * current work.
    */
   readonly queries: readonly ScenarioRanking[];
 }
@@ -111,7 +112,8 @@ export function scenarioText({ scenario, queries }: ScenarioReport): string {
   const lines = [
     `seed ${seed.seedId}: ${seed.recordCount} records, ${seed.importanceShape} importance, ${seed.accessPattern}, outcomes ${seed.outcomeFrequency}, noise ${seed.noiseRatio}, links ${seed.linkDensity}, ${seed.ageSpreadDays} days`,
     `hidden world: ${world.records.filter((r) => r.onTopic).length} on-topic records (${world.records.filter((r) => r.onTopic && !r.valid).length} later shown wrong), ${world.records.filter((r) => r.noise).length} noise; episodic half-life ${world.halfLifeDays.toFixed(1)} days; reliabilities importance ${world.reliabilities.importance.toFixed(2)}, recency ${world.reliabilities.recency.toFixed(2)}, outcomes ${world.reliabilities.outcome.toFixed(2)}, links ${world.reliabilities.links.toFixed(2)}`,
-    `script: ${scenario.script.steps.length} steps; ${queries.length} rankings (proactive, one query per topic with topic 0 the current work, the policy query, the agent's turns)`,
+    `script: ${scenario.script.steps.length} steps; ${queries.length} rankings (proactive, one query per topic with topic 0 the current work, the policies, the job's procedures, the reference facts, the routines due now, the agent's turns)`,
+    `procedures: ${scenario.procedures.procedures.length} candidates (${scenario.procedures.procedures.filter((p) => p.trials === 0).length} never tried), labels right ${fixed(scenario.procedures.reliability, 2)}; facts: ${scenario.facts.facts.length} (${scenario.facts.facts.filter((f) => !f.valid).length} wrong); routines: ${scenario.routines.routines.length} (${scenario.routines.routines.filter((r) => r.weekly).length} weekly)`,
   ];
   if (scenario.degenerate) lines.push(`degenerate: ${scenario.degenerate}; not run`);
   for (const query of scenario.degenerate ? [] : queries) {

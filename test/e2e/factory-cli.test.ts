@@ -45,19 +45,28 @@ describe('memory-ratchet seeds and scenario', () => {
   });
 
   it('shows every ranking of a seed, in script order, with its grades and metrics', async () => {
-    // Seed 1's topics have too few relevant records to score; its policy query scores it.
+    // Seed 1's topics have too few relevant records to score; its policy, procedures, facts and routines rankings
+    // score it.
     const run = await runBuiltCli(['scenario', '--seed', '1', '--json']);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json.degenerate).toBeUndefined();
     const labels = json.queries.map((q: { label: string }) => q.label);
     expect(labels[0]).toBe('proactive');
-    expect(labels.slice(-3)).toEqual(['policies', 'assemble-first', 'assemble']);
-    const policies = json.queries.at(-3);
-    expect(policies.topic).toBeUndefined();
-    expect(Object.keys(policies.groundTruth).length).toBeGreaterThanOrEqual(3);
-    expect(policies.ranking.length).toBeGreaterThan(0);
-    expect(policies.metrics['ndcg@5']).toBeGreaterThan(0);
+    expect(labels.slice(-6)).toEqual([
+      'policies',
+      'procedures',
+      'facts',
+      'routines',
+      'assemble-first',
+      'assemble',
+    ]);
+    for (const query of json.queries.slice(-6, -2)) {
+      expect(query.topic, query.label).toBeUndefined();
+      expect(Object.keys(query.groundTruth).length, query.label).toBeGreaterThanOrEqual(3);
+      expect(query.ranking.length, query.label).toBeGreaterThan(0);
+      expect(query.metrics['ndcg@5'], query.label).toBeGreaterThan(0);
+    }
   });
 
   it('rejects a seed id no bank draws', async () => {

@@ -85,22 +85,36 @@ describe('ScenarioFactory', () => {
     expect(JSON.stringify(a.script)).toBe(JSON.stringify(b.script));
     expect(a.groundTruth).toEqual(b.groundTruth);
     const reparsed = parseScenarioScript(JSON.stringify(a.script), 'generated.json');
-    const queries = reparsed.steps.filter((step) => step.op === 'query' && step.model !== 'policy');
+    const queries = reparsed.steps.filter((step) => step.op === 'query' && step.label.startsWith('topic-'));
     expect(queries.map((q) => q.op === 'query' && q.label)).toEqual(a.queries.map((q) => q.label));
-    // A proactive call, the topic queries, the policy query, then the agent's two turns (the second graded).
+    // A proactive call, the topic queries, the policy, procedures and facts queries, the routines due now, then
+    // the agent's two turns (the second graded).
     const ranking = reparsed.steps.filter((step) => step.op === 'query' || step.op === 'assemble');
-    expect(ranking.map((step) => (step.op === 'assemble' ? step.label : step.op))).toEqual([
+    expect(ranking.map((step) => step.label)).toEqual([
       'proactive',
-      ...a.queries.map(() => 'query'),
-      'query',
+      ...a.queries.map((q) => q.label),
+      'policies',
+      'procedures',
+      'facts',
+      'routines',
       'assemble-first',
       'assemble',
     ]);
     expect(ranking.at(-2)!.relevance).toBeUndefined();
     expect(ranking.at(-1)!.relevance).toEqual(a.groundTruth);
-    const policy = ranking.at(-3)!;
-    expect(policy.op === 'query' && [policy.label, policy.model]).toEqual(['policies', 'policy']);
-    expect(policy.relevance).toEqual(a.policies.grades);
+    const [policy, procedures, facts, routines] = ranking.slice(-6, -2);
+    expect(policy!.op === 'query' && [policy!.label, policy!.model]).toEqual(['policies', 'policy']);
+    expect(policy!.relevance).toEqual(a.policies.grades);
+    expect(procedures!.op === 'query' && procedures!.partition).toBe('job-0');
+    expect(procedures!.relevance).toEqual(a.procedures.grades);
+    expect(facts!.op === 'query' && facts!.partition).toBe('facts-0');
+    expect(facts!.relevance).toEqual(a.facts.grades);
+    // Routines: the push path alone (no cues), on their own partition.
+    expect(routines!.op === 'assemble' && [routines!.cues, routines!.partition]).toEqual([
+      false,
+      'routines-0',
+    ]);
+    expect(routines!.relevance).toEqual(a.routines.grades);
     const first = queries[0]!;
     expect(first.op === 'query' && first.label).toBe('topic-0');
     expect(first.op === 'query' && first.relevance).toEqual(a.groundTruth);

@@ -99,6 +99,11 @@ const QUERY_WEIGHTS: readonly Readonly<Partial<Record<ArmName, number>>>[] = [
 ];
 /** The partition a topic's memories are filed under. */
 const partitionName = (topic: number) => `project-${topic}`;
+/** The topic whose project a partition is, as a field to spread (nothing for any other partition). */
+export function topicOfPartition(partition: string | undefined): { topic?: number } {
+  const match = partition === undefined ? null : /^project-(\d+)$/.exec(partition);
+  return match ? { topic: Number(match[1]) } : {};
+}
 
 /** The assembler's max_items: the context window's share for memories. */
 const ASSEMBLED_ITEMS = 5;
