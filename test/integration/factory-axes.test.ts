@@ -197,18 +197,18 @@ describe('the procedures, facts and routines rankings carry the evidence they ar
     it(`${label}: ${name} ${good} ranks better than ${bad} by at least ${gap}`, async () => {
       const fused = factoredEvaluator({ client: redis.client, redisKind: redis.kind, clock: () => 0 });
       const variants = [good, bad].map((value) => withOverrides(defaultConstants(), { [name]: value }));
-      const sums = [0, 0];
-      let n = 0;
+      let [goodSum, badSum, n] = [0, 0, 0];
       for (const seed of bases) {
         const results = await fused.evaluateVariants(createScenario(seed), variants);
         const scores = results.map((r) => r.queries.find((q) => q.label === label)?.metrics['ndcg@5']);
-        if (scores[0] === undefined || scores[1] === undefined) continue;
-        sums[0] += scores[0];
-        sums[1] += scores[1];
+        const [withGood, withBad] = scores;
+        if (withGood === undefined || withBad === undefined) continue;
+        goodSum += withGood;
+        badSum += withBad;
         n++;
       }
       expect(n).toBeGreaterThanOrEqual(15);
-      expect((sums[0]! - sums[1]!) / n).toBeGreaterThanOrEqual(gap);
+      expect((goodSum - badSum) / n).toBeGreaterThanOrEqual(gap);
     });
   }
 });
