@@ -55,6 +55,9 @@ function scenario(s: ScenarioSeed, relevant: number, degenerate?: string): Gener
         record('n2', { noise: true, onTopic: false, topic: -1 }),
       ],
     },
+    procedures: { reliability: 0.875, procedures: [{ trials: 0 }, { trials: 3 }, { trials: 5 }] },
+    facts: { facts: [{ valid: true }, { valid: false }] },
+    routines: { routines: [{ weekly: true }, { weekly: false }, { weekly: true }, { weekly: true }] },
     ...(degenerate ? { degenerate } : {}),
   } as unknown as GeneratedScenario;
 }
@@ -143,7 +146,8 @@ describe('scenario rendering', () => {
       [
         'seed 42: 20 records, uniform importance, all_recent, outcomes 0.5, noise 0.125, links 0.3, 30 days',
         'hidden world: 2 on-topic records (1 later shown wrong), 2 noise; episodic half-life 12.3 days; reliabilities importance 0.46, recency 0.20, outcomes 0.88, links 1.00',
-        "script: 3 steps; 3 rankings (proactive, one query per topic with topic 0 the current work, the policy query, the agent's turns)",
+        "script: 3 steps; 3 rankings (proactive, one query per topic with topic 0 the current work, the policies, the job's procedures, the reference facts, the routines due now, the agent's turns)",
+        'procedures: 3 candidates (1 never tried), labels right 0.88; facts: 2 (1 wrong); routines: 4 (3 weekly)',
         '',
         'query current: context c, d; 2 relevant records',
         '  1.  a   0.12345679  grade 3',
@@ -160,7 +164,7 @@ describe('scenario rendering', () => {
 
   it('says a degenerate scenario was not run and shows no query', () => {
     const text = scenarioText(report('no relevant record'));
-    expect(text.split('\n').slice(3)).toEqual(['degenerate: no relevant record; not run', '']);
+    expect(text.split('\n').slice(4)).toEqual(['degenerate: no relevant record; not run', '']);
   });
 
   it('gives the scenario as JSON with every query, and the degenerate reason only when there is one', () => {
