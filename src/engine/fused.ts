@@ -286,8 +286,10 @@ export class FusedRun {
       await this.send(writes.slice(start, start + max), records, graphs, [], [], true, policies);
     }
     const last = writes.length === 0 ? [] : writes.slice(Math.floor((writes.length - 1) / max) * max);
+    const queryCount = segment.queries.length;
+    // Nothing of the segment is read after this call is sent, so its operations need not outlive the encoding.
     const reply = await this.send(last, records, graphs, segment.queries, variants, !final, policies);
-    return parseFusedReply(reply, variants.length, segment.queries.length);
+    return parseFusedReply(reply, variants.length, queryCount);
   }
 
   private async send(

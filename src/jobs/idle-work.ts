@@ -16,11 +16,17 @@ export interface DraftPlan {
 
 /** How long to wait before looking for deferred work again when there is none (milliseconds). */
 const POLL_MS = 5;
+/**
+ * The most scenarios held drawn ahead and not yet taken: enough for the next validation looks, few enough that
+ * a long run does not keep hundreds of scenarios it may never ask for (memory).
+ */
+export const MAX_DRAFTS_HELD = 48;
 
 export function workWhileIdle(
   bank: ScenarioBank,
   drafts: readonly DraftPlan[],
   deferred: DeferredWork,
+  maxHeld = MAX_DRAFTS_HELD,
 ): { stop(): void } {
   const positions = drafts.flatMap(({ role, count }) =>
     Array.from({ length: count }, (_, index) => ({ role, index })),
@@ -36,7 +42,7 @@ export function workWhileIdle(
         setImmediate(step);
         return;
       }
-      if (next < positions.length) {
+      if (next < positions.length && bank.draftsHeld < maxHeld) {
         const { role, index } = positions[next++]!;
         bank.draft(role, index);
         setImmediate(step);
@@ -48,7 +54,7 @@ export function workWhileIdle(
       stopped = true;
       return;
     }
-    // Nothing to do now: statistics come due when a training stage ends.
+    // Nothing to do now: statistics come due when a training stage ends, and slices take drafted scenarios.
     timer = setTimeout(step, POLL_MS);
   };
   setImmediate(step);

@@ -8,7 +8,7 @@
 import type { Constants } from '../constants/values.js';
 import type { RedisClient, WriteOp } from '../engine/engine.js';
 import { checkGraphWrite, checkPropagation } from '../engine/engine.js';
-import { type FusedQuery, FusedRun, type FusedSegment, type FusedVariant } from '../engine/fused.js';
+import { type FusedQuery, FusedRun, type FusedVariant } from '../engine/fused.js';
 import {
   engineKey,
   type GraphSettings,
@@ -32,9 +32,22 @@ export interface VariantsEvaluator {
   evaluateVariants(scenario: Scenario, variants: readonly Constants[]): Promise<ScenarioResult[]>;
 }
 
-interface Segment extends FusedSegment {
+/**
+ * A segment as held for the life of its script: the write steps and their simulated times (the engine's
+ * write operations are made from them for each call, so a held scenario does not keep a second object per
+ * write), the queries, and the ranking steps they come from.
+ */
+interface Segment {
+  readonly writeSteps: readonly WriteStep[];
+  readonly writeTimes: readonly number[];
+  readonly queries: readonly FusedQuery[];
   readonly steps: readonly RankingStep[];
 }
+type WriteStep = Parameters<typeof writeOp>[0];
+
+/** The segment's writes as the engine's operations. */
+const writesOf = (segment: Segment): WriteOp[] =>
+  segment.writeSteps.map((step, i) => writeOp(step, segment.writeTimes[i]!));
 
 /** The script as segments, made once per script (segments are never changed after they are made). */
 export const segmentsOf: (script: ScenarioScript) => readonly Segment[] = memoByObject(segmentScript);
@@ -42,18 +55,21 @@ export const segmentsOf: (script: ScenarioScript) => readonly Segment[] = memoBy
 /** The script as segments: writes, then the queries that follow them (pure). */
 export function segmentScript(script: ScenarioScript): Segment[] {
   const segments: Segment[] = [];
-  let writes: WriteOp[] = [];
+  let writeSteps: WriteStep[] = [];
+  let writeTimes: number[] = [];
   let queries: FusedQuery[] = [];
   let steps: RankingStep[] = [];
   let now = script.clock;
-  const write = (op: WriteOp) => {
+  const write = (step: WriteStep) => {
     if (queries.length > 0) {
-      segments.push({ writes, queries, steps });
-      writes = [];
+      segments.push({ writeSteps, writeTimes, queries, steps });
+      writeSteps = [];
+      writeTimes = [];
       queries = [];
       steps = [];
     }
-    writes.push(op);
+    writeSteps.push(step);
+    writeTimes.push(now);
   };
   for (const step of script.steps) {
     switch (step.op) {
@@ -90,11 +106,13 @@ export function segmentScript(script: ScenarioScript): Segment[] {
         steps.push(step);
         break;
       default:
-        write(writeOp(step, now));
+        // Made into an operation now, so a step the engine cannot take fails when the script is segmented.
+        writeOp(step, now);
+        write(step);
         break;
     }
   }
-  if (queries.length > 0) segments.push({ writes, queries, steps });
+  if (queries.length > 0) segments.push({ writeSteps, writeTimes, queries, steps });
   return segments;
 }
 
@@ -150,7 +168,7 @@ function findGraphProblem(script: ScenarioScript, segments: readonly Segment[], 
   try {
     checkScriptAgainstConstants(script, graph.weightCap, script.name);
     for (const segment of segments) {
-      for (const op of segment.writes) {
+      for (const op of writesOf(segment)) {
         if (op.op === 'link' || op.op === 'strengthen' || op.op === 'weakenAll') checkGraphWrite(op, graph);
       }
     }
@@ -265,7 +283,7 @@ export function factoredEvaluator({
           untrack = track?.(() => opened.close());
           for (const [index, segment] of segments.entries()) {
             const reply = await run.segment(
-              segment,
+              { writes: writesOf(segment), queries: segment.queries },
               records.values.map((s) => s.records as RecordSettings),
               graphs.values.map((s) => s.graph),
               fused,

@@ -23,7 +23,7 @@ export function mean(values: readonly number[]): number {
 }
 
 /** Linear-interpolated quantile of sorted values (type 7). */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * q;
   const lo = Math.floor(position);
@@ -73,7 +73,8 @@ export function bootstrapIntervals(
   }
   const alpha = (1 - confidence) / 2;
   return values.map((v) => {
-    const sorted = Array.from(v).sort((a, b) => a - b);
+    // In place and numeric (a typed array's own sort): no copy, no comparator calls.
+    const sorted = v.sort();
     return [quantile(sorted, alpha), quantile(sorted, 1 - alpha)] as const;
   });
 }

@@ -3,6 +3,7 @@ import { utcWeekday, WEEK_SECONDS, weekdayMiddayPhase } from '../../src/engine/t
 import { buildFactWorld, factEvidence } from '../../src/scenarios/factory/facts.js';
 import { buildProcedureWorld, procedureEvidence } from '../../src/scenarios/factory/procedures.js';
 import { buildRoutineWorld, routineEvidence, routineNeed } from '../../src/scenarios/factory/routines.js';
+import { workSessions } from '../../src/scenarios/factory/sessions.js';
 import type { OutcomeStep, SaveStep } from '../../src/scenarios/script.js';
 
 const START = 1767225600;
@@ -14,14 +15,40 @@ const saves = (steps: readonly { step: { op: string } }[]) =>
 const outcomes = (steps: readonly { at: number; step: { op: string } }[]) =>
   steps.flatMap(({ at, step }) => (step.op === 'outcome' ? [{ at, ...(step as OutcomeStep) }] : []));
 
+describe('working sessions', () => {
+  it('hold every trial, consultation and surfacing that comes after a save, and none before it', () => {
+    for (const seed of SEEDS.slice(0, 20)) {
+      const sessions = workSessions(seed, START, NOW);
+      expect(sessions.times.length).toBeGreaterThanOrEqual(20);
+      expect([...sessions.times].sort((a, b) => a - b)).toEqual(sessions.times);
+      expect(sessions.times.at(-1)!).toBeLessThanOrEqual(NOW - 3600);
+      const steps = [
+        ...procedureEvidence(buildProcedureWorld(seed, START, NOW), seed, sessions),
+        ...factEvidence(buildFactWorld(seed, START, NOW), seed, sessions),
+        ...routineEvidence(buildRoutineWorld(seed, START, NOW), seed, sessions),
+      ];
+      const savedAt = new Map(
+        steps.flatMap(({ at, step }) => (step.op === 'save' ? [[step.id, at] as const] : [])),
+      );
+      for (const { at, step } of steps) {
+        if (step.op === 'save') continue;
+        const id = (step as OutcomeStep).id;
+        expect(at).toBeGreaterThanOrEqual(savedAt.get(id)!);
+        // On a session, or at the save itself when no session comes after it.
+        expect(sessions.times.includes(at) || at === savedAt.get(id)).toBe(true);
+      }
+    }
+  });
+});
+
 describe('procedures of a recurring job', () => {
   it('are drawn from the seed alone and saved alike, in the job partition, tried only after their save', () => {
     const world = buildProcedureWorld(5, START, NOW);
     expect(buildProcedureWorld(5, START, NOW)).toEqual(world);
-    expect(procedureEvidence(world, 5, NOW)).toEqual(
-      procedureEvidence(buildProcedureWorld(5, START, NOW), 5, NOW),
+    expect(procedureEvidence(world, 5, workSessions(5, START, NOW))).toEqual(
+      procedureEvidence(buildProcedureWorld(5, START, NOW), 5, workSessions(5, START, NOW)),
     );
-    const steps = procedureEvidence(world, 5, NOW);
+    const steps = procedureEvidence(world, 5, workSessions(5, START, NOW));
     const saved = saves(steps);
     expect(saved.map((s) => s.id)).toEqual(world.procedures.map((p) => p.id));
     for (const save of saved) {
@@ -56,7 +83,7 @@ describe('procedures of a recurring job', () => {
     let poor = [0, 0];
     for (const seed of SEEDS) {
       const world = buildProcedureWorld(seed, START, NOW);
-      const steps = outcomes(procedureEvidence(world, seed, NOW));
+      const steps = outcomes(procedureEvidence(world, seed, workSessions(seed, START, NOW)));
       for (const p of world.procedures) {
         const mine = steps.filter((o) => o.id === p.id && o.at < p.switchAt);
         const acted = mine.filter((o) => o.outcome === 'acted').length;
@@ -74,7 +101,7 @@ describe('reference facts', () => {
     const tally = { wrong: [0, 0], right: [0, 0] };
     for (const seed of SEEDS) {
       const world = buildFactWorld(seed, START, NOW);
-      const steps = factEvidence(world, seed, NOW);
+      const steps = factEvidence(world, seed, workSessions(seed, START, NOW));
       expect(saves(steps).every((s) => s.partition === 'facts-0')).toBe(true);
       for (const o of outcomes(steps)) {
         expect(o.outcome).not.toBe('acted');
@@ -111,7 +138,9 @@ describe('routines', () => {
   it('carry the cycle discovery finds at the midday of the peak weekday, for every weekly need', () => {
     for (const seed of SEEDS.slice(0, 20)) {
       const world = buildRoutineWorld(seed, START, NOW);
-      const saved = new Map(saves(routineEvidence(world, seed, NOW)).map((s) => [s.id, s]));
+      const saved = new Map(
+        saves(routineEvidence(world, seed, workSessions(seed, START, NOW))).map((s) => [s.id, s]),
+      );
       for (const r of world.routines) {
         const save = saved.get(r.id)!;
         expect(save.partition).toBe('routines-0');
@@ -129,7 +158,7 @@ describe('routines', () => {
     let far = [0, 0];
     for (const seed of SEEDS) {
       const world = buildRoutineWorld(seed, START, NOW);
-      for (const o of outcomes(routineEvidence(world, seed, NOW))) {
+      for (const o of outcomes(routineEvidence(world, seed, workSessions(seed, START, NOW)))) {
         const r = world.routines.find((x) => x.id === o.id)!;
         if (!r.weekly) continue;
         const need = routineNeed(r, o.at);

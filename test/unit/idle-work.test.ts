@@ -25,6 +25,21 @@ describe('workWhileIdle', () => {
     idle.stop();
   });
 
+  it('holds at most maxHeld scenarios drawn ahead, and draws on once a slice takes some', async () => {
+    const bank = new ScenarioBank(0);
+    const idle = workWhileIdle(bank, [{ role: 'confirmation', count: 6 }], new DeferredWork(), 2);
+    await ticks(100);
+    expect(bank.draftsHeld).toBe(2);
+    expect(bank.draft('confirmation', 2)).toBe(true);
+    bank.slice({ role: 'confirmation', from: 0, to: 3 });
+    expect(bank.draftsHeld).toBe(0);
+    await ticks(100);
+    // Positions 0–2 were taken; the next two are drawn ahead.
+    expect(bank.draftsHeld).toBe(2);
+    expect([3, 4, 5].map((index) => bank.draft('confirmation', index))).toEqual([false, false, true]);
+    idle.stop();
+  });
+
   it('does nothing after stop, and stops (without throwing) when a piece fails', async () => {
     const bank = new ScenarioBank(0);
     const deferred = new DeferredWork();

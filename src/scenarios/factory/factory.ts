@@ -18,6 +18,7 @@ import { buildProcedureWorld, type ProcedureWorld, procedureEvidence } from './p
 import { clamp01, Stream } from './random.js';
 import { buildRoutineWorld, type RoutineWorld, routineEvidence } from './routines.js';
 import { type ScenarioSeed, validateSeed } from './seed.js';
+import { workSessions } from './sessions.js';
 import { buildWorld, grade, HISTORY_START, type HiddenRecord, WEEK_SECONDS, type World } from './world.js';
 
 export interface GeneratedQuery {
@@ -311,15 +312,17 @@ export function createScenario(candidate: ScenarioSeed): GeneratedScenario {
   const policies = buildPolicyWorld(seed.seedId, HISTORY_START, world.now);
   for (const { at: time, step } of policyEvidence(policies, seed.seedId, HISTORY_START, world.now))
     at(time, step);
-  // Procedures: the candidates for a recurring job, told apart only by how their trials went.
+  // Procedures: the candidates for a recurring job, told apart only by how their trials went. They are tried,
+  // consulted (facts) and surfaced (routines) in the agent's working sessions.
+  const sessions = workSessions(seed.seedId, HISTORY_START, world.now);
   const procedures = buildProcedureWorld(seed.seedId, HISTORY_START, world.now);
-  for (const { at: time, step } of procedureEvidence(procedures, seed.seedId, world.now)) at(time, step);
+  for (const { at: time, step } of procedureEvidence(procedures, seed.seedId, sessions)) at(time, step);
   // Reference facts: consulted, sometimes contradicted, told apart by their confidence.
   const facts = buildFactWorld(seed.seedId, HISTORY_START, world.now);
-  for (const { at: time, step } of factEvidence(facts, seed.seedId, world.now)) at(time, step);
+  for (const { at: time, step } of factEvidence(facts, seed.seedId, sessions)) at(time, step);
   // Routines: weekly needs with discovered cycles, and standing notes, surfaced and answered.
   const routines = buildRoutineWorld(seed.seedId, HISTORY_START, world.now);
-  for (const { at: time, step } of routineEvidence(routines, seed.seedId, world.now)) at(time, step);
+  for (const { at: time, step } of routineEvidence(routines, seed.seedId, sessions)) at(time, step);
 
   const linkedIds = [...new Set([...linked].flatMap((key) => key.split('|')))].sort();
   const ticks = 1 + Math.min(3, Math.floor(seed.ageSpreadDays / 60));

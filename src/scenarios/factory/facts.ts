@@ -11,6 +11,7 @@
 import type { ArmName, Outcome } from '../../engine/engine.js';
 import type { Step } from '../script.js';
 import { clamp01, Stream } from './random.js';
+import { type Sessions, sessionAfter } from './sessions.js';
 import { grade } from './world.js';
 
 export interface HiddenFact {
@@ -57,7 +58,7 @@ export function buildFactWorld(seedId: number, historyStart: number, now: number
   const caught = s.uniform(0.5, 0.9);
   const mistaken = s.uniform(0.03, 0.15);
   const weights = s.pick(LOOKUP_WEIGHTS);
-  const count = s.integer(10, 16);
+  const count = s.integer(8, 12);
   const span = now - historyStart;
   const width = String(count - 1).length;
   const facts: HiddenFact[] = [];
@@ -65,7 +66,7 @@ export function buildFactWorld(seedId: number, historyStart: number, now: number
     const valid = s.chance(validShare);
     const value = s.uniform(0.2, 1);
     const savedAt = historyStart + Math.round(s.uniform(0, 0.8) * span);
-    const consultations = s.integer(0, 8);
+    const consultations = s.integer(0, 6);
     facts.push({ id: `f${String(i).padStart(width, '0')}`, valid, value, savedAt, consultations });
   }
   const grades = Object.fromEntries(
@@ -88,7 +89,7 @@ function consultation(world: FactWorld, fact: HiddenFact, s: Stream): Outcome {
  * wrong fact looks as valuable as a right one), then its consultations at times between its save and the
  * last hour (predicted beforehand for a share of them).
  */
-export function factEvidence(world: FactWorld, seedId: number, now: number): TimedFactStep[] {
+export function factEvidence(world: FactWorld, seedId: number, sessions: Sessions): TimedFactStep[] {
   const steps: TimedFactStep[] = [];
   for (const fact of world.facts) {
     const s = new Stream(`${seedId}:fact:${fact.id}`);
@@ -99,9 +100,8 @@ export function factEvidence(world: FactWorld, seedId: number, now: number): Tim
       at: fact.savedAt,
       step: { op: 'save', id: fact.id, importance, partition: world.partition },
     });
-    const last = Math.max(fact.savedAt, now - 3600);
     for (let k = 0; k < fact.consultations; k++) {
-      const at = fact.savedAt + Math.round(s.uniform() * (last - fact.savedAt));
+      const at = sessionAfter(sessions, fact.savedAt, s);
       if (s.chance(PREDICTED_SHARE)) steps.push({ at, step: { op: 'predict', id: fact.id } });
       steps.push({ at, step: { op: 'outcome', id: fact.id, outcome: consultation(world, fact, s) } });
     }

@@ -10,6 +10,7 @@
 import type { ArmName, Outcome } from '../../engine/engine.js';
 import type { SaveStep, Step } from '../script.js';
 import { clamp01, Stream } from './random.js';
+import { type Sessions, sessionAfter } from './sessions.js';
 import { grade } from './world.js';
 
 export interface HiddenProcedure {
@@ -59,8 +60,8 @@ const JOB_WEIGHTS: readonly Readonly<Partial<Record<ArmName, number>>>[] = [
 export function buildProcedureWorld(seedId: number, historyStart: number, now: number): ProcedureWorld {
   const s = new Stream(`${seedId}:procedures`);
   const reliability = s.uniform(0.7, 0.97);
-  const contradictedShare = s.uniform(0.3, 0.8);
-  const count = s.integer(8, 16);
+  const contradictedShare = s.uniform(0.1, 0.5);
+  const count = s.integer(8, 12);
   const jobImportance = s.uniform(0.3, 0.7);
   const weights = s.pick(JOB_WEIGHTS);
   const span = now - historyStart;
@@ -112,16 +113,19 @@ function trialOutcome(world: ProcedureWorld, success: boolean, s: Stream): Outco
  * guessed (a weak reading of its rate then), then its trials at times drawn between its save and the last
  * hour, each reported as an outcome (predicted beforehand for a share of them).
  */
-export function procedureEvidence(world: ProcedureWorld, seedId: number, now: number): TimedProcedureStep[] {
+export function procedureEvidence(
+  world: ProcedureWorld,
+  seedId: number,
+  sessions: Sessions,
+): TimedProcedureStep[] {
   const steps: TimedProcedureStep[] = [];
   for (const p of world.procedures) {
     const s = new Stream(`${seedId}:procedure:${p.id}`);
     const importance = Math.round(1000 * clamp01(world.importance + 0.02 * s.normal())) / 1000;
     const save: SaveStep = { op: 'save', id: p.id, importance, partition: world.partition };
     steps.push({ at: p.savedAt, step: save });
-    const last = Math.max(p.savedAt, now - 3600);
     for (let t = 0; t < p.trials; t++) {
-      const at = p.savedAt + Math.round(s.uniform() * (last - p.savedAt));
+      const at = sessionAfter(sessions, p.savedAt, s);
       const success = s.chance(at >= p.switchAt ? p.after : p.before);
       if (s.chance(PREDICTED_SHARE)) steps.push({ at, step: { op: 'predict', id: p.id } });
       steps.push({ at, step: { op: 'outcome', id: p.id, outcome: trialOutcome(world, success, s) } });

@@ -13,6 +13,7 @@ import type { Outcome } from '../../engine/engine.js';
 import { utcWeekday, WEEK_SECONDS, weekdayMiddayPhase } from '../../engine/temporal-discovery.js';
 import type { Step } from '../script.js';
 import { clamp01, Stream } from './random.js';
+import { type Sessions, sessionAfter } from './sessions.js';
 import { grade } from './world.js';
 
 export interface HiddenRoutine {
@@ -62,7 +63,7 @@ export function buildRoutineWorld(seedId: number, historyStart: number, now: num
     const peak = historyStart + Math.floor(s.uniform() * WEEK_SECONDS);
     const discovered = weekly || s.chance(0.3);
     const savedAt = historyStart + Math.round(s.uniform(0, 0.5) * span);
-    const surfaced = s.integer(4, 12);
+    const surfaced = s.integer(2, 6);
     routines.push({
       id: `w${String(i).padStart(width, '0')}`,
       weekly,
@@ -94,7 +95,7 @@ function surfacingOutcome(world: RoutineWorld, routine: HiddenRoutine, at: numbe
  * with the weekly cycle discovery found (its phase the midday of the peak's weekday, or of a chance weekday
  * for a standing note); then its surfacings at times between its save and the last hour.
  */
-export function routineEvidence(world: RoutineWorld, seedId: number, now: number): TimedRoutineStep[] {
+export function routineEvidence(world: RoutineWorld, seedId: number, sessions: Sessions): TimedRoutineStep[] {
   const steps: TimedRoutineStep[] = [];
   for (const routine of world.routines) {
     const s = new Stream(`${seedId}:routine:${routine.id}`);
@@ -113,9 +114,8 @@ export function routineEvidence(world: RoutineWorld, seedId: number, now: number
         ...(routine.discovered ? { discoveredCycles: [[WEEK_SECONDS, phase] as const] } : {}),
       },
     });
-    const last = Math.max(routine.savedAt, now - 3600);
     for (let k = 0; k < routine.surfaced; k++) {
-      const at = routine.savedAt + Math.round(s.uniform() * (last - routine.savedAt));
+      const at = sessionAfter(sessions, routine.savedAt, s);
       steps.push({
         at,
         step: { op: 'outcome', id: routine.id, outcome: surfacingOutcome(world, routine, at, s) },

@@ -62,6 +62,11 @@ export class ScenarioBank {
     return true;
   }
 
+  /** How many scenarios drawn ahead are waiting for a slice to take them. */
+  get draftsHeld(): number {
+    return this.drafts.size;
+  }
+
   /** The degenerate draws replaced so far (before the last scored scenario asked for), by role and id. */
   degenerate(): readonly ReplacedSeed[] {
     return [...this.replaced.values()].flat().sort((a, b) => a.seedId - b.seedId);
