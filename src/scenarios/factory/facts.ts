@@ -9,8 +9,8 @@
  */
 
 import type { ArmName, Outcome } from '../../engine/engine.js';
-import type { Step } from '../script.js';
-import { clamp01, Stream } from './random.js';
+import { importanceReading, type TimedEvidence } from './evidence.js';
+import { Stream } from './random.js';
 import { type Sessions, sessionAfter } from './sessions.js';
 import { grade } from './world.js';
 
@@ -37,11 +37,6 @@ export interface FactWorld {
   readonly facts: readonly HiddenFact[];
   /** Grades from validity and value (the usefulness cut points). */
   readonly grades: Readonly<Record<string, number>>;
-}
-
-export interface TimedFactStep {
-  readonly at: number;
-  readonly step: Step;
 }
 
 /** The share of consultations the application predicted beforehand (PredictionLedger). */
@@ -86,16 +81,14 @@ function consultation(world: FactWorld, fact: HiddenFact, s: Stream): Outcome {
 
 /**
  * The application's evidence, as timed steps: each fact saved with an importance that reads its value (a
- * wrong fact looks as valuable as a right one), then its consultations at times between its save and the
- * last hour (predicted beforehand for a share of them).
+ * wrong fact looks as valuable as a right one), then its consultations in working sessions after its save
+ * (predicted beforehand for a share of them).
  */
-export function factEvidence(world: FactWorld, seedId: number, sessions: Sessions): TimedFactStep[] {
-  const steps: TimedFactStep[] = [];
+export function factEvidence(world: FactWorld, seedId: number, sessions: Sessions): TimedEvidence[] {
+  const steps: TimedEvidence[] = [];
   for (const fact of world.facts) {
     const s = new Stream(`${seedId}:fact:${fact.id}`);
-    const r = s.uniform(0.3, 0.8);
-    const importance =
-      Math.round(1000 * (0.2 + 0.6 * clamp01(r * fact.value + (1 - r) * s.uniform()))) / 1000;
+    const importance = importanceReading(fact.value, s.uniform(0.3, 0.8), s);
     steps.push({
       at: fact.savedAt,
       step: { op: 'save', id: fact.id, importance, partition: world.partition },

@@ -9,7 +9,7 @@
  * TD update leaves its decay clock alone), so it ages from its crystallisation. Pure.
  */
 
-import type { Step } from '../script.js';
+import type { TimedEvidence } from './evidence.js';
 import { Stream } from './random.js';
 import { grade } from './world.js';
 
@@ -38,11 +38,6 @@ export interface PolicyWorld {
   readonly actions: readonly HiddenAction[];
   /** The policy ids and their grades (from the true value's place between the worst and best action's). */
   readonly grades: Readonly<Record<string, number>>;
-}
-
-export interface TimedPolicyStep {
-  readonly at: number;
-  readonly step: Step;
 }
 
 export function buildPolicyWorld(seedId: number, historyStart: number, now: number): PolicyWorld {
@@ -111,7 +106,7 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 export function policyEvidence(world: PolicyWorld, seedId: number, historyStart: number, now: number) {
   const s = new Stream(`${seedId}:policy-events`);
   const batches = s.integer(4, 6);
-  const steps: TimedPolicyStep[] = [];
+  const steps: TimedEvidence[] = [];
   const seen = new Map<string, { successes: number; total: number }>();
   const observedRate = (state: number) => {
     let best = 0;

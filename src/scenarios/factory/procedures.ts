@@ -8,7 +8,8 @@
  */
 
 import type { ArmName, Outcome } from '../../engine/engine.js';
-import type { SaveStep, Step } from '../script.js';
+import type { SaveStep } from '../script.js';
+import type { TimedEvidence } from './evidence.js';
 import { clamp01, Stream } from './random.js';
 import { type Sessions, sessionAfter } from './sessions.js';
 import { grade } from './world.js';
@@ -40,11 +41,6 @@ export interface ProcedureWorld {
   readonly procedures: readonly HiddenProcedure[];
   /** Grades from the success rate at query time (the same cut points as usefulness). */
   readonly grades: Readonly<Record<string, number>>;
-}
-
-export interface TimedProcedureStep {
-  readonly at: number;
-  readonly step: Step;
 }
 
 /** The share of trials the application predicted beforehand (PredictionLedger). */
@@ -110,15 +106,15 @@ function trialOutcome(world: ProcedureWorld, success: boolean, s: Stream): Outco
 
 /**
  * The application's evidence, as timed steps: each procedure saved with the importance the application
- * guessed (a weak reading of its rate then), then its trials at times drawn between its save and the last
- * hour, each reported as an outcome (predicted beforehand for a share of them).
+ * guessed for the job (near the same for all), then its trials in working sessions after its save, each
+ * reported as an outcome (predicted beforehand for a share of them).
  */
 export function procedureEvidence(
   world: ProcedureWorld,
   seedId: number,
   sessions: Sessions,
-): TimedProcedureStep[] {
-  const steps: TimedProcedureStep[] = [];
+): TimedEvidence[] {
+  const steps: TimedEvidence[] = [];
   for (const p of world.procedures) {
     const s = new Stream(`${seedId}:procedure:${p.id}`);
     const importance = Math.round(1000 * clamp01(world.importance + 0.02 * s.normal())) / 1000;

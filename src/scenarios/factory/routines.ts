@@ -11,8 +11,8 @@
 
 import type { Outcome } from '../../engine/engine.js';
 import { utcWeekday, WEEK_SECONDS, weekdayMiddayPhase } from '../../engine/temporal-discovery.js';
-import type { Step } from '../script.js';
-import { clamp01, Stream } from './random.js';
+import { importanceReading, type TimedEvidence } from './evidence.js';
+import { Stream } from './random.js';
 import { type Sessions, sessionAfter } from './sessions.js';
 import { grade } from './world.js';
 
@@ -38,11 +38,6 @@ export interface RoutineWorld {
   readonly routines: readonly HiddenRoutine[];
   /** Grades from value · need at query time (the usefulness cut points). */
   readonly grades: Readonly<Record<string, number>>;
-}
-
-export interface TimedRoutineStep {
-  readonly at: number;
-  readonly step: Step;
 }
 
 /** The need of a routine at epoch second `at`: a weekly cosine peaking at its phase, or constant. */
@@ -93,15 +88,13 @@ function surfacingOutcome(world: RoutineWorld, routine: HiddenRoutine, at: numbe
 /**
  * The application's evidence, as timed steps: each routine saved with an importance that reads its value,
  * with the weekly cycle discovery found (its phase the midday of the peak's weekday, or of a chance weekday
- * for a standing note); then its surfacings at times between its save and the last hour.
+ * for a standing note); then its surfacings in working sessions after its save.
  */
-export function routineEvidence(world: RoutineWorld, seedId: number, sessions: Sessions): TimedRoutineStep[] {
-  const steps: TimedRoutineStep[] = [];
+export function routineEvidence(world: RoutineWorld, seedId: number, sessions: Sessions): TimedEvidence[] {
+  const steps: TimedEvidence[] = [];
   for (const routine of world.routines) {
     const s = new Stream(`${seedId}:routine:${routine.id}`);
-    const r = s.uniform(0.1, 0.5);
-    const importance =
-      Math.round(1000 * (0.2 + 0.6 * clamp01(r * routine.value + (1 - r) * s.uniform()))) / 1000;
+    const importance = importanceReading(routine.value, s.uniform(0.1, 0.5), s);
     const chance = routine.peak + Math.floor(s.uniform() * 7) * 86_400;
     const phase = weekdayMiddayPhase(utcWeekday(routine.weekly ? routine.peak : chance));
     steps.push({
