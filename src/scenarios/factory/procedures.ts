@@ -72,8 +72,8 @@ export function buildProcedureWorld(seedId: number, historyStart: number, now: n
     const switchAt = switches
       ? savedAt + Math.round(s.uniform(0.3, 0.8) * (now - savedAt))
       : Number.POSITIVE_INFINITY;
-    // Some are newcomers nobody has tried yet; the others were tried as often as they came up.
-    const trials = s.chance(0.3) ? 0 : s.integer(2, MOST_TRIALS);
+    // A few are newcomers nobody has tried yet; the others were tried as often as they came up.
+    const trials = s.chance(0.15) ? 0 : s.integer(3, MOST_TRIALS);
     procedures.push({ id: `j${String(i).padStart(width, '0')}`, before, after, switchAt, savedAt, trials });
   }
   // Usefulness is the squared place of the rate now between the worst and the best candidate's: the job
