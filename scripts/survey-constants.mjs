@@ -19,16 +19,9 @@ const [url = 'redis://127.0.0.1:6379', count = '40', only] = process.argv.slice(
 const names = only
   ? only.split(',')
   : CONSTANTS.filter((c) => [1, 2, 3].includes(c.tier) && c.engine.status === 'read').map((c) => c.name);
-const family = (label) =>
-  label === 'policies'
-    ? 'policy'
-    : label === 'procedures' || label === 'facts' || label === 'routines'
-      ? label
-    : label === 'proactive'
-      ? 'proactive'
-      : label.startsWith('assemble')
-        ? 'assembler'
-        : 'topics';
+// Topic queries and the agent's turns count as one family each; every other ranking is its own.
+const FAMILY = { policies: 'policy', 'assemble-first': 'assembler', assemble: 'assembler' };
+const family = (label) => (label.startsWith('topic-') ? 'topics' : (FAMILY[label] ?? label));
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const client = new Redis(url);

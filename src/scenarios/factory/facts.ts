@@ -12,7 +12,7 @@ import type { ArmName, Outcome } from '../../engine/engine.js';
 import { importanceReading, type TimedEvidence } from './evidence.js';
 import { Stream } from './random.js';
 import { type Sessions, sessionAfter } from './sessions.js';
-import { grade } from './world.js';
+import { gradesOf } from './world.js';
 
 export interface HiddenFact {
   readonly id: string;
@@ -64,12 +64,7 @@ export function buildFactWorld(seedId: number, historyStart: number, now: number
     const consultations = s.integer(0, 6);
     facts.push({ id: `f${String(i).padStart(width, '0')}`, valid, value, savedAt, consultations });
   }
-  const grades = Object.fromEntries(
-    facts.flatMap((f) => {
-      const g = f.valid ? grade(f.value) : 0;
-      return g > 0 ? [[f.id, g]] : [];
-    }),
-  );
+  const grades = gradesOf(facts, (f) => (f.valid ? f.value : 0));
   return { partition: 'facts-0', weights, caught, mistaken, facts, grades };
 }
 

@@ -11,7 +11,7 @@
 
 import type { TimedEvidence } from './evidence.js';
 import { Stream } from './random.js';
-import { grade } from './world.js';
+import { gradesOf, placeBetween } from './world.js';
 
 export interface HiddenAction {
   /** The PolicyEntry id the action's policy gets. */
@@ -78,14 +78,8 @@ export function buildPolicyWorld(seedId: number, historyStart: number, now: numb
     })),
   );
   // Usefulness is the value's place between the worst and the best action's.
-  const top = Math.max(...actions.map((a) => a.value));
-  const bottom = Math.min(...actions.map((a) => a.value));
-  const grades = Object.fromEntries(
-    actions.flatMap((a) => {
-      const g = grade((a.value - bottom) / (top - bottom));
-      return g > 0 ? [[a.id, g]] : [];
-    }),
-  );
+  const place = placeBetween(actions.map((a) => a.value));
+  const grades = gradesOf(actions, (a) => place(a.value));
   return { discount, density, actions, grades };
 }
 

@@ -12,7 +12,7 @@ import type { SaveStep } from '../script.js';
 import type { TimedEvidence } from './evidence.js';
 import { clamp01, Stream } from './random.js';
 import { type Sessions, sessionAfter } from './sessions.js';
-import { grade } from './world.js';
+import { gradesOf, placeBetween } from './world.js';
 
 export interface HiddenProcedure {
   readonly id: string;
@@ -78,14 +78,8 @@ export function buildProcedureWorld(seedId: number, historyStart: number, now: n
   }
   // Usefulness is the squared place of the rate now between the worst and the best candidate's: the job
   // needs the few that work best.
-  const top = Math.max(...procedures.map((p) => p.after));
-  const bottom = Math.min(...procedures.map((p) => p.after));
-  const grades = Object.fromEntries(
-    procedures.flatMap((p) => {
-      const g = grade(((p.after - bottom) / (top - bottom)) ** 2);
-      return g > 0 ? [[p.id, g]] : [];
-    }),
-  );
+  const place = placeBetween(procedures.map((p) => p.after));
+  const grades = gradesOf(procedures, (p) => place(p.after) ** 2);
   return {
     partition: 'job-0',
     importance: jobImportance,

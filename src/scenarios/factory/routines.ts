@@ -14,7 +14,7 @@ import { utcWeekday, WEEK_SECONDS, weekdayMiddayPhase } from '../../engine/tempo
 import { importanceReading, type TimedEvidence } from './evidence.js';
 import { Stream } from './random.js';
 import { type Sessions, sessionAfter } from './sessions.js';
-import { grade } from './world.js';
+import { gradesOf } from './world.js';
 
 export interface HiddenRoutine {
   readonly id: string;
@@ -69,12 +69,7 @@ export function buildRoutineWorld(seedId: number, historyStart: number, now: num
       surfaced,
     });
   }
-  const grades = Object.fromEntries(
-    routines.flatMap((r) => {
-      const g = grade(r.value * routineNeed(r, now));
-      return g > 0 ? [[r.id, g]] : [];
-    }),
-  );
+  const grades = gradesOf(routines, (r) => r.value * routineNeed(r, now));
   return { partition: 'routines-0', reliability, routines, grades };
 }
 

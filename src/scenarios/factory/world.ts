@@ -78,6 +78,25 @@ export function grade(usefulness: number): number {
   return 0;
 }
 
+/** The graded items (grade above 0) by id, in the items' order, from each one's usefulness. */
+export function gradesOf<T extends { readonly id: string }>(
+  items: readonly T[],
+  usefulness: (item: T) => number,
+): Record<string, number> {
+  const grades: Record<string, number> = {};
+  for (const item of items) {
+    const g = grade(usefulness(item));
+    if (g > 0) grades[item.id] = g;
+  }
+  return grades;
+}
+
+/** Where a value lies between the smallest and the largest of `values` (0 to 1). */
+export function placeBetween(values: readonly number[]): (value: number) => number {
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  return (value) => (value - lo) / (hi - lo);
+}
+
 function lastUse(
   pattern: AccessPattern,
   history: number,
