@@ -61,3 +61,43 @@ export function rankingMetrics(ranking: readonly string[], grades: Grades): Rank
     mrr: reciprocalRank(ranking, grades),
   };
 }
+
+/** The mean of each metric over several rankings (a scenario's score over its evaluated queries). */
+export function meanMetrics(all: readonly RankingMetrics[]): RankingMetrics {
+  const mean = (key: keyof RankingMetrics) => all.reduce((sum, m) => sum + m[key], 0) / all.length;
+  return {
+    'ndcg@5': mean('ndcg@5'),
+    'ndcg@10': mean('ndcg@10'),
+    'p@5': mean('p@5'),
+    'p@10': mean('p@10'),
+    mrr: mean('mrr'),
+  };
+}
+
+/**
+ * The ranking a query belongs to: its label without a trailing index ("topic-2" → "topic"), so the queries
+ * a scenario asks of one kind (one per topic) count together.
+ */
+export function rankingOf(label: string): string {
+  return label.replace(/-\d+$/, '');
+}
+
+/**
+ * Each ranking's mean nDCG@5 (the ratchet's metric) over the queries that belong to it, by ranking name in
+ * sorted order.
+ */
+export function ndcgByRanking(
+  queries: readonly { readonly label: string; readonly metrics: RankingMetrics }[],
+): Record<string, number> {
+  const groups = new Map<string, number[]>();
+  for (const query of queries) {
+    const name = rankingOf(query.label);
+    groups.set(name, [...(groups.get(name) ?? []), query.metrics['ndcg@5']]);
+  }
+  const byRanking: Record<string, number> = {};
+  for (const name of [...groups.keys()].sort()) {
+    const scores = groups.get(name)!;
+    byRanking[name] = scores.reduce((sum, x) => sum + x, 0) / scores.length;
+  }
+  return byRanking;
+}

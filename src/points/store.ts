@@ -57,12 +57,15 @@ export class PointsStore {
   }
 }
 
-/** The same scores (durations are timings, not results). */
+/** The same scores (durations are timings, not results; a points file from before per-ranking scores matches on the rest). */
 export function samePoint(a: PointScore, b: PointScore): boolean {
   return (
     a.status === b.status &&
     a.rankingHash === b.rankingHash &&
     JSON.stringify(a.metrics) === JSON.stringify(b.metrics) &&
+    (a.rankings === undefined ||
+      b.rankings === undefined ||
+      JSON.stringify(a.rankings) === JSON.stringify(b.rankings)) &&
     a.calibrationError === b.calibrationError
   );
 }

@@ -9,7 +9,7 @@ import { codeDefaultsOf, codeDefaultText } from '../constants/code-defaults.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
-import { edgeNote, scenariosLine } from './ratchet-text.js';
+import { actsMostOn, edgeNote, scenariosLine } from './ratchet-text.js';
 
 /** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
 export const MARKDOWN_BUDGET = 65_000;
@@ -115,10 +115,15 @@ export function prDeltaSection(report: RatchetReport): string | null {
   ].join('\n');
 }
 
+/** Whether some decision knows the ranking it moves most (reports from before that have no such column). */
+const knowsRankings = (decisions: readonly RatchetDecision[]) =>
+  decisions.some((d) => actsMostOn(d) !== null);
+
 function detailRows(decisions: readonly RatchetDecision[]): string[] {
+  const rankings = knowsRankings(decisions);
   return decisions.map(
     (d) =>
-      `| ${nameCell(d.constant)} | ${d.current} | ${d.proposed ?? ''} | ${d.action} | ${escapeCell(d.reason)} | ${d.train?.range ? d.train.range.value.toFixed(3) : ''} |`,
+      `| ${nameCell(d.constant)} | ${d.current} | ${d.proposed ?? ''} | ${d.action} | ${escapeCell(d.reason)} | ${d.train?.range ? d.train.range.value.toFixed(3) : ''} |${rankings ? ` ${escapeCell(actsMostOn(d) ?? '')} |` : ''}`,
   );
 }
 
@@ -210,8 +215,15 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
     if (!compact) {
       details.push(
         '<details><summary>Every constant’s decision</summary>\n',
-        '| constant | current | proposed | decision | reason | train range |',
-        '|---|---|---|---|---|---|',
+        ...(knowsRankings(report.decisions)
+          ? [
+              '| constant | current | proposed | decision | reason | train range | moves most: one ranking’s best − worst [95 % CI] |',
+              '|---|---|---|---|---|---|---|',
+            ]
+          : [
+              '| constant | current | proposed | decision | reason | train range |',
+              '|---|---|---|---|---|---|',
+            ]),
         ...rows.slice(0, rowCount),
         ...(rowCount > 0 && notes.length > 0 ? ['', ...notes] : []),
         '\n</details>',

@@ -2,7 +2,7 @@
 
 import { codeDefaultsOf, codeDefaultText, constantLabel } from '../constants/code-defaults.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
-import { signed } from './format.js';
+import { signed, signedInterval, table } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
 
 /** Where the search ended at the proposal: the valid range's end, or the search's step limit. */
@@ -43,6 +43,17 @@ export function scenariosLine(report: RatchetReport): string {
   return `bank ${run.bank} · ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (budget ${run.maxSeeds - run.trainSeeds.length}), ${run.confirmationSeeds.length} confirmation scenarios${replaced} · threshold ${run.threshold} · α ${run.alpha}`;
 }
 
+/**
+ * The ranking a constant moves most on train, when scenarios ask more than one: its best − worst nDCG@5
+ * there with the 95 % interval, the values compared and the scenarios; null otherwise.
+ */
+export function actsMostOn(d: RatchetDecision): string | null {
+  const rankings = d.train?.byRanking ?? [];
+  const top = rankings[0];
+  if (rankings.length < 2 || !top) return null;
+  return `${top.ranking} ${signed(top.range)} ${signedInterval(top.interval)} (${top.best.value} vs ${top.worst.value}, ${top.scenarios} scenarios)`;
+}
+
 function section(title: string, names: readonly string[], lines: string[]): void {
   if (names.length > 0) lines.push(`${title}:`, `  ${names.join(', ')}`);
 }
@@ -76,6 +87,18 @@ export function ratchetText(report: RatchetReport): string {
   if (insensitive.length > 0) {
     lines.push('Rejected (no sensitivity):');
     for (const d of insensitive) lines.push(`  ${constantLabel(d.constant)}: ${d.reason}`);
+  }
+  const acting = decisions.flatMap((d) => {
+    const text = actsMostOn(d);
+    return text
+      ? [[`${constantLabel(d.constant)}:`, text, `scenario mean ${signed(d.train?.range?.value ?? 0)}`]]
+      : [];
+  });
+  if (acting.length > 0) {
+    lines.push(
+      'Where each constant acts (the ranking it moves most on train: best − worst nDCG@5 of that ranking, 95 % interval; descriptive, decisions use the scenario mean):',
+      ...table(acting),
+    );
   }
   section('Degenerate', report.degenerate, lines);
   section('Not modelled by the engine yet', report.notModelled, lines);

@@ -6,7 +6,7 @@ import type { Constants } from '../constants/values.js';
 import { MemoryEngine, type RedisClient } from '../engine/engine.js';
 import { errorMessage } from '../errors.js';
 import { expectedCalibrationError } from '../metrics/calibration.js';
-import { type RankingMetrics, rankingMetrics } from '../metrics/ranking.js';
+import { meanMetrics, rankingMetrics } from '../metrics/ranking.js';
 import type { RedisKind } from '../redis/acquire.js';
 import { replayScript } from './replay.js';
 import {
@@ -71,17 +71,6 @@ export function scoredResult(
     rankingHash: rankingHash(queries.flatMap((q) => [q.label, ...q.rankedIds])),
     durationMs: ms,
     metadata,
-  };
-}
-
-export function meanMetrics(all: readonly RankingMetrics[]): RankingMetrics {
-  const mean = (key: keyof RankingMetrics) => all.reduce((sum, m) => sum + m[key], 0) / all.length;
-  return {
-    'ndcg@5': mean('ndcg@5'),
-    'ndcg@10': mean('ndcg@10'),
-    'p@5': mean('p@5'),
-    'p@10': mean('p@10'),
-    mrr: mean('mrr'),
   };
 }
 

@@ -7,7 +7,14 @@
  */
 import type { ConstantValue } from '../constants/registry.js';
 import type { RankingMetrics } from '../metrics/ranking.js';
-import { bootstrapIntervals, excludesZero, type Interval, mean, meanInterval } from '../stats/bootstrap.js';
+import {
+  bootstrapIntervals,
+  excludesZero,
+  type Interval,
+  mean,
+  meanInterval,
+  meanIntervals,
+} from '../stats/bootstrap.js';
 import type { DeferredWork } from '../util/deferred.js';
 import type { PairPoint, PointScore, SweepPoint } from './runner.js';
 
@@ -51,6 +58,23 @@ export interface Cliff {
   readonly direction: 'drop' | 'rise';
 }
 
+/**
+ * What a constant does to one ranking's nDCG@5 (the topic queries, the policies, the facts, …) over the common
+ * scenarios that ask it: a constant that shapes one ranking may move the scenario mean little because the
+ * others dilute it. Descriptive: the decisions use the scenario mean only.
+ */
+export interface RankingEffect {
+  readonly ranking: string;
+  /** The common scenarios that ask this ranking. */
+  readonly scenarios: number;
+  readonly best: { readonly value: number; readonly mean: number };
+  readonly worst: { readonly value: number; readonly mean: number };
+  /** best.mean − worst.mean: the range of this ranking's mean curve. */
+  readonly range: number;
+  /** The 95 % bootstrap interval of the paired per-scenario delta best − worst. */
+  readonly interval: Interval;
+}
+
 export type Effect = 'never-changes-a-ranking' | 'changes-rankings-not-metric' | 'changes-metric';
 
 export interface ConstantSummary {
@@ -77,6 +101,8 @@ export interface ConstantSummary {
   readonly effect: Effect;
   /** The best value is the lowest or highest run value (and the curve is not flat): extend the grid. */
   readonly edgeOfGrid: boolean;
+  /** Each ranking's own effect, the largest range first (ties by name); absent in reports from before it. */
+  readonly byRanking?: readonly RankingEffect[];
 }
 
 const metricOf = (point: PointScore, metric: MetricName): number | null =>
@@ -232,6 +258,22 @@ export function aggregateSweep(
     const interval = meanInterval(deltas, bootstrap('best-vs-worst'));
     bestVsWorst = { delta: mean(deltas), interval, excludesZero: excludesZero(interval) };
   }
+  // Points record each ranking's nDCG@5 only: another metric has no per-ranking view.
+  const effects = metric === 'ndcg@5' ? rankingEffects(ran, common, Number(current)) : [];
+  const computeRankingIntervals = () =>
+    meanIntervals(
+      effects.map((effect) => effect.deltas),
+      bootstrap('rankings'),
+    );
+  const rankingIntervals =
+    effects.length === 0
+      ? known([])
+      : options.deferred
+        ? options.deferred.lazy(computeRankingIntervals)
+        : known(computeRankingIntervals());
+  const byRanking = effects.map(({ deltas, ...effect }, k) =>
+    withInterval(effect, () => rankingIntervals()[k]!),
+  );
   const cliffs: Cliff[] = [];
   for (let i = 1; i < means.length; i++) {
     const delta = means[i]!.mean - means[i - 1]!.mean;
@@ -265,7 +307,46 @@ export function aggregateSweep(
       !flat &&
       best !== null &&
       (best.value === runValues[0] || best.value === runValues[runValues.length - 1]),
+    byRanking,
   };
+}
+
+/**
+ * Per ranking: its mean at every run value over the common scenarios that ask it at every value, the best
+ * (ties as pickBest) and the worst, and the paired deltas best − worst for the interval.
+ */
+function rankingEffects(
+  ran: ReadonlyMap<number, readonly PointScore[]>,
+  common: readonly string[],
+  current: number,
+): (Omit<RankingEffect, 'interval'> & { readonly deltas: readonly number[] })[] {
+  const runValues = [...ran.keys()];
+  // pointsAt[v][s]: the point of run value v on common scenario s
+  const pointsAt = runValues.map((v) => common.map((name) => ran.get(v)!.find((p) => p.scenario === name)!));
+  const names = [...new Set(pointsAt.flat().flatMap((p) => Object.keys(p.rankings ?? {})))].sort();
+  const effects = names.flatMap((ranking) => {
+    const asked = common.flatMap((_, s) =>
+      pointsAt.every((row) => row[s]!.rankings?.[ranking] !== undefined) ? [s] : [],
+    );
+    if (asked.length === 0) return [];
+    const scores = pointsAt.map((row) => asked.map((s) => row[s]!.rankings![ranking]!));
+    const means = runValues.map((value, k) => ({ value, mean: mean(scores[k]!) }));
+    const best = pickBest(means, current)!;
+    const worst = [...means].sort((x, y) => x.mean - y.mean || x.value - y.value)[0]!;
+    const b = scores[runValues.indexOf(best.value)]!;
+    const w = scores[runValues.indexOf(worst.value)]!;
+    return [
+      {
+        ranking,
+        scenarios: asked.length,
+        best,
+        worst,
+        range: best.mean - worst.mean,
+        deltas: b.map((x, i) => x - w[i]!),
+      },
+    ];
+  });
+  return effects.sort((x, y) => y.range - x.range || (x.ranking < y.ranking ? -1 : 1));
 }
 
 export interface PairSummary {

@@ -6,7 +6,7 @@
 import type { ConstantValue } from '../constants/registry.js';
 import { type Constants, withOverrides } from '../constants/values.js';
 import { EvaluationFailedError, errorMessage } from '../errors.js';
-import type { RankingMetrics } from '../metrics/ranking.js';
+import { ndcgByRanking, type RankingMetrics } from '../metrics/ranking.js';
 import type { VariantsEvaluator } from '../scenarios/evaluate-variants.js';
 import type { Scenario, ScenarioResult, ScenarioStatus } from '../scenarios/scenario.js';
 import { type DurationStats, durationStats } from '../stats/durations.js';
@@ -18,6 +18,11 @@ export interface PointScore {
   readonly status: ScenarioStatus;
   readonly reason?: string;
   readonly metrics: RankingMetrics | null;
+  /**
+   * Each ranking's own nDCG@5 (the topic queries together, the policies, the facts, …): where a constant
+   * acts. Absent on points that were not scored, and on points files written before it was recorded.
+   */
+  readonly rankings?: Readonly<Record<string, number>>;
   readonly calibrationError: number | null;
   readonly rankingHash: string | null;
   readonly durationMs: number;
@@ -74,6 +79,9 @@ export function pointScore(result: ScenarioResult): PointScore {
     status: result.status,
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
     metrics: result.metrics,
+    ...(result.status === 'ok' && result.queries.length > 0
+      ? { rankings: ndcgByRanking(result.queries) }
+      : {}),
     calibrationError: result.calibrationError,
     rankingHash: result.rankingHash,
     durationMs: result.durationMs,

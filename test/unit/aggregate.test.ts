@@ -134,6 +134,47 @@ describe('ResultsAggregator: single sweeps', () => {
   });
 });
 
+describe('ResultsAggregator: where a constant acts (per ranking)', () => {
+  // Three scenarios; the scenario mean is the mean of its rankings. "facts" moves with the value, "topic"
+  // does not, and s2 asks no facts at all.
+  const rankings: Record<number, Record<string, number>[]> = {
+    0.1: [{ facts: 0.2, topic: 0.6 }, { facts: 0.4, topic: 0.5 }, { topic: 0.7 }],
+    0.5: [{ facts: 0.8, topic: 0.6 }, { facts: 0.6, topic: 0.5 }, { topic: 0.7 }],
+    0.9: [{ facts: 0.5, topic: 0.6 }, { facts: 0.5, topic: 0.5 }, { topic: 0.7 }],
+  };
+  const points = Object.entries(rankings).flatMap(([value, perScenario]) =>
+    perScenario.map((byRanking, s) => {
+      const scores = Object.values(byRanking);
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      return { ...point(Number(value), `s${s}`, mean), rankings: byRanking };
+    }),
+  );
+
+  it('gives each ranking its own best, worst, range and paired interval over the scenarios that ask it', () => {
+    const summary = aggregateSweep('X', 0.5, points);
+    expect(summary.byRanking!.map((r) => r.ranking)).toEqual(['facts', 'topic']);
+    const [facts, topic] = summary.byRanking!;
+    // facts means: 0.1 → 0.3, 0.5 → 0.7, 0.9 → 0.5 over s0 and s1 only
+    expect(facts!.scenarios).toBe(2);
+    expect(facts!.best).toEqual({ value: 0.5, mean: 0.7 });
+    expect(facts!.worst.value).toBe(0.1);
+    expect(facts!.worst.mean).toBeCloseTo(0.3, 12);
+    expect(facts!.range).toBeCloseTo(0.4, 12);
+    // paired deltas 0.6 and 0.2: every resample's mean lies between them
+    expect(facts!.interval[0]).toBeGreaterThanOrEqual(0.2 - 1e-12);
+    expect(facts!.interval[1]).toBeLessThanOrEqual(0.6 + 1e-12);
+    expect(topic).toMatchObject({ scenarios: 3, range: 0, best: { value: 0.5, mean: 0.6 } });
+    expect(topic!.interval).toEqual([0, 0]);
+    // The scenario mean moves less than the ranking the constant acts on (the others dilute it).
+    expect(summary.range!.value).toBeLessThan(facts!.range);
+  });
+
+  it('has no per-ranking view for another metric (points record each ranking’s nDCG@5) or without rankings', () => {
+    expect(aggregateSweep('X', 0.5, points, { metric: 'mrr' }).byRanking).toEqual([]);
+    expect(aggregateSweep('X', 0.5, sweep({ 0.1: [0.5, 0.6], 0.2: [0.6, 0.7] })).byRanking).toEqual([]);
+  });
+});
+
 describe('ResultsAggregator: pairs', () => {
   it('builds the mean grid, the best cell and an interaction of 0 for additive effects', () => {
     const points: PairPoint[] = [];

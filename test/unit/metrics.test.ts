@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { expectedCalibrationError } from '../../src/metrics/calibration.js';
-import { ndcgAt, precisionAt, rankingMetrics, reciprocalRank } from '../../src/metrics/ranking.js';
+import {
+  ndcgAt,
+  ndcgByRanking,
+  precisionAt,
+  rankingMetrics,
+  rankingOf,
+  reciprocalRank,
+} from '../../src/metrics/ranking.js';
 
 describe('nDCG@k', () => {
   it('is 1 for the ideal order and uses linear gain with log2(rank + 1) discount', () => {
@@ -44,6 +51,31 @@ describe('P@k, MRR', () => {
       'p@10': 0.1,
       mrr: 1,
     });
+  });
+});
+
+describe('rankings: the queries of one kind together', () => {
+  it('names a query’s ranking by its label without a trailing index', () => {
+    expect(['topic-0', 'topic-12', 'policies', 'assemble', 'assemble-first', 'q1'].map(rankingOf)).toEqual([
+      'topic',
+      'topic',
+      'policies',
+      'assemble',
+      'assemble-first',
+      'q1',
+    ]);
+  });
+  it('averages nDCG@5 over each ranking’s queries, names sorted', () => {
+    const m = (ndcg: number) => ({ 'ndcg@5': ndcg, 'ndcg@10': 0, 'p@5': 0, 'p@10': 0, mrr: 0 });
+    const byRanking = ndcgByRanking([
+      { label: 'topic-0', metrics: m(0.2) },
+      { label: 'policies', metrics: m(0.9) },
+      { label: 'topic-1', metrics: m(0.6) },
+      { label: 'facts', metrics: m(0.5) },
+    ]);
+    expect(Object.keys(byRanking)).toEqual(['facts', 'policies', 'topic']);
+    expect(byRanking.topic).toBeCloseTo(0.4, 12);
+    expect(byRanking.policies).toBe(0.9);
   });
 });
 

@@ -342,3 +342,70 @@ describe('code defaults in the markdown', () => {
     expect(markdown).not.toContain('code default');
   });
 });
+
+describe('where each constant acts (the ranking it moves most)', () => {
+  const acting = (
+    name: string,
+    action: RatchetDecision['action'],
+    byRanking: ConstantSummary['byRanking'],
+  ) => ({
+    ...decision(0, action),
+    constant: name,
+    train: { ...train(3), constant: name, ...(byRanking ? { byRanking } : {}) },
+  });
+  const effect = (ranking: string, range: number, interval: readonly [number, number]) => ({
+    ranking,
+    scenarios: 28,
+    best: { value: 0.5, mean: 0.8 },
+    worst: { value: 0.1, mean: 0.8 - range },
+    range,
+    interval,
+  });
+  const decisions = [
+    acting('TD_ALPHA', 'NO_SENSITIVITY', [
+      effect('policies', 0.11, [0.069, 0.151]),
+      effect('topic', 0, [0, 0]),
+    ]),
+    // One ranking only: the scenario mean already says it all.
+    acting('ONE_RANKING', 'REJECT', [effect('q1', 0.2, [0.1, 0.3])]),
+    acting('FROM_BEFORE', 'REJECT', undefined),
+  ];
+  const report = buildRatchetReport(
+    run,
+    10,
+    defaultConstants(),
+    {
+      decisions,
+      trainPoints: [],
+      validationPoints: [],
+      used: { train: 35, validation: 15, confirmation: 0 },
+    },
+    null,
+  );
+  const actingSection = (text: string) =>
+    text.split('Where each constant acts')[1]?.split(/\n(?=\S)/)[0] ?? '';
+
+  it('lists, in the terminal summary, the ranking with its interval beside the scenario mean’s range', () => {
+    const text = ratchetText(report);
+    expect(text).toContain('Where each constant acts (the ranking it moves most on train');
+    expect(text).toMatch(
+      /TD_ALPHA:\s+policies \+0\.110 \[\+0\.069, \+0\.151\] \(0\.5 vs 0\.1, 28 scenarios\)\s+scenario mean \+0\.050/,
+    );
+    expect(actingSection(text)).toContain('TD_ALPHA:');
+    expect(actingSection(text)).not.toContain('ONE_RANKING');
+    expect(actingSection(text)).not.toContain('FROM_BEFORE');
+  });
+
+  it('adds a column to the markdown’s decision table, left empty where nothing is known', () => {
+    const markdown = ratchetMarkdown(report);
+    expect(markdown).toContain('| train range | moves most: one ranking’s best − worst [95 % CI] |');
+    expect(markdown).toContain('| 0.050 | policies +0.110 [+0.069, +0.151] (0.5 vs 0.1, 28 scenarios) |');
+    expect(markdown).toMatch(/\| `FROM_BEFORE` .*\| 0\.050 \| {2}\|\n/);
+  });
+
+  it('leaves the column out of a report from before rankings were recorded', () => {
+    const before = { ...report, decisions: [decisions[2]!] };
+    expect(ratchetMarkdown(before)).toContain('| train range |\n');
+    expect(ratchetText(before)).not.toContain('Where each constant acts');
+  });
+});
