@@ -42,6 +42,7 @@ import { ratchetMarkdown } from './report/ratchet-markdown.js';
 import type { RatchetReport } from './report/ratchet-report.js';
 import { DEFAULT_CONCURRENCY } from './sweep/runner.js';
 import { withDeadline } from './util/deadline.js';
+import { writeJsonFile } from './util/json-file.js';
 
 const exec = promisify(execFile);
 
@@ -460,7 +461,7 @@ export async function run(onInterrupt: InterruptHook = () => () => undefined): P
           });
     const reportPath = join(folder, 'report.json');
     const diffPath = join(folder, 'proposed.diff');
-    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    await writeJsonFile(reportPath, report);
     await writeFile(diffPath, report.diff ? encodeSource(report.diff.text, report.diff.encoding) : '');
     await core.summary.addRaw(markdown).write();
 

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { writeJsonFile } from '../util/json-file.js';
 import type { CliIo } from './io.js';
 
 export const JSON_FLAGS = '--json [file]';
@@ -20,14 +21,22 @@ export const jsonFile = (option: JsonOption | undefined): string | null =>
 
 export const jsonText = (document: unknown): string => `${JSON.stringify(document, null, 2)}\n`;
 
+/** The JSON of an output: its text, or a document (a large one: a file gets it piece by piece). */
+export type JsonOutput = (() => string) | { readonly document: unknown };
+
 /** Prints the text, or the JSON in its place; writes the JSON file when `--json` names one. */
 export async function emitOutput(
   io: CliIo,
   option: JsonOption | undefined,
   text: () => string,
-  json: () => string,
+  json: JsonOutput,
 ): Promise<void> {
   const file = jsonFile(option);
-  if (file) await writeFile(resolve(io.cwd, file), json());
-  io.stdout(jsonOnStdout(option) ? json() : text());
+  const jsonOf = () => (typeof json === 'function' ? json() : jsonText(json.document));
+  if (file) {
+    const path = resolve(io.cwd, file);
+    if (typeof json === 'function') await writeFile(path, json());
+    else await writeJsonFile(path, json.document);
+  }
+  io.stdout(jsonOnStdout(option) ? jsonOf() : text());
 }

@@ -36,7 +36,7 @@ import { CONFIG_HELP, withConfig } from './config-options.js';
 import { loadConstants } from './constants-input.js';
 import { repoRelativePath } from './files.js';
 import type { CliIo } from './io.js';
-import { emitOutput, JSON_FLAGS, JSON_HELP, type JsonOption, jsonText } from './json-option.js';
+import { emitOutput, JSON_FLAGS, JSON_HELP, type JsonOption } from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRedisOptions, type RedisOptions, withRedis } from './redis-options.js';
@@ -320,12 +320,7 @@ export async function emitRatchetReport(
   if (options.diff)
     await writeFile(resolve(io.cwd, options.diff), diff ? encodeSource(diff.text, diff.encoding) : '');
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), ratchetMarkdown(report));
-  await emitOutput(
-    io,
-    options.json,
-    () => ratchetText(report),
-    () => jsonText(report),
-  );
+  await emitOutput(io, options.json, () => ratchetText(report), { document: report });
   if (!options.quiet) {
     const c = report.compute;
     io.stderr(

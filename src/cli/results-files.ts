@@ -1,10 +1,11 @@
 /** Writing results: a timestamped file plus `latest` under the results directory, and --json copies. */
 
 import { constants as fsConstants } from 'node:fs';
-import { access, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
+import { writeJsonFile } from '../util/json-file.js';
 import { jsonFile } from './json-option.js';
 
 /** Fails before any work starts when `path` could not be written. */
@@ -78,7 +79,7 @@ export async function assertOutputsWritable(
 
 export async function writeJson(path: string, cwd: string, document: unknown): Promise<string> {
   const absolute = resolve(cwd, path);
-  await writeFile(absolute, `${JSON.stringify(document, null, 2)}\n`);
+  await writeJsonFile(absolute, document);
   return absolute;
 }
 

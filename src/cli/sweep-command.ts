@@ -34,15 +34,7 @@ import { CONFIG_HELP, withConfig } from './config-options.js';
 import { loadConstants } from './constants-input.js';
 import { readTextFile } from './files.js';
 import type { CliIo } from './io.js';
-import {
-  emitOutput,
-  JSON_FLAGS,
-  JSON_HELP,
-  type JsonOption,
-  jsonFile,
-  jsonOnStdout,
-  jsonText,
-} from './json-option.js';
+import { emitOutput, JSON_FLAGS, JSON_HELP, type JsonOption, jsonFile, jsonOnStdout } from './json-option.js';
 import { parseNumberOption, parsePositiveInteger } from './option-values.js';
 import { progressBar } from './progress.js';
 import { addRatchetOptions, executeRatchet, type RatchetCliOptions } from './ratchet-command.js';
@@ -244,12 +236,7 @@ export function sweepCommand(program: Command, io: CliIo): void {
       'latest.json',
       document,
     );
-    await emitOutput(
-      io,
-      options.json,
-      () => sweepText(document),
-      () => jsonText(document),
-    );
+    await emitOutput(io, options.json, () => sweepText(document), { document });
     if (!options.quiet) io.stderr(sweepSummaryLine(document, path));
     if (options.ratchet) {
       // The sweep's --json holds the sweep; the ratchet's report goes to the results directory, and its

@@ -1,7 +1,8 @@
 /** Points files: a store's points with the run that made them (shards write them, merges read them). */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
+import { writeJsonFile } from '../util/json-file.js';
 import { type PointsDocument, type PointsStore, readPointsDocument } from './store.js';
 
 export async function readPointsFile(path: string, cwd: string): Promise<PointsDocument> {
@@ -27,7 +28,7 @@ export async function writePointsFile(
   run: PointsDocument['run'],
   shard: PointsDocument['shard'],
 ): Promise<void> {
-  await writeFile(resolve(cwd, path), `${JSON.stringify(store.toDocument(run, shard))}\n`);
+  await writeJsonFile(resolve(cwd, path), store.toDocument(run, shard), 0);
 }
 
 /** Every `*.json` points file below a folder (downloaded artifacts may sit in one subfolder each). */
