@@ -8,7 +8,7 @@
 import type { ConstantValue } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
-import type { Interval } from '../stats/bootstrap.js';
+import { type Interval, mean, meanIntervals } from '../stats/bootstrap.js';
 import {
   lowerBound,
   pAbove,
@@ -32,6 +32,21 @@ export interface ConstantDelta {
   readonly interval: Interval | null;
   readonly verdict: DeltaVerdict;
   readonly reason: string;
+  /**
+   * Head − base within each ranking the change moves (the topic queries, the policies, …), largest first:
+   * where it acts, which the scenario mean dilutes. Descriptive (95 % bootstrap intervals); the verdict uses
+   * the scenario mean.
+   */
+  readonly byRanking?: readonly RankingDelta[];
+}
+
+export interface RankingDelta {
+  readonly ranking: string;
+  /** The validation scenarios that ask this ranking under both values. */
+  readonly scenarios: number;
+  /** Mean per-scenario nDCG@5 of head − base in this ranking. */
+  readonly delta: number;
+  readonly interval: Interval;
 }
 
 /** Names whose values differ between the two constants objects. */
@@ -40,6 +55,25 @@ export function changedConstants(base: Constants, head: Constants): string[] {
 }
 
 const score = (p: PointScore | undefined) => (p?.status === 'ok' && p.metrics ? p.metrics['ndcg@5'] : null);
+
+/** Head − base per ranking over the scenarios both points score, the rankings that moved, largest |Δ| first. */
+function rankingDeltas(pairs: readonly (readonly [PointScore, PointScore])[], seed: string): RankingDelta[] {
+  const deltas = new Map<string, number[]>();
+  for (const [head, base] of pairs) {
+    for (const [ranking, h] of Object.entries(head.rankings ?? {})) {
+      const b = base.rankings?.[ranking];
+      if (b !== undefined) deltas.set(ranking, [...(deltas.get(ranking) ?? []), h - b]);
+    }
+  }
+  const moved = [...deltas].filter(([, ds]) => ds.some((d) => d !== 0)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const intervals = meanIntervals(
+    moved.map(([, ds]) => ds),
+    { seed: `${seed}:rankings` },
+  );
+  return moved
+    .map(([ranking, ds], k) => ({ ranking, scenarios: ds.length, delta: mean(ds), interval: intervals[k]! }))
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.ranking < y.ranking ? -1 : 1));
+}
 
 export async function prDelta(
   evaluator: RatchetEvaluator,
@@ -53,17 +87,17 @@ export async function prDelta(
     evaluator.run({}, options.slice),
     ...names.map((name) => evaluator.run({ [name]: base[name]! }, options.slice)),
   ]);
-  const tests = new Map<string, { test: SignFlipTest; p: number }>();
+  const tests = new Map<string, { test: SignFlipTest; p: number; byRanking: RankingDelta[] }>();
   for (const [i, name] of names.entries()) {
     const baseScores = baseRuns[i]!;
-    const deltas = headScores!.flatMap((h) => {
-      const a = score(h);
-      const b = score(baseScores.find((x) => x.scenario === h.scenario));
-      return a === null || b === null ? [] : [a - b];
+    const pairs = headScores!.flatMap((h) => {
+      const b = baseScores.find((x) => x.scenario === h.scenario);
+      return score(h) === null || score(b) === null ? [] : [[h, b!] as const];
     });
+    const deltas = pairs.map(([h, b]) => score(h)! - score(b)!);
     const test = signFlipTest(deltas, `${options.seed}:pr-delta:${name}`);
     const p = Math.min(1, 2 * Math.min(pAbove(test, options.threshold), pBelow(test, -options.threshold)));
-    tests.set(name, { test, p });
+    tests.set(name, { test, p, byRanking: rankingDeltas(pairs, `${options.seed}:pr-delta:${name}`) });
   }
   // Holm: ordered by p-value (ties by name), the k-th of m judged at α/(m − k + 1) until one fails.
   const ordered = [...tests].sort(([a, x], [b, y]) => x.p - y.p || (a < b ? -1 : 1));
@@ -74,7 +108,7 @@ export async function prDelta(
     rejecting = rejecting && p <= level;
     levels.set(name, { level, significant: rejecting });
   });
-  return names.map((name): ConstantDelta => {
+  const verdictOf = (name: string): ConstantDelta => {
     const { test } = tests.get(name)!;
     const judged = levels.get(name)!;
     const delta = test.n === 0 ? null : test.mean;
@@ -107,5 +141,6 @@ export async function prDelta(
       verdict: 'no measurable effect',
       reason: `${signed(delta)} on ${test.n} validation scenarios: within noise or within the threshold`,
     };
-  });
+  };
+  return names.map((name) => ({ ...verdictOf(name), byRanking: tests.get(name)!.byRanking }));
 }

@@ -9,7 +9,7 @@ import { codeDefaultsOf, codeDefaultText } from '../constants/code-defaults.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
-import { actsMostOn, edgeNote, scenariosLine } from './ratchet-text.js';
+import { actsMostOn, edgeNote, prMovesMost, scenariosLine } from './ratchet-text.js';
 
 /** GitHub's limit on a comment body and a check-run summary is 65,536 characters. */
 export const MARKDOWN_BUDGET = 65_000;
@@ -102,15 +102,17 @@ export function prDeltaSection(report: RatchetReport): string | null {
     regresses: '🔴 regresses',
     'no measurable effect': '⚪ no measurable effect',
   } as const;
+  // The column shows where a change acts, once some change is known to move a ranking.
+  const where = report.prDelta.some((d) => prMovesMost(d) !== null);
   const rows = report.prDelta.map(
     (d) =>
-      `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |`,
+      `| \`${d.constant}\` | ${d.base} → ${d.head} | ${d.delta === null ? '' : signed(d.delta)}${d.interval ? ` [${signed(d.interval[0])}, ${signed(d.interval[1])}]` : ''} | ${icon[d.verdict]} |${where ? ` ${prMovesMost(d) ?? ''} |` : ''}`,
   );
   return [
     '**This pull request’s changes** (head against base on the validation scenarios, paired):',
     '',
-    '| constant | base → head | Δ nDCG@5 [Holm-corrected CI] | verdict |',
-    '|---|---|---|---|',
+    `| constant | base → head | Δ nDCG@5 [Holm-corrected CI] | verdict |${where ? ' moves most: one ranking’s Δ [95 % CI] |' : ''}`,
+    `|---|---|---|---|${where ? '---|' : ''}`,
     ...rows,
   ].join('\n');
 }

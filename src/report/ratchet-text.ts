@@ -1,6 +1,7 @@
 /** The terminal rendering of a ratchet run: RATCHET SUMMARY. Pure. */
 
 import { codeDefaultsOf, codeDefaultText, constantLabel } from '../constants/code-defaults.js';
+import type { ConstantDelta } from '../ratchet/pr-delta.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
 import { signed, signedInterval, table } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
@@ -54,6 +55,14 @@ export function actsMostOn(d: RatchetDecision): string | null {
   return `${top.ranking} ${signed(top.range)} ${signedInterval(top.interval)} (${top.best.value} vs ${top.worst.value}, ${top.scenarios} scenarios)`;
 }
 
+/** The ranking a pull request's change moves most on validation, with its 95 % interval; null if none moved. */
+export function prMovesMost(d: ConstantDelta): string | null {
+  const top = d.byRanking?.[0];
+  return top
+    ? `${top.ranking} ${signed(top.delta)} ${signedInterval(top.interval)} (${top.scenarios} scenarios)`
+    : null;
+}
+
 function section(title: string, names: readonly string[], lines: string[]): void {
   if (names.length > 0) lines.push(`${title}:`, `  ${names.join(', ')}`);
 }
@@ -65,8 +74,12 @@ export function ratchetText(report: RatchetReport): string {
   lines.push(report.verdict, '');
   if (report.prDelta?.length) {
     lines.push('This pull request (head against base on validation):');
-    for (const d of report.prDelta)
-      lines.push(`  ${d.constant}: ${d.base} -> ${d.head}: ${d.verdict} (${d.reason})`);
+    for (const d of report.prDelta) {
+      const where = prMovesMost(d);
+      lines.push(
+        `  ${d.constant}: ${d.base} -> ${d.head}: ${d.verdict} (${d.reason})${where ? `; moves most: ${where}` : ''}`,
+      );
+    }
     lines.push('');
   }
   const proposals = decisions.filter(

@@ -181,6 +181,7 @@ describe('the PR delta over several changed constants (exact p-values, Holm at Î
       interval: null,
       verdict: 'no measurable effect',
       reason: 'no validation scenario could be scored',
+      byRanking: [],
     });
   });
 
@@ -194,5 +195,51 @@ describe('the PR delta over several changed constants (exact p-values, Holm at Î
     };
     expect(await prDelta(counting, HEAD, HEAD, options)).toEqual([]);
     expect(runs).toBe(0);
+  });
+});
+
+describe('where a pull requestâ€™s change acts', () => {
+  // Head puts every changed constant's delta into "facts" and nothing into "topic"; s11 asks no facts.
+  const rankingEvaluator = (deltas: Record<string, number[]>): RatchetEvaluator => ({
+    async run(overrides, slice) {
+      return Array.from({ length: slice.to - slice.from }, (_, i): PointScore => {
+        const s = slice.from + i;
+        let facts = 0.4;
+        for (const [name, d] of Object.entries(deltas)) if (!(name in overrides)) facts += d[s]!;
+        const rankings = s === 11 ? { topic: 0.6 } : { facts, topic: 0.6 };
+        const ndcg = s === 11 ? 0.6 : (facts + 0.6) / 2;
+        return {
+          scenario: `v-${s}`,
+          status: 'ok',
+          metrics: { 'ndcg@5': ndcg, 'ndcg@10': ndcg, 'p@5': 0, 'p@10': 0, mrr: 0 },
+          rankings,
+          calibrationError: null,
+          rankingHash: '',
+          durationMs: 0,
+        };
+      });
+    },
+  });
+
+  it('gives the ranking the change moves, its paired mean and interval, and leaves out rankings that did not move', async () => {
+    const drop = Array.from({ length: 12 }, (_, s) => -0.1 - 0.01 * (s % 3));
+    const [decay] = (await prDelta(rankingEvaluator({ DECAY_RATE: drop }), BASE, HEAD, options)).filter(
+      (d) => d.constant === 'DECAY_RATE',
+    );
+    // Eleven scenarios ask facts; their head âˆ’ base is drop[0..10].
+    const expected = drop.slice(0, 11).reduce((a, b) => a + b, 0) / 11;
+    expect(decay!.byRanking!.map((r) => r.ranking)).toEqual(['facts']);
+    const [facts] = decay!.byRanking!;
+    expect(facts!.scenarios).toBe(11);
+    expect(facts!.delta).toBeCloseTo(expected, 12);
+    expect(facts!.interval[0]).toBeGreaterThanOrEqual(-0.12 - 1e-12);
+    expect(facts!.interval[1]).toBeLessThanOrEqual(-0.1 + 1e-12);
+    // The scenario mean moves half as much (facts is one of two rankings) and less where facts is not asked.
+    expect(Math.abs(decay!.delta!)).toBeLessThan(Math.abs(facts!.delta));
+    // Constants whose change moves nothing name no ranking.
+    const [wf] = (await prDelta(rankingEvaluator({ DECAY_RATE: drop }), BASE, HEAD, options)).filter(
+      (d) => d.constant === 'WF_MIN_THRESHOLD',
+    );
+    expect(wf!.byRanking).toEqual([]);
   });
 });

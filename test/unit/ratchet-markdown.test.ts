@@ -409,3 +409,56 @@ describe('where each constant acts (the ranking it moves most)', () => {
     expect(ratchetText(before)).not.toContain('Where each constant acts');
   });
 });
+
+describe('where a pull request’s change acts', () => {
+  const change = {
+    constant: 'TD_ALPHA',
+    base: 0.1,
+    head: 0.02,
+    delta: -0.009,
+    interval: [-0.015, -0.002] as const,
+    verdict: 'no measurable effect' as const,
+    reason: '-0.009 on 15 validation scenarios: within noise or within the threshold',
+  };
+  const moved = {
+    ...change,
+    byRanking: [
+      { ranking: 'policies', scenarios: 15, delta: -0.08, interval: [-0.118, -0.04] as const },
+      { ranking: 'topic', scenarios: 14, delta: 0.001, interval: [0, 0.002] as const },
+    ],
+  };
+  const reportWith = (prDelta: readonly (typeof change | typeof moved)[]) =>
+    buildRatchetReport(
+      run,
+      10,
+      defaultConstants(),
+      {
+        decisions: [],
+        trainPoints: [],
+        validationPoints: [],
+        used: { train: 35, validation: 15, confirmation: 0 },
+      },
+      null,
+      prDelta,
+    );
+
+  it('names the ranking the change moves most, in the summary and in a column of the table', () => {
+    const report = reportWith([moved]);
+    expect(ratchetText(report)).toContain(
+      'TD_ALPHA: 0.1 -> 0.02: no measurable effect (-0.009 on 15 validation scenarios: within noise or within the threshold); moves most: policies -0.080 [-0.118, -0.040] (15 scenarios)',
+    );
+    const markdown = ratchetMarkdown(report);
+    expect(markdown).toContain('| verdict | moves most: one ranking’s Δ [95 % CI] |\n|---|---|---|---|---|');
+    expect(markdown).toContain(
+      '| ⚪ no measurable effect | policies -0.080 [-0.118, -0.040] (15 scenarios) |',
+    );
+  });
+
+  it('keeps the four columns when no change is known to move a ranking', () => {
+    const markdown = ratchetMarkdown(reportWith([change]));
+    expect(markdown).toContain(
+      '| constant | base → head | Δ nDCG@5 [Holm-corrected CI] | verdict |\n|---|---|---|---|\n',
+    );
+    expect(ratchetText(reportWith([change]))).not.toContain('moves most');
+  });
+});
