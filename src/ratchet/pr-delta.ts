@@ -58,6 +58,8 @@ const score = (p: PointScore | undefined) => (p?.status === 'ok' && p.metrics ? 
 
 /** Head − base per ranking over the scenarios both points score, the rankings that moved, largest |Δ| first. */
 function rankingDeltas(pairs: readonly (readonly [PointScore, PointScore])[], seed: string): RankingDelta[] {
+  // Only scenarios that ask several rankings say where a change acts (one query each: the mean says it all).
+  if (!pairs.some(([head]) => Object.keys(head.rankings ?? {}).length > 1)) return [];
   const deltas = new Map<string, number[]>();
   for (const [head, base] of pairs) {
     for (const [ranking, h] of Object.entries(head.rankings ?? {})) {

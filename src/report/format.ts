@@ -1,5 +1,6 @@
 /** Number formatting shared by the renderings. Pure. */
 import type { Interval } from '../stats/bootstrap.js';
+import type { ConstantSummary } from '../sweep/aggregate.js';
 
 export const fixed = (x: number | null | undefined, digits = 4): string =>
   x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits);
@@ -25,4 +26,15 @@ export function table(rows: readonly (readonly string[])[], indent = '  '): stri
       indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')
     ).trimEnd(),
   );
+}
+
+/**
+ * The ranking a sweep moves most, when its scenarios ask more than one: its best − worst nDCG@5 there with
+ * the 95 % interval, the values compared and the scenarios; null otherwise.
+ */
+export function movesMost(summary: ConstantSummary): string | null {
+  const rankings = summary.byRanking ?? [];
+  const top = rankings[0];
+  if (rankings.length < 2 || !top) return null;
+  return `${top.ranking} ${signed(top.range)} ${signedInterval(top.interval)} (${top.best.value} vs ${top.worst.value}, ${top.scenarios} scenarios)`;
 }

@@ -3,7 +3,7 @@
 import { codeDefaultsOf, codeDefaultText, constantLabel } from '../constants/code-defaults.js';
 import type { ConstantDelta } from '../ratchet/pr-delta.js';
 import type { RatchetDecision } from '../ratchet/ratchet.js';
-import { signed, signedInterval, table } from './format.js';
+import { movesMost, signed, signedInterval, table } from './format.js';
 import type { RatchetReport } from './ratchet-report.js';
 
 /** Where the search ended at the proposal: the valid range's end, or the search's step limit. */
@@ -44,16 +44,8 @@ export function scenariosLine(report: RatchetReport): string {
   return `bank ${run.bank} · ${run.trainSeeds.length} train, ${run.validationSeeds.length} validation (budget ${run.maxSeeds - run.trainSeeds.length}), ${run.confirmationSeeds.length} confirmation scenarios${replaced} · threshold ${run.threshold} · α ${run.alpha}`;
 }
 
-/**
- * The ranking a constant moves most on train, when scenarios ask more than one: its best − worst nDCG@5
- * there with the 95 % interval, the values compared and the scenarios; null otherwise.
- */
-export function actsMostOn(d: RatchetDecision): string | null {
-  const rankings = d.train?.byRanking ?? [];
-  const top = rankings[0];
-  if (rankings.length < 2 || !top) return null;
-  return `${top.ranking} ${signed(top.range)} ${signedInterval(top.interval)} (${top.best.value} vs ${top.worst.value}, ${top.scenarios} scenarios)`;
-}
+/** The ranking a constant moves most on train (see movesMost), or null. */
+export const actsMostOn = (d: RatchetDecision): string | null => (d.train ? movesMost(d.train) : null);
 
 /** The ranking a pull request's change moves most on validation, with its 95 % interval; null if none moved. */
 export function prMovesMost(d: ConstantDelta): string | null {

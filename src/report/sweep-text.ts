@@ -3,7 +3,7 @@
 import { codeDefaultsOf, codeDefaultText, constantLabel } from '../constants/code-defaults.js';
 import type { ConstantSummary, PairSummary } from '../sweep/aggregate.js';
 import type { SweepResults } from '../sweep/results.js';
-import { fixed, interval, table } from './format.js';
+import { fixed, interval, movesMost, table } from './format.js';
 
 function cliffText(summary: ConstantSummary): string {
   return summary.cliffs
@@ -48,9 +48,21 @@ export function sweepText(results: SweepResults): string {
     lines.push(`  ${degenerate.length} degenerate scenarios skipped (not scored): ${degenerate.join(', ')}`);
   }
   if (summaries.length > 0) {
+    // Generated scenarios ask several rankings: say which one each constant moves most.
+    const where = summaries.some((s) => movesMost(s) !== null);
     lines.push(
       ...table([
-        ['constant', 'current', 'best', 'nDCG@5 current', 'nDCG@5 best', 'range [95% CI]', 'cliffs', 'notes'],
+        [
+          'constant',
+          'current',
+          'best',
+          'nDCG@5 current',
+          'nDCG@5 best',
+          'range [95% CI]',
+          ...(where ? ['moves most: one ranking’s best − worst [95% CI]'] : []),
+          'cliffs',
+          'notes',
+        ],
         ...summaries.map((s) => [
           constantLabel(s.constant),
           String(s.current),
@@ -58,6 +70,7 @@ export function sweepText(results: SweepResults): string {
           fixed(s.currentMean),
           fixed(s.best?.mean),
           s.range ? `${s.range.value.toFixed(3)} ${interval(s.range.interval)}` : '—',
+          ...(where ? [movesMost(s) ?? '—'] : []),
           cliffText(s) || '—',
           flags(s),
         ]),

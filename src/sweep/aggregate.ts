@@ -323,6 +323,8 @@ function rankingEffects(
   const runValues = [...ran.keys()];
   // pointsAt[v][s]: the point of run value v on common scenario s
   const pointsAt = runValues.map((v) => common.map((name) => ran.get(v)!.find((p) => p.scenario === name)!));
+  // Only scenarios that ask several rankings say where a constant acts (one query each: the mean says it all).
+  if (!pointsAt.flat().some((p) => Object.keys(p.rankings ?? {}).length > 1)) return [];
   const names = [...new Set(pointsAt.flat().flatMap((p) => Object.keys(p.rankings ?? {})))].sort();
   const effects = names.flatMap((ranking) => {
     const asked = common.flatMap((_, s) =>

@@ -169,9 +169,12 @@ describe('ResultsAggregator: where a constant acts (per ranking)', () => {
     expect(summary.range!.value).toBeLessThan(facts!.range);
   });
 
-  it('has no per-ranking view for another metric (points record each ranking’s nDCG@5) or without rankings', () => {
+  it('has no per-ranking view for another metric (points record each ranking’s nDCG@5), without rankings, or with one per scenario', () => {
     expect(aggregateSweep('X', 0.5, points, { metric: 'mrr' }).byRanking).toEqual([]);
     expect(aggregateSweep('X', 0.5, sweep({ 0.1: [0.5, 0.6], 0.2: [0.6, 0.7] })).byRanking).toEqual([]);
+    // Scenarios of one query each (hand-crafted ones): each would be a "ranking" of its own, saying nothing.
+    const single = points.map((p) => ({ ...p, rankings: { [`only-${p.scenario}`]: p.metrics!['ndcg@5'] } }));
+    expect(aggregateSweep('X', 0.5, single).byRanking).toEqual([]);
   });
 });
 

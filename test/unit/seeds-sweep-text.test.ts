@@ -323,6 +323,32 @@ describe('sweep rendering', () => {
     );
   });
 
+  it('adds the ranking each constant moves most when the scenarios ask several', () => {
+    const effect = (ranking: string, range: number) => ({
+      ranking,
+      scenarios: 3,
+      best: { value: 0.8, mean: 0.9 },
+      worst: { value: 0.01, mean: 0.9 - range },
+      range,
+      interval: [range / 2, range * 1.5] as const,
+    });
+    const text = sweepText(
+      results({
+        summaries: [
+          summary({ constant: 'TD_ALPHA', byRanking: [effect('policies', 0.1), effect('topic', 0)] }),
+          summary({ constant: 'DECAY_RATE' }),
+        ],
+        pairs: [],
+      }),
+    );
+    const [, header, tdAlpha, decay] = text.split('\n');
+    expect(header).toContain('range [95% CI]        moves most: one ranking’s best − worst [95% CI]');
+    expect(tdAlpha).toContain(
+      '0.212 [0.100, 0.300]  policies +0.100 [+0.050, +0.150] (0.8 vs 0.01, 3 scenarios)',
+    );
+    expect(decay).toMatch(/0\.212 \[0\.100, 0\.300\] {2}—\s+—/);
+  });
+
   it('names hand-crafted scenarios, says when nothing in scope is modelled, and leaves out empty sections', () => {
     const text = sweepText(
       results({
