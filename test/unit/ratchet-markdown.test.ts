@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConstants } from '../../src/constants/values.js';
+import type { ConstantDelta } from '../../src/ratchet/pr-delta.js';
 import type { RatchetDecision } from '../../src/ratchet/ratchet.js';
 import { ratchetMarkdown, sensitivityChart } from '../../src/report/ratchet-markdown.js';
 import { buildRatchetReport, type RatchetRunMeta, verdictSentence } from '../../src/report/ratchet-report.js';
@@ -86,10 +87,13 @@ function decision(i: number, action: RatchetDecision['action']): RatchetDecision
   };
 }
 
-describe('ratchet markdown', () => {
-  const decisions = Array.from({ length: 30 }, (_, i) => decision(i, i % 10 === 0 ? 'ACCEPT' : 'REJECT'));
-  const diffText = `diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1,1 +1,1 @@\n-X = 1\n+X = 2\n`;
-  const report = buildRatchetReport(
+/** A report of these decisions (and pull-request changes, and a diff) on the run above. */
+const reportOf = (
+  decisions: RatchetDecision[],
+  prDelta: readonly ConstantDelta[] | null = null,
+  diff: Parameters<typeof buildRatchetReport>[4] = null,
+) =>
+  buildRatchetReport(
     run,
     10,
     defaultConstants(),
@@ -99,8 +103,20 @@ describe('ratchet markdown', () => {
       validationPoints: [],
       used: { train: 35, validation: 15, confirmation: 0 },
     },
-    { path: 'x.py', text: diffText, encoding: 'utf-8', edits: [], notApplicable: [] },
+    diff,
+    prDelta,
   );
+
+describe('ratchet markdown', () => {
+  const decisions = Array.from({ length: 30 }, (_, i) => decision(i, i % 10 === 0 ? 'ACCEPT' : 'REJECT'));
+  const diffText = `diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1,1 +1,1 @@\n-X = 1\n+X = 2\n`;
+  const report = reportOf(decisions, null, {
+    path: 'x.py',
+    text: diffText,
+    encoding: 'utf-8',
+    edits: [],
+    notApplicable: [],
+  });
 
   it('fits the budget by dropping charts and detail rows, never the verdict, the table or the diff', () => {
     expect(ratchetMarkdown(report).length).toBeLessThan(65_536);
@@ -302,19 +318,7 @@ describe('sensitivity charts', () => {
 describe('code defaults in the markdown', () => {
   const note =
     '_delta is a code default, not a constants-file value: the `delta=0.05` default argument of `CoOccurrenceField.strengthen()` in src/popoto/fields/co_occurrence_field.py._';
-  const build = (decisions: RatchetDecision[]) =>
-    buildRatchetReport(
-      run,
-      10,
-      defaultConstants(),
-      {
-        decisions,
-        trainPoints: [],
-        validationPoints: [],
-        used: { train: 35, validation: 15, confirmation: 0 },
-      },
-      null,
-    );
+  const build = (decisions: RatchetDecision[]) => reportOf(decisions);
 
   it('marks delta in the proposals table and under the decision rows, with where it lives', () => {
     const delta = { ...decision(0, 'ACCEPT'), constant: 'delta' };
@@ -370,18 +374,7 @@ describe('where each constant acts (the ranking it moves most)', () => {
     acting('ONE_RANKING', 'REJECT', [effect('q1', 0.2, [0.1, 0.3])]),
     acting('FROM_BEFORE', 'REJECT', undefined),
   ];
-  const report = buildRatchetReport(
-    run,
-    10,
-    defaultConstants(),
-    {
-      decisions,
-      trainPoints: [],
-      validationPoints: [],
-      used: { train: 35, validation: 15, confirmation: 0 },
-    },
-    null,
-  );
+  const report = reportOf(decisions);
   const actingSection = (text: string) =>
     text.split('Where each constant acts')[1]?.split(/\n(?=\S)/)[0] ?? '';
 
@@ -427,20 +420,7 @@ describe('where a pull request’s change acts', () => {
       { ranking: 'topic', scenarios: 14, delta: 0.001, interval: [0, 0.002] as const },
     ],
   };
-  const reportWith = (prDelta: readonly (typeof change | typeof moved)[]) =>
-    buildRatchetReport(
-      run,
-      10,
-      defaultConstants(),
-      {
-        decisions: [],
-        trainPoints: [],
-        validationPoints: [],
-        used: { train: 35, validation: 15, confirmation: 0 },
-      },
-      null,
-      prDelta,
-    );
+  const reportWith = (prDelta: readonly ConstantDelta[]) => reportOf([], prDelta);
 
   it('names the ranking the change moves most, in the summary and in a column of the table', () => {
     const report = reportWith([moved]);
