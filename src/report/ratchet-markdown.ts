@@ -111,7 +111,7 @@ export function prDeltaSection(report: RatchetReport): string | null {
   return [
     '**This pull request’s changes** (head against base on the validation scenarios, paired):',
     '',
-    `| constant | base → head | Δ nDCG@5 [Holm-corrected CI] | verdict |${where ? ' moves most: one ranking’s Δ [95 % CI] |' : ''}`,
+    `| constant | base → head | Δ nDCG@5 [Holm-corrected CI] | verdict |${where ? ' moves most: one ranking’s Δ [95 % CI, all rankings] |' : ''}`,
     `|---|---|---|---|${where ? '---|' : ''}`,
     ...rows,
   ].join('\n');
@@ -219,7 +219,7 @@ export function ratchetMarkdown(report: RatchetReport, options: MarkdownOptions 
         '<details><summary>Every constant’s decision</summary>\n',
         ...(knowsRankings(report.decisions)
           ? [
-              '| constant | current | proposed | decision | reason | train range | moves most: one ranking’s best − worst [95 % CI] |',
+              '| constant | current | proposed | decision | reason | train range | moves most: one ranking’s best − worst [95 % CI, all rankings] |',
               '|---|---|---|---|---|---|---|',
             ]
           : [

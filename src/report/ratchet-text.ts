@@ -101,7 +101,7 @@ export function ratchetText(report: RatchetReport): string {
   });
   if (acting.length > 0) {
     lines.push(
-      'Where each constant acts (the ranking it moves most on train: best − worst nDCG@5 of that ranking, 95 % interval; descriptive, decisions use the scenario mean):',
+      'Where each constant acts (the ranking it moves most on train: best − worst nDCG@5 of that ranking, 95 % interval holding over all rankings; descriptive: decisions use the scenario mean):',
       ...table(acting),
     );
   }

@@ -59,7 +59,7 @@ export function sweepText(results: SweepResults): string {
           'nDCG@5 current',
           'nDCG@5 best',
           'range [95% CI]',
-          ...(where ? ['moves most: one ranking’s best − worst [95% CI]'] : []),
+          ...(where ? ['moves most: one ranking’s best − worst [95% CI, all rankings]'] : []),
           'cliffs',
           'notes',
         ],

@@ -123,4 +123,7 @@ export function meanIntervals(
   });
 }
 
+/** The confidence of each of k intervals that hold together at DEFAULT_CONFIDENCE (Bonferroni). */
+export const simultaneousConfidence = (k: number): number => 1 - (1 - DEFAULT_CONFIDENCE) / Math.max(1, k);
+
 export const excludesZero = ([lo, hi]: Interval): boolean => lo > 0 || hi < 0;

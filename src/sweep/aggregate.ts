@@ -14,6 +14,7 @@ import {
   mean,
   meanInterval,
   meanIntervals,
+  simultaneousConfidence,
 } from '../stats/bootstrap.js';
 import type { DeferredWork } from '../util/deferred.js';
 import type { PairPoint, PointScore, SweepPoint } from './runner.js';
@@ -71,7 +72,10 @@ export interface RankingEffect {
   readonly worst: { readonly value: number; readonly mean: number };
   /** best.mean − worst.mean: the range of this ranking's mean curve. */
   readonly range: number;
-  /** The 95 % bootstrap interval of the paired per-scenario delta best − worst. */
+  /**
+   * The bootstrap interval of the paired per-scenario delta best − worst, 95 % simultaneous over the
+   * rankings (Bonferroni), since reports single out the one that moved most.
+   */
   readonly interval: Interval;
 }
 
@@ -260,10 +264,11 @@ export function aggregateSweep(
   }
   // Points record each ranking's nDCG@5 only: another metric has no per-ranking view.
   const effects = metric === 'ndcg@5' ? rankingEffects(ran, common, Number(current)) : [];
+  // Reports name the ranking that moved most: the intervals hold together over all of them (Bonferroni).
   const computeRankingIntervals = () =>
     meanIntervals(
       effects.map((effect) => effect.deltas),
-      bootstrap('rankings'),
+      { ...bootstrap('rankings'), confidence: simultaneousConfidence(effects.length) },
     );
   const rankingIntervals =
     effects.length === 0

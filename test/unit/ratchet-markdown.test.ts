@@ -391,7 +391,9 @@ describe('where each constant acts (the ranking it moves most)', () => {
 
   it('adds a column to the markdown’s decision table, left empty where nothing is known', () => {
     const markdown = ratchetMarkdown(report);
-    expect(markdown).toContain('| train range | moves most: one ranking’s best − worst [95 % CI] |');
+    expect(markdown).toContain(
+      '| train range | moves most: one ranking’s best − worst [95 % CI, all rankings] |',
+    );
     expect(markdown).toContain('| 0.050 | policies +0.110 [+0.069, +0.151] (0.5 vs 0.1, 28 scenarios) |');
     expect(markdown).toMatch(/\| `FROM_BEFORE` .*\| 0\.050 \| {2}\|\n/);
   });
@@ -428,7 +430,9 @@ describe('where a pull request’s change acts', () => {
       'TD_ALPHA: 0.1 -> 0.02: no measurable effect (-0.009 on 15 validation scenarios: within noise or within the threshold); moves most: policies -0.080 [-0.118, -0.040] (15 scenarios)',
     );
     const markdown = ratchetMarkdown(report);
-    expect(markdown).toContain('| verdict | moves most: one ranking’s Δ [95 % CI] |\n|---|---|---|---|---|');
+    expect(markdown).toContain(
+      '| verdict | moves most: one ranking’s Δ [95 % CI, all rankings] |\n|---|---|---|---|---|',
+    );
     expect(markdown).toContain(
       '| ⚪ no measurable effect | policies -0.080 [-0.118, -0.040] (15 scenarios) |',
     );

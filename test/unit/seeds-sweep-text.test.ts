@@ -342,7 +342,9 @@ describe('sweep rendering', () => {
       }),
     );
     const [, header, tdAlpha, decay] = text.split('\n');
-    expect(header).toContain('range [95% CI]        moves most: one ranking’s best − worst [95% CI]');
+    expect(header).toContain(
+      'range [95% CI]        moves most: one ranking’s best − worst [95% CI, all rankings]',
+    );
     expect(tdAlpha).toContain(
       '0.212 [0.100, 0.300]  policies +0.100 [+0.050, +0.150] (0.8 vs 0.01, 3 scenarios)',
     );
