@@ -8,13 +8,14 @@
 import type { ConstantValue } from '../constants/registry.js';
 import type { Constants } from '../constants/values.js';
 import type { ScenarioSlice } from '../scenarios/factory/scenario-bank.js';
-import { type Interval, mean, meanIntervals, simultaneousConfidence } from '../stats/bootstrap.js';
+import { type Interval, mean } from '../stats/bootstrap.js';
 import {
   lowerBound,
   pAbove,
   pBelow,
   type SignFlipTest,
   signFlipTest,
+  simultaneousIntervals,
   upperBound,
 } from '../stats/sign-flip.js';
 import type { PointScore } from '../sweep/runner.js';
@@ -46,7 +47,7 @@ export interface RankingDelta {
   readonly scenarios: number;
   /** Mean per-scenario nDCG@5 of head − base in this ranking. */
   readonly delta: number;
-  /** Its bootstrap interval, 95 % simultaneous over the rankings asked (Bonferroni). */
+  /** Its sign-flip interval, 95 % simultaneous over the rankings asked (Bonferroni). */
   readonly interval: Interval;
 }
 
@@ -70,10 +71,7 @@ function rankingDeltas(pairs: readonly (readonly [PointScore, PointScore])[], se
   }
   const moved = [...deltas].filter(([, ds]) => ds.some((d) => d !== 0)).sort(([a], [b]) => (a < b ? -1 : 1));
   // 95 % together over every ranking asked (Bonferroni): reports single out the one that moved most.
-  const intervals = meanIntervals(
-    moved.map(([, ds]) => ds),
-    { seed: `${seed}:rankings`, confidence: simultaneousConfidence(deltas.size) },
-  );
+  const intervals = simultaneousIntervals(moved, `${seed}:rankings`, { family: deltas.size });
   return moved
     .map(([ranking, ds], k) => ({ ranking, scenarios: ds.length, delta: mean(ds), interval: intervals[k]! }))
     .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.ranking < y.ranking ? -1 : 1));

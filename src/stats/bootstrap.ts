@@ -92,38 +92,4 @@ export function meanInterval(values: readonly number[], options: BootstrapOption
   );
 }
 
-/**
- * The intervals of several samples' means (of different sizes) over common random numbers: each resample draws
- * one list of uniforms and every sample takes its indices from the first of them (index ⌊u · size⌋), so each
- * sample gets an ordinary bootstrap of its own and the whole costs one draw per resample.
- */
-export function meanIntervals(
-  samples: readonly (readonly number[])[],
-  options: BootstrapOptions,
-): Interval[] {
-  const { seed, resamples = DEFAULT_RESAMPLES, confidence = DEFAULT_CONFIDENCE } = options;
-  const longest = Math.max(0, ...samples.map((sample) => sample.length));
-  const random = seededRandom(seed);
-  const uniforms = new Float64Array(longest);
-  const values = samples.map(() => new Float64Array(resamples));
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < longest; i++) uniforms[i] = random();
-    samples.forEach((sample, k) => {
-      const size = sample.length;
-      let sum = 0;
-      for (let i = 0; i < size; i++) sum += sample[Math.floor(uniforms[i]! * size)]!;
-      values[k]![b] = sum / size;
-    });
-  }
-  const alpha = (1 - confidence) / 2;
-  return values.map((v, k) => {
-    if (samples[k]!.length === 0) return [Number.NaN, Number.NaN] as const;
-    const sorted = v.sort();
-    return [quantile(sorted, alpha), quantile(sorted, 1 - alpha)] as const;
-  });
-}
-
-/** The confidence of each of k intervals that hold together at DEFAULT_CONFIDENCE (Bonferroni). */
-export const simultaneousConfidence = (k: number): number => 1 - (1 - DEFAULT_CONFIDENCE) / Math.max(1, k);
-
 export const excludesZero = ([lo, hi]: Interval): boolean => lo > 0 || hi < 0;

@@ -11,7 +11,7 @@
  * symmetric about μ0 the size is exact at any n; with the threshold inside the null (μ0 = threshold) a
  * constant whose deltas are symmetric about zero is rejected less often than a.
  */
-import { mean } from './bootstrap.js';
+import { type Interval, mean } from './bootstrap.js';
 import { eachHalfMean } from './flip-draws.js';
 
 export const DEFAULT_SIGN_FLIPS = 20_000;
@@ -124,4 +124,25 @@ export function rejectsAbove(
     return count <= allowed;
   });
   return count <= allowed;
+}
+
+/** Sign flips per sample for intervals that only describe (where a constant acts): enough for α/14 tails. */
+export const DESCRIPTIVE_SIGN_FLIPS = 5_000;
+
+/**
+ * Two-sided sign-flip intervals of several samples' means that hold together at 1 − α over a family of
+ * `family` samples (default: these; Bonferroni, each at α / family), for reports that single out the sample
+ * that moved most. Each sample draws its flips from its own seed (`seed:name`), so an interval does not
+ * depend on which other samples are listed.
+ */
+export function simultaneousIntervals(
+  samples: readonly (readonly [name: string, deltas: readonly number[]])[],
+  seed: string,
+  { alpha = 0.05, family = samples.length, resamples = DESCRIPTIVE_SIGN_FLIPS } = {},
+): Interval[] {
+  const each = alpha / Math.max(1, family) / 2;
+  return samples.map(([name, deltas]) => {
+    const test = signFlipTest(deltas, `${seed}:${name}`, resamples);
+    return [lowerBound(test, each), upperBound(test, each)] as const;
+  });
 }

@@ -7,15 +7,8 @@
  */
 import type { ConstantValue } from '../constants/registry.js';
 import type { RankingMetrics } from '../metrics/ranking.js';
-import {
-  bootstrapIntervals,
-  excludesZero,
-  type Interval,
-  mean,
-  meanInterval,
-  meanIntervals,
-  simultaneousConfidence,
-} from '../stats/bootstrap.js';
+import { bootstrapIntervals, excludesZero, type Interval, mean, meanInterval } from '../stats/bootstrap.js';
+import { simultaneousIntervals } from '../stats/sign-flip.js';
 import type { DeferredWork } from '../util/deferred.js';
 import type { PairPoint, PointScore, SweepPoint } from './runner.js';
 
@@ -73,7 +66,7 @@ export interface RankingEffect {
   /** best.mean − worst.mean: the range of this ranking's mean curve. */
   readonly range: number;
   /**
-   * The bootstrap interval of the paired per-scenario delta best − worst, 95 % simultaneous over the
+   * The sign-flip interval of the paired per-scenario delta best − worst, 95 % simultaneous over the
    * rankings (Bonferroni), since reports single out the one that moved most.
    */
   readonly interval: Interval;
@@ -266,9 +259,9 @@ export function aggregateSweep(
   const effects = metric === 'ndcg@5' ? rankingEffects(ran, common, Number(current)) : [];
   // Reports name the ranking that moved most: the intervals hold together over all of them (Bonferroni).
   const computeRankingIntervals = () =>
-    meanIntervals(
-      effects.map((effect) => effect.deltas),
-      { ...bootstrap('rankings'), confidence: simultaneousConfidence(effects.length) },
+    simultaneousIntervals(
+      effects.map((effect) => [effect.ranking, effect.deltas] as const),
+      `${seed}:rankings`,
     );
   const rankingIntervals =
     effects.length === 0

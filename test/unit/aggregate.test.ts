@@ -160,11 +160,11 @@ describe('ResultsAggregator: where a constant acts (per ranking)', () => {
     expect(facts!.worst.value).toBe(0.1);
     expect(facts!.worst.mean).toBeCloseTo(0.3, 12);
     expect(facts!.range).toBeCloseTo(0.4, 12);
-    // paired deltas 0.6 and 0.2: every resample's mean lies between them
-    expect(facts!.interval[0]).toBeGreaterThanOrEqual(0.2 - 1e-12);
-    expect(facts!.interval[1]).toBeLessThanOrEqual(0.6 + 1e-12);
+    // Two paired deltas (0.6 and 0.2) bound nothing at 95 % over two rankings: four sign patterns in all.
+    expect(facts!.interval).toEqual([Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
     expect(topic).toMatchObject({ scenarios: 3, range: 0, best: { value: 0.5, mean: 0.6 } });
-    expect(topic!.interval).toEqual([0, 0]);
+    expect(topic!.interval[0]).toBeLessThanOrEqual(0);
+    expect(topic!.interval[1]).toBeGreaterThanOrEqual(0);
     // The scenario mean moves less than the ranking the constant acts on (the others dilute it).
     expect(summary.range!.value).toBeLessThan(facts!.range);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapIntervals, meanInterval, meanIntervals } from '../../src/stats/bootstrap.js';
+import { bootstrapIntervals, meanInterval } from '../../src/stats/bootstrap.js';
 import { aggregateSweep } from '../../src/sweep/aggregate.js';
 import type { SweepPoint } from '../../src/sweep/runner.js';
 import { DeferredWork } from '../../src/util/deferred.js';
@@ -108,21 +108,6 @@ describe('bootstrapIntervals', () => {
     );
     expect(b![0]).toBeCloseTo(a![0] + 1, 12);
     expect(b![1]).toBeCloseTo(a![1] + 1, 12);
-  });
-});
-
-describe('meanIntervals', () => {
-  const values = Array.from({ length: 25 }, (_, i) => ((i * 37) % 11) / 10);
-  it('gives, for one sample, the interval meanInterval gives with the same seed', () => {
-    expect(meanIntervals([values], { seed: 's' })).toEqual([meanInterval(values, { seed: 's' })]);
-  });
-  it('gives the longest sample its own interval whatever the shorter ones, and a constant sample a point', () => {
-    const [alone] = meanIntervals([values], { seed: 'u' });
-    const [withOthers, constant, empty] = meanIntervals([values, [0.3, 0.3, 0.3], []], { seed: 'u' });
-    expect(withOthers).toEqual(alone);
-    expect(constant![0]).toBeCloseTo(0.3, 12);
-    expect(constant![1]).toBeCloseTo(0.3, 12);
-    expect(empty).toEqual([Number.NaN, Number.NaN]);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   pBelow,
   rejectsAbove,
   signFlipTest,
+  simultaneousIntervals,
   upperBound,
 } from '../../src/stats/sign-flip.js';
 
@@ -128,6 +129,55 @@ describe('sign-flip test', () => {
     expect(pAbove(signFlipTest(atThreshold, 't'), 0.01)).toBeGreaterThan(0.4);
     const clear = Array.from({ length: 60 }, (_, i) => 0.03 + (i % 2 === 0 ? 0.02 : -0.02));
     expect(pAbove(signFlipTest(clear, 't'), 0.01)).toBeLessThan(0.001);
+  });
+});
+
+describe('simultaneous intervals (where a constant acts)', () => {
+  const r = seedrandom('simultaneous');
+  const sample = Array.from({ length: 30 }, () => 0.05 + 0.1 * normal(r));
+
+  it('gives each sample the two-sided interval of its own test at α / family, from its own seed', () => {
+    const [alone] = simultaneousIntervals([['facts', sample]], 'x', { family: 7 });
+    const test = signFlipTest(sample, 'x:facts', 5_000);
+    const each = 0.05 / 7 / 2;
+    expect(alone).toEqual([lowerBound(test, each), upperBound(test, each)]);
+    // Listing other samples does not change it; a sample of zeros gets the point 0.
+    const [withOthers, zeros] = simultaneousIntervals(
+      [
+        ['facts', sample],
+        ['topic', Array(30).fill(0)],
+      ],
+      'x',
+      { family: 7 },
+    );
+    expect(withOthers).toEqual(alone);
+    expect(zeros).toEqual([0, 0]);
+  });
+
+  it('widens with the family: seven rankings’ intervals hold where one ranking’s 95 % interval would not', () => {
+    const [one] = simultaneousIntervals([['facts', sample]], 'x', { family: 1 });
+    const [seven] = simultaneousIntervals([['facts', sample]], 'x', { family: 7 });
+    expect(seven![0]).toBeLessThan(one![0]);
+    expect(seven![1]).toBeGreaterThan(one![1]);
+  });
+
+  it('flags some ranking of seven under sign-flip nulls at most about 5 % of the time', () => {
+    let flagged = 0;
+    const trials = 300;
+    const rr = seedrandom('nulls');
+    for (let t = 0; t < trials; t++) {
+      // Seven rankings of 25 scenarios, symmetric about zero, correlated through a shared scenario effect.
+      const shared = Array.from({ length: 25 }, () => normal(rr));
+      const samples = Array.from(
+        { length: 7 },
+        (_, k) =>
+          [`r${k}`, shared.map((x) => (rr() < 0.5 ? -1 : 1) * Math.abs(x + 0.5 * normal(rr)))] as const,
+      );
+      const intervals = simultaneousIntervals(samples, `t${t}`, { resamples: 1_000 });
+      if (intervals.some(([lo, hi]) => lo > 0 || hi < 0)) flagged++;
+    }
+    // 95 % upper binomial bound for a 5 % rate over 300 trials is about 7.5 %.
+    expect(flagged / trials).toBeLessThanOrEqual(0.075);
   });
 });
 
