@@ -89,15 +89,18 @@ export function rankingOf(label: string): string {
 export function ndcgByRanking(
   queries: readonly { readonly label: string; readonly metrics: RankingMetrics }[],
 ): Record<string, number> {
-  const groups = new Map<string, number[]>();
+  const sums = new Map<string, { total: number; count: number }>();
   for (const query of queries) {
     const name = rankingOf(query.label);
-    groups.set(name, [...(groups.get(name) ?? []), query.metrics['ndcg@5']]);
+    const sum = sums.get(name) ?? { total: 0, count: 0 };
+    sum.total += query.metrics['ndcg@5'];
+    sum.count++;
+    sums.set(name, sum);
   }
   const byRanking: Record<string, number> = {};
-  for (const name of [...groups.keys()].sort()) {
-    const scores = groups.get(name)!;
-    byRanking[name] = scores.reduce((sum, x) => sum + x, 0) / scores.length;
+  for (const name of [...sums.keys()].sort()) {
+    const { total, count } = sums.get(name)!;
+    byRanking[name] = total / count;
   }
   return byRanking;
 }

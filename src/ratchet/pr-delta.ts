@@ -66,7 +66,10 @@ function rankingDeltas(pairs: readonly (readonly [PointScore, PointScore])[], se
   for (const [head, base] of pairs) {
     for (const [ranking, h] of Object.entries(head.rankings ?? {})) {
       const b = base.rankings?.[ranking];
-      if (b !== undefined) deltas.set(ranking, [...(deltas.get(ranking) ?? []), h - b]);
+      if (b === undefined) continue;
+      const list = deltas.get(ranking);
+      if (list) list.push(h - b);
+      else deltas.set(ranking, [h - b]);
     }
   }
   const moved = [...deltas].filter(([, ds]) => ds.some((d) => d !== 0)).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -193,11 +193,15 @@ export function aggregateSweep(
   const scenarioSet = commonScenarios(ran);
   const { common } = scenarioSet;
 
-  // scores[v][s]: the metric of run value v on common scenario s
+  // pointsAt[v][s]: the point of run value v on common scenario s; scores[v][s]: its metric
   const runValues = [...ran.keys()];
-  const scores = runValues.map((v) =>
-    common.map((name) => metricOf(ran.get(v)!.find((p) => p.scenario === name)!, metric)!),
-  );
+  const pointsAt = runValues.map((v) => {
+    // The first point of each scenario, as a search would find it.
+    const byScenario = new Map<string, PointScore>();
+    for (const p of ran.get(v)!) if (!byScenario.has(p.scenario)) byScenario.set(p.scenario, p);
+    return common.map((name) => byScenario.get(name)!);
+  });
+  const scores = pointsAt.map((row) => row.map((p) => metricOf(p, metric)!));
   // The intervals of every run value's mean and of the range, over one set of resamples (see
   // bootstrapIntervals): [mean of runValues[0], …, range].
   const curveIntervals = (): readonly Interval[] =>
@@ -256,7 +260,7 @@ export function aggregateSweep(
     bestVsWorst = { delta: mean(deltas), interval, excludesZero: excludesZero(interval) };
   }
   // Points record each ranking's nDCG@5 only: another metric has no per-ranking view.
-  const effects = metric === 'ndcg@5' ? rankingEffects(ran, common, Number(current)) : [];
+  const effects = metric === 'ndcg@5' ? rankingEffects(runValues, pointsAt, Number(current)) : [];
   // Reports name the ranking that moved most: the intervals hold together over all of them (Bonferroni).
   const computeRankingIntervals = () =>
     simultaneousIntervals(
@@ -310,22 +314,20 @@ export function aggregateSweep(
 }
 
 /**
- * Per ranking: its mean at every run value over the common scenarios that ask it at every value, the best
+ * Per ranking (pointsAt[v][s]: run value v's point on common scenario s): its mean at every run value over the
+ * common scenarios that ask it at every value, the best
  * (ties as pickBest) and the worst, and the paired deltas best − worst for the interval.
  */
 function rankingEffects(
-  ran: ReadonlyMap<number, readonly PointScore[]>,
-  common: readonly string[],
+  runValues: readonly number[],
+  pointsAt: readonly (readonly PointScore[])[],
   current: number,
 ): (Omit<RankingEffect, 'interval'> & { readonly deltas: readonly number[] })[] {
-  const runValues = [...ran.keys()];
-  // pointsAt[v][s]: the point of run value v on common scenario s
-  const pointsAt = runValues.map((v) => common.map((name) => ran.get(v)!.find((p) => p.scenario === name)!));
   // Only scenarios that ask several rankings say where a constant acts (one query each: the mean says it all).
   if (!pointsAt.flat().some((p) => Object.keys(p.rankings ?? {}).length > 1)) return [];
   const names = [...new Set(pointsAt.flat().flatMap((p) => Object.keys(p.rankings ?? {})))].sort();
   const effects = names.flatMap((ranking) => {
-    const asked = common.flatMap((_, s) =>
+    const asked = pointsAt[0]!.flatMap((_, s) =>
       pointsAt.every((row) => row[s]!.rankings?.[ranking] !== undefined) ? [s] : [],
     );
     if (asked.length === 0) return [];
